@@ -1,0 +1,388 @@
+//! Administration used by the command line (`host-service site add`, `user add`), the demo
+//! seed and tests: creating municipalities, sites with their origins and categories, officials.
+
+use civic_wire::{Bounds, LatLon};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::db::{Db, DbError, now};
+use crate::secrets;
+use crate::sites::normalize_origin;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("a site with key {0:?} already exists")]
+    SiteExists(String),
+    #[error("an official with login {0:?} already exists")]
+    LoginTaken(String),
+    #[error("no municipality named {0:?}; create one with `host-service site add`")]
+    UnknownMunicipality(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+}
+
+impl From<rusqlite::Error> for AdminError {
+    fn from(e: rusqlite::Error) -> Self {
+        AdminError::Db(DbError::Sqlite(e))
+    }
+}
+
+/// A category to create: names and hints in both languages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategorySpec {
+    pub name_ru: String,
+    pub name_en: String,
+    pub hint_ru: Option<String>,
+    pub hint_en: Option<String>,
+}
+
+impl CategorySpec {
+    /// A category named the same in both languages (as given on the command line).
+    pub fn named(name: &str) -> CategorySpec {
+        CategorySpec {
+            name_ru: name.into(),
+            name_en: name.into(),
+            hint_ru: None,
+            hint_en: None,
+        }
+    }
+}
+
+/// The categories a municipality starts with when none are given.
+pub fn default_categories() -> Vec<CategorySpec> {
+    let c = |ru: &str, en: &str, hint_ru: &str, hint_en: &str| CategorySpec {
+        name_ru: ru.into(),
+        name_en: en.into(),
+        hint_ru: Some(hint_ru.into()),
+        hint_en: Some(hint_en.into()),
+    };
+    vec![
+        c(
+            "Дороги и тротуары",
+            "Roads and pavements",
+            "Ямы, разбитый асфальт, бордюры, разметка",
+            "Potholes, broken asphalt, kerbs, road markings",
+        ),
+        c(
+            "Освещение",
+            "Street lighting",
+            "Не горит или мигает фонарь, оборванные провода",
+            "A street light is out or flickering, hanging wires",
+        ),
+        c(
+            "Мусор",
+            "Waste",
+            "Переполненные контейнеры, свалки, невывезенный мусор",
+            "Overflowing bins, fly-tipping, missed collection",
+        ),
+        c(
+            "Благоустройство",
+            "Parks and public spaces",
+            "Дворы, парки, скамейки, детские площадки",
+            "Yards, parks, benches, playgrounds",
+        ),
+        c(
+            "Другое",
+            "Other",
+            "Всё, что не подходит под другие категории",
+            "Anything that fits no other category",
+        ),
+    ]
+}
+
+/// Everything `site add` needs.
+#[derive(Debug, Clone)]
+pub struct SiteSpec {
+    pub key: String,
+    pub name: String,
+    pub municipality: String,
+    pub origins: Vec<String>,
+    pub centre: LatLon,
+    pub bounds: Bounds,
+    /// Added to the municipality; if empty and the municipality has none, the defaults are.
+    pub categories: Vec<CategorySpec>,
+    pub privacy_policy_url: String,
+}
+
+/// What was created.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatedSite {
+    pub site_id: i64,
+    pub municipality_id: i64,
+}
+
+/// The one-line snippet a webmaster pastes into their pages.
+pub fn embed_snippet(public_base: &str, key: &str) -> String {
+    format!(r#"<script src="{public_base}/widget.js" data-site="{key}" async></script>"#)
+}
+
+fn check_site_spec(spec: &SiteSpec) -> Result<Vec<String>, AdminError> {
+    let key_ok = !spec.key.is_empty()
+        && spec.key.len() <= 64
+        && spec
+            .key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !key_ok {
+        return Err(AdminError::Invalid(
+            "a site key is 1-64 latin letters, digits, '-' or '_'".into(),
+        ));
+    }
+    let b = spec.bounds;
+    if !(b.west < b.east && b.south < b.north && b.contains(spec.centre)) {
+        return Err(AdminError::Invalid(
+            "bounds must be W,S,E,N with W<E, S<N, and contain the centre".into(),
+        ));
+    }
+    spec.origins
+        .iter()
+        .map(|o| {
+            normalize_origin(o)
+                .ok_or_else(|| AdminError::Invalid(format!("{o:?} is not an http(s) origin")))
+        })
+        .collect()
+}
+
+/// Creates a site (and its municipality if new, and categories) in one transaction.
+pub async fn add_site(db: &Db, spec: SiteSpec) -> Result<CreatedSite, AdminError> {
+    let origins = check_site_spec(&spec)?;
+    db.write(move |conn| {
+        let taken = conn.query_row("SELECT 1 FROM sites WHERE key = ?1", [&spec.key], |_| Ok(())).optional()?;
+        if taken.is_some() {
+            return Err(AdminError::SiteExists(spec.key.clone()));
+        }
+        let municipality_id = ensure_municipality(conn, &spec.municipality)?;
+        conn.execute(
+            "INSERT INTO sites (key, municipality_id, name, centre_lat, centre_lon, bounds_west, bounds_south,
+                                bounds_east, bounds_north, privacy_policy_url, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                spec.key,
+                municipality_id,
+                spec.name,
+                spec.centre.lat,
+                spec.centre.lon,
+                spec.bounds.west,
+                spec.bounds.south,
+                spec.bounds.east,
+                spec.bounds.north,
+                spec.privacy_policy_url,
+                now()
+            ],
+        )?;
+        let site_id = conn.last_insert_rowid();
+        for origin in &origins {
+            add_origin(conn, site_id, origin)?;
+        }
+        let categories = if spec.categories.is_empty() && count_categories(conn, municipality_id)? == 0 {
+            default_categories()
+        } else {
+            spec.categories
+        };
+        add_categories(conn, municipality_id, &categories)?;
+        Ok(CreatedSite { site_id, municipality_id })
+    })
+    .await
+}
+
+pub(crate) fn ensure_municipality(conn: &Connection, name: &str) -> rusqlite::Result<i64> {
+    if let Some(id) = conn
+        .query_row(
+            "SELECT id FROM municipalities WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?
+    {
+        return Ok(id);
+    }
+    conn.execute(
+        "INSERT INTO municipalities (name, created_at) VALUES (?1, ?2)",
+        params![name, now()],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub(crate) fn add_origin(conn: &Connection, site_id: i64, origin: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO site_origins (site_id, origin) VALUES (?1, ?2)",
+        params![site_id, origin],
+    )?;
+    Ok(())
+}
+
+fn count_categories(conn: &Connection, municipality_id: i64) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT count(*) FROM categories WHERE municipality_id = ?1",
+        [municipality_id],
+        |r| r.get(0),
+    )
+}
+
+pub(crate) fn add_categories(
+    conn: &Connection,
+    municipality_id: i64,
+    categories: &[CategorySpec],
+) -> rusqlite::Result<()> {
+    let start: i64 = conn.query_row(
+        "SELECT coalesce(max(position), 0) FROM categories WHERE municipality_id = ?1",
+        [municipality_id],
+        |r| r.get(0),
+    )?;
+    for (i, c) in categories.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO categories (municipality_id, name_ru, name_en, hint_ru, hint_en, position)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                municipality_id,
+                c.name_ru,
+                c.name_en,
+                c.hint_ru,
+                c.hint_en,
+                start + 1 + i as i64
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Adds `origin` to the allowed origins of the site `key` (no-op if already there).
+pub async fn allow_origin(db: &Db, key: &str, origin: &str) -> Result<(), AdminError> {
+    let origin = normalize_origin(origin)
+        .ok_or_else(|| AdminError::Invalid(format!("{origin:?} is not an origin")))?;
+    let key = key.to_owned();
+    db.write(move |conn| {
+        let site_id: i64 = conn
+            .query_row("SELECT id FROM sites WHERE key = ?1", [&key], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| AdminError::Invalid(format!("no site {key:?}")))?;
+        add_origin(conn, site_id, &origin)?;
+        Ok(())
+    })
+    .await
+}
+
+/// Roles of officials. Only site admins exist so far; the others are reserved by the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    SiteAdmin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::SiteAdmin => "site_admin",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OfficialSpec {
+    pub login: String,
+    pub municipality: String,
+    pub password: String,
+    pub display_name: Option<String>,
+    pub role: Role,
+}
+
+/// Creates an official of an existing municipality; returns their id.
+pub async fn add_official(db: &Db, spec: OfficialSpec) -> Result<i64, AdminError> {
+    let login = spec.login.trim().to_owned();
+    if login.is_empty() || login.len() > 64 || login.chars().any(char::is_whitespace) {
+        return Err(AdminError::Invalid(
+            "a login is 1-64 characters without spaces".into(),
+        ));
+    }
+    if spec.password.chars().count() < 8 {
+        return Err(AdminError::Invalid(
+            "a password has at least 8 characters".into(),
+        ));
+    }
+    // Hashing is deliberately slow: keep it off the async threads and out of the write queue.
+    let password = spec.password.clone();
+    let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
+        .await
+        .map_err(|e| AdminError::Hash(e.to_string()))?
+        .map_err(|e| AdminError::Hash(e.to_string()))?;
+    db.write(move |conn| {
+        let municipality_id: i64 = conn
+            .query_row("SELECT id FROM municipalities WHERE name = ?1", [&spec.municipality], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| AdminError::UnknownMunicipality(spec.municipality.clone()))?;
+        let taken = conn.query_row("SELECT 1 FROM officials WHERE login = ?1", [&login], |_| Ok(())).optional()?;
+        if taken.is_some() {
+            return Err(AdminError::LoginTaken(login));
+        }
+        conn.execute(
+            "INSERT INTO officials (municipality_id, login, password_hash, display_name, role, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                municipality_id,
+                login,
+                hash,
+                spec.display_name.unwrap_or_else(|| login.clone()),
+                spec.role.as_str(),
+                now()
+            ],
+        )?;
+        Ok(conn.last_insert_rowid())
+    })
+    .await
+}
+
+/// Sets a new password for `login`.
+pub async fn set_password(db: &Db, login: &str, password: &str) -> Result<(), AdminError> {
+    let password = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
+        .await
+        .map_err(|e| AdminError::Hash(e.to_string()))?
+        .map_err(|e| AdminError::Hash(e.to_string()))?;
+    let login = login.to_owned();
+    db.write(move |conn| {
+        conn.execute("UPDATE officials SET password_hash = ?1 WHERE login = ?2", params![hash, login])?;
+        // A new password ends the sessions opened with the old one.
+        conn.execute(
+            "DELETE FROM official_sessions WHERE official_id = (SELECT id FROM officials WHERE login = ?1)",
+            [&login],
+        )?;
+        Ok(())
+    })
+    .await
+}
+
+/// Parses `LAT,LON`.
+pub fn parse_centre(s: &str) -> Result<LatLon, AdminError> {
+    let v = parse_floats(s, 2)?;
+    Ok(LatLon {
+        lat: v[0],
+        lon: v[1],
+    })
+}
+
+/// Parses `W,S,E,N`.
+pub fn parse_bounds(s: &str) -> Result<Bounds, AdminError> {
+    let v = parse_floats(s, 4)?;
+    Ok(Bounds {
+        west: v[0],
+        south: v[1],
+        east: v[2],
+        north: v[3],
+    })
+}
+
+fn parse_floats(s: &str, n: usize) -> Result<Vec<f64>, AdminError> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| AdminError::Invalid(format!("{s:?}: expected {n} comma-separated numbers")))?;
+    if v.len() != n || v.iter().any(|x| !x.is_finite()) {
+        return Err(AdminError::Invalid(format!(
+            "{s:?}: expected {n} comma-separated numbers"
+        )));
+    }
+    Ok(v)
+}

@@ -1,0 +1,862 @@
+//! The officials' cabinet: server-rendered pages to log in, list a municipality's problems,
+//! read one (with the reporter's contacts — every such read is audited) and change its status.
+//!
+//! Security: a `__Host-` session cookie (`Secure; HttpOnly; SameSite=Strict`) whose SHA-256 is
+//! stored; every POST carries the session's CSRF token and must not come from another origin;
+//! an official sees only their municipality, and anything else is "not found" (not "forbidden",
+//! which would confirm it exists).
+
+use std::sync::OnceLock;
+
+use axum::Form;
+use axum::Router;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use civic_wire::{Lang, Status};
+use maud::{Markup, html};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Deserialize;
+
+use crate::db::{DbError, now};
+use crate::http::SESSION_TTL;
+use crate::pages::{PageLang, format_time, iso_time, layout, message_page, page};
+use crate::{AppState, Config, secrets};
+
+/// Problems per list page.
+pub const PAGE_SIZE: i64 = 50;
+/// Longest public answer or internal note accepted.
+const ANSWER_MAX_CHARS: usize = 4000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cabinet", get(list))
+        .route(
+            "/cabinet/",
+            get(|lang: PageLang| async move { Redirect::to(&lang.href("/cabinet")) }),
+        )
+        .route("/cabinet/login", get(login_form).post(login))
+        .route("/cabinet/logout", post(logout))
+        .route("/cabinet/problems/{id}", get(detail))
+        .route("/cabinet/problems/{id}/status", post(change_status))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CabinetError {
+    #[error("login required")]
+    LoginRequired,
+    #[error("not found")]
+    NotFound,
+    #[error("cross-site or token-less form refused")]
+    CsrfRefused,
+    #[error("{0}")]
+    BadInput(String),
+    #[error("database: {0}")]
+    Db(#[from] DbError),
+}
+
+impl From<rusqlite::Error> for CabinetError {
+    fn from(e: rusqlite::Error) -> Self {
+        CabinetError::Db(DbError::Sqlite(e))
+    }
+}
+
+/// A [`CabinetError`] with the language its page is written in.
+#[derive(Debug)]
+pub struct CabinetFailure {
+    pub lang: PageLang,
+    pub error: CabinetError,
+}
+
+impl IntoResponse for CabinetFailure {
+    fn into_response(self) -> Response {
+        let lang = self.lang;
+        let back = Some((
+            lang.href("/cabinet"),
+            lang.t("К списку обращений", "Back to the list").to_owned(),
+        ));
+        let back = back.as_ref().map(|(h, l)| (h.as_str(), l.as_str()));
+        match self.error {
+            CabinetError::LoginRequired => Redirect::to(&lang.href("/cabinet/login")).into_response(),
+            CabinetError::NotFound => message_page(
+                lang,
+                StatusCode::NOT_FOUND,
+                lang.t("Не найдено", "Not found"),
+                lang.t("Такого обращения нет.", "There is no such report."),
+                back,
+            ),
+            CabinetError::CsrfRefused => message_page(
+                lang,
+                StatusCode::FORBIDDEN,
+                lang.t("Запрос отклонён", "Request refused"),
+                lang.t(
+                    "Форма отправлена не со страницы кабинета или устарела. Обновите страницу и попробуйте ещё раз.",
+                    "The form was not sent from a cabinet page, or it is out of date. Reload the page and try again.",
+                ),
+                back,
+            ),
+            CabinetError::BadInput(text) => message_page(
+                lang,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang.t("Не сохранено", "Not saved"),
+                &text,
+                back,
+            ),
+            CabinetError::Db(e) => {
+                tracing::error!(error = %e, "cabinet request failed");
+                message_page(
+                    lang,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    lang.t("Ошибка", "Error"),
+                    lang.t("Что-то пошло не так. Попробуйте позже.", "Something went wrong. Try again later."),
+                    back,
+                )
+            }
+        }
+    }
+}
+
+trait InLang<T> {
+    fn in_lang(self, lang: PageLang) -> Result<T, CabinetFailure>;
+}
+
+impl<T, E: Into<CabinetError>> InLang<T> for Result<T, E> {
+    fn in_lang(self, lang: PageLang) -> Result<T, CabinetFailure> {
+        self.map_err(|e| CabinetFailure {
+            lang,
+            error: e.into(),
+        })
+    }
+}
+
+/// The logged-in official, found from the session cookie.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub official_id: i64,
+    pub municipality_id: i64,
+    pub display_name: String,
+    pub csrf: String,
+    token_hash: Vec<u8>,
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = CabinetFailure;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let lang = PageLang::from_request(&parts.uri, &parts.headers);
+        let name = state.config.session_cookie_name();
+        let token = cookie(&parts.headers, name)
+            .ok_or(CabinetError::LoginRequired)
+            .in_lang(lang)?;
+        let token_hash = secrets::token_hash(&token);
+        let found = state
+            .db
+            .read(move |conn| {
+                conn.query_row(
+                    "SELECT o.id, o.municipality_id, o.display_name, s.csrf_token
+                     FROM official_sessions s JOIN officials o ON o.id = s.official_id
+                     WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+                    params![token_hash, now()],
+                    |r| {
+                        Ok(Session {
+                            official_id: r.get(0)?,
+                            municipality_id: r.get(1)?,
+                            display_name: r.get(2)?,
+                            csrf: r.get(3)?,
+                            token_hash: token_hash.clone(),
+                        })
+                    },
+                )
+                .optional()
+                .map_err(CabinetError::from)
+            })
+            .await
+            .in_lang(lang)?;
+        found.ok_or(CabinetError::LoginRequired).in_lang(lang)
+    }
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Refuses a POST that a browser says came from another site, or whose `Origin` is not ours.
+fn check_origin(headers: &HeaderMap, config: &Config) -> Result<(), CabinetError> {
+    let cross_site =
+        headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+    let foreign_origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|origin| origin != config.public_origin());
+    if cross_site || foreign_origin {
+        Err(CabinetError::CsrfRefused)
+    } else {
+        Ok(())
+    }
+}
+
+/// The full CSRF check of a cabinet POST: same origin, and the session's token in the form.
+fn check_csrf(
+    headers: &HeaderMap,
+    config: &Config,
+    session: &Session,
+    sent: Option<&str>,
+) -> Result<(), CabinetError> {
+    check_origin(headers, config)?;
+    match sent {
+        Some(sent) if constant_time_eq(sent.as_bytes(), session.csrf.as_bytes()) => Ok(()),
+        _ => Err(CabinetError::CsrfRefused),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn header_bar(lang: PageLang, session: &Session) -> Markup {
+    html! {
+        span.official { (session.display_name) }
+        form.inline method="post" action=(lang.href("/cabinet/logout")) {
+            input type="hidden" name="csrf" value=(session.csrf);
+            button.link type="submit" id="logout" { (lang.t("Выйти", "Log out")) }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- login and logout
+
+#[derive(Deserialize, Default)]
+struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn login_page(lang: PageLang, status: StatusCode, error: Option<&str>, login: &str) -> Response {
+    let title = lang.t("Вход в кабинет", "Cabinet login");
+    page(
+        status,
+        layout(
+            lang,
+            title,
+            html! { a href=(if lang.en() { "?lang=ru" } else { "?lang=en" }) { (lang.t("English", "Русский")) } },
+            html! {
+                h1 { (title) }
+                @if let Some(error) = error {
+                    p.error role="alert" id="login-error" { (error) }
+                }
+                form id="login" method="post" action=(lang.href("/cabinet/login")) {
+                    label for="login-name" { (lang.t("Логин", "Login")) }
+                    input type="text" id="login-name" name="login" value=(login) autocomplete="username" required autofocus;
+                    label for="login-password" { (lang.t("Пароль", "Password")) }
+                    input type="password" id="login-password" name="password" autocomplete="current-password" required;
+                    div { button type="submit" { (lang.t("Войти", "Log in")) } }
+                }
+            },
+        ),
+    )
+}
+
+async fn login_form(lang: PageLang) -> Response {
+    login_page(lang, StatusCode::OK, None, "")
+}
+
+/// A hash to verify against when the login is unknown, so that a wrong login takes as long
+/// as a wrong password and logins cannot be probed by timing.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| secrets::hash_password("not a real password").unwrap_or_default())
+}
+
+#[tracing::instrument(skip_all, fields(official.id))]
+async fn login(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    // There is no session yet, so no token to check; the origin check stops login CSRF.
+    check_origin(&headers, &state.config).in_lang(lang)?;
+    let Form(form) = form
+        .map_err(|_| {
+            CabinetError::BadInput(
+                lang.t("Форма не прочитана.", "The form could not be read.")
+                    .into(),
+            )
+        })
+        .in_lang(lang)?;
+    let login = form.login.trim().to_owned();
+    let lookup = login.clone();
+    let official: Option<(i64, String)> = state
+        .db
+        .read(move |conn| {
+            conn.query_row(
+                "SELECT id, password_hash FROM officials WHERE login = ?1",
+                [lookup],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(CabinetError::from)
+        })
+        .await
+        .in_lang(lang)?;
+    let password = form.password;
+    let (official_id, phc) = official.clone().unwrap_or((0, dummy_hash().to_owned()));
+    let verified = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &phc))
+        .await
+        .unwrap_or(false);
+    if !verified || official.is_none() {
+        tracing::info!("cabinet login refused");
+        let error = lang.t("Неверный логин или пароль.", "Wrong login or password.");
+        return Ok(login_page(
+            lang,
+            StatusCode::UNAUTHORIZED,
+            Some(error),
+            &login,
+        ));
+    }
+    tracing::Span::current().record("official.id", official_id);
+    let token = secrets::token();
+    let token_hash = secrets::token_hash(&token);
+    let csrf = secrets::token();
+    state
+        .db
+        .write(move |conn| {
+            let at = now();
+            // Expired sessions are swept here, at the moment new ones are made.
+            conn.execute("DELETE FROM official_sessions WHERE expires_at <= ?1", [at])?;
+            conn.execute(
+                "INSERT INTO official_sessions (token_hash, official_id, csrf_token, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![token_hash, official_id, csrf, at, at + SESSION_TTL.as_secs() as i64],
+            )?;
+            audit(conn, Some(official_id), "login", None, None)?;
+            Ok::<_, CabinetError>(())
+        })
+        .await
+        .in_lang(lang)?;
+    tracing::info!("cabinet login");
+    let mut response = Redirect::to(&lang.href("/cabinet")).into_response();
+    let cookie = session_cookie(&state.config, &token, false);
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("token is hex"),
+    );
+    Ok(response)
+}
+
+fn session_cookie(config: &Config, token: &str, clear: bool) -> String {
+    let mut cookie = format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Strict",
+        config.session_cookie_name()
+    );
+    if config.secure_cookies() {
+        cookie.push_str("; Secure");
+    }
+    if clear {
+        cookie.push_str("; Max-Age=0");
+    }
+    cookie
+}
+
+#[derive(Deserialize, Default)]
+struct CsrfForm {
+    csrf: Option<String>,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    session: Session,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    let sent = form.ok().and_then(|Form(f)| f.csrf);
+    check_csrf(&headers, &state.config, &session, sent.as_deref()).in_lang(lang)?;
+    let hash = session.token_hash.clone();
+    let official_id = session.official_id;
+    state
+        .db
+        .write(move |conn| {
+            conn.execute(
+                "DELETE FROM official_sessions WHERE token_hash = ?1",
+                [hash],
+            )?;
+            audit(conn, Some(official_id), "logout", None, None)?;
+            Ok::<_, CabinetError>(())
+        })
+        .await
+        .in_lang(lang)?;
+    let mut response = Redirect::to(&lang.href("/cabinet/login")).into_response();
+    let cookie = session_cookie(&state.config, "", true);
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("ascii"),
+    );
+    Ok(response)
+}
+
+fn audit(
+    conn: &Connection,
+    official_id: Option<i64>,
+    action: &str,
+    problem_id: Option<i64>,
+    detail: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO audit_log (at, official_id, action, problem_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![now(), official_id, action, problem_id, detail],
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- the list
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    status: Option<String>,
+    category: Option<String>,
+    page: Option<i64>,
+}
+
+struct ListRow {
+    id: i64,
+    created_at: i64,
+    site: String,
+    category: String,
+    status: Status,
+    excerpt: String,
+}
+
+fn category_name_column(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ru => "c.name_ru",
+        Lang::En => "c.name_en",
+    }
+}
+
+fn excerpt(text: &str, max: usize) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+#[tracing::instrument(skip_all, fields(official.id = session.official_id))]
+async fn list(
+    State(state): State<AppState>,
+    lang: PageLang,
+    session: Session,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, CabinetFailure> {
+    let status = q
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(Status::parse);
+    let category = q
+        .category
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|c| c.parse::<i64>().ok());
+    let page_no = q.page.unwrap_or(1).max(1);
+    let municipality_id = session.municipality_id;
+    let name_col = category_name_column(lang.lang);
+    let (rows, categories) = state
+        .db
+        .read(move |conn| {
+            let sql = format!(
+                "SELECT p.id, p.created_at, s.name, {name_col}, p.status, p.description
+                 FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
+                 WHERE s.municipality_id = ?1 AND (?2 IS NULL OR p.status = ?2) AND (?3 IS NULL OR p.category_id = ?3)
+                 ORDER BY p.id DESC LIMIT ?4 OFFSET ?5"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt
+                .query_map(
+                    params![municipality_id, status.map(Status::as_str), category, PAGE_SIZE + 1, (page_no - 1) * PAGE_SIZE],
+                    |r| {
+                        Ok(ListRow {
+                            id: r.get(0)?,
+                            created_at: r.get(1)?,
+                            site: r.get(2)?,
+                            category: r.get(3)?,
+                            status: Status::parse(&r.get::<_, String>(4)?).unwrap_or(Status::New),
+                            excerpt: excerpt(&r.get::<_, String>(5)?, 120),
+                        })
+                    },
+                )?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT c.id, {name_col} FROM categories c WHERE c.municipality_id = ?1 ORDER BY c.position, c.id"
+            ))?;
+            let categories = stmt
+                .query_map([municipality_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok::<_, CabinetError>((rows, categories))
+        })
+        .await
+        .in_lang(lang)?;
+    let has_next = rows.len() as i64 > PAGE_SIZE;
+    let rows = &rows[..rows.len().min(PAGE_SIZE as usize)];
+    let page_href = |n: i64| {
+        let mut query = vec![format!("page={n}")];
+        if let Some(s) = status {
+            query.push(format!("status={}", s.as_str()));
+        }
+        if let Some(c) = category {
+            query.push(format!("category={c}"));
+        }
+        lang.href(&format!("/cabinet?{}", query.join("&")))
+    };
+    let title = lang.t("Обращения", "Reports");
+    let content = html! {
+        h1 { (title) }
+        form.filters id="filters" method="get" action="/cabinet" {
+            @if lang.explicit { input type="hidden" name="lang" value=(lang.lang.code()); }
+            div {
+                label for="filter-status" { (lang.t("Статус", "Status")) }
+                select id="filter-status" name="status" {
+                    option value="" { (lang.t("Все", "All")) }
+                    @for s in Status::ALL {
+                        option value=(s.as_str()) selected[status == Some(s)] { (s.label(lang.lang)) }
+                    }
+                }
+            }
+            div {
+                label for="filter-category" { (lang.t("Категория", "Category")) }
+                select id="filter-category" name="category" {
+                    option value="" { (lang.t("Все", "All")) }
+                    @for (id, name) in &categories {
+                        option value=(id) selected[category == Some(*id)] { (name) }
+                    }
+                }
+            }
+            div { button type="submit" { (lang.t("Показать", "Show")) } }
+        }
+        @if rows.is_empty() {
+            p.notice id="no-problems" { (lang.t("Обращений нет.", "No reports.")) }
+        } @else {
+            table.problems {
+                caption.muted { (lang.t("Новые сверху", "Newest first")) }
+                thead { tr {
+                    th scope="col" { "№" }
+                    th scope="col" { (lang.t("Дата", "Date")) }
+                    th scope="col" { (lang.t("Сайт", "Site")) }
+                    th scope="col" { (lang.t("Категория", "Category")) }
+                    th scope="col" { (lang.t("Статус", "Status")) }
+                    th scope="col" { (lang.t("Описание", "Description")) }
+                } }
+                tbody {
+                    @for row in rows {
+                        tr data-problem-id=(row.id) {
+                            td.problem-number { a href=(lang.href(&format!("/cabinet/problems/{}", row.id))) { (row.id) } }
+                            td { time datetime=(iso_time(row.created_at)) { (format_time(row.created_at, lang)) } }
+                            td { (row.site) }
+                            td { (row.category) }
+                            td { span.status data-status=(row.status.as_str()) { (row.status.label(lang.lang)) } }
+                            td.problem-excerpt { (row.excerpt) }
+                        }
+                    }
+                }
+            }
+        }
+        nav.pager aria-label=(lang.t("Страницы", "Pages")) {
+            @if page_no > 1 { a rel="prev" href=(page_href(page_no - 1)) { (lang.t("← Новее", "← Newer")) } }
+            @if has_next { a rel="next" href=(page_href(page_no + 1)) { (lang.t("Старше →", "Older →")) } }
+        }
+    };
+    Ok(page(
+        StatusCode::OK,
+        layout(lang, title, header_bar(lang, &session), content),
+    ))
+}
+
+// ---------------------------------------------------------------- one problem
+
+struct ProblemView {
+    id: i64,
+    site: String,
+    category: String,
+    status: Status,
+    description: String,
+    address: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    tracking_code: String,
+    origin: Option<String>,
+    created_at: i64,
+    published_at: Option<i64>,
+}
+
+struct EventView {
+    at: i64,
+    official: Option<String>,
+    from: Option<Status>,
+    to: Status,
+    public_answer: Option<String>,
+    internal_note: Option<String>,
+}
+
+/// The reporter's contacts; exists only inside the cabinet, never serialized.
+struct Contacts {
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+fn load_problem(
+    conn: &Connection,
+    id: i64,
+    municipality_id: i64,
+    lang: Lang,
+) -> rusqlite::Result<Option<ProblemView>> {
+    let name_col = category_name_column(lang);
+    conn.query_row(
+        &format!(
+            "SELECT p.id, s.name, {name_col}, p.status, p.description, p.address, p.lat, p.lon, p.tracking_code,
+                    p.origin, p.created_at, p.published_at
+             FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
+             WHERE p.id = ?1 AND s.municipality_id = ?2"
+        ),
+        params![id, municipality_id],
+        |r| {
+            Ok(ProblemView {
+                id: r.get(0)?,
+                site: r.get(1)?,
+                category: r.get(2)?,
+                status: Status::parse(&r.get::<_, String>(3)?).unwrap_or(Status::New),
+                description: r.get(4)?,
+                address: r.get(5)?,
+                lat: r.get(6)?,
+                lon: r.get(7)?,
+                tracking_code: r.get(8)?,
+                origin: r.get(9)?,
+                created_at: r.get(10)?,
+                published_at: r.get(11)?,
+            })
+        },
+    )
+    .optional()
+}
+
+#[tracing::instrument(skip_all, fields(official.id = session.official_id, problem.id = id))]
+async fn detail(
+    State(state): State<AppState>,
+    lang: PageLang,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<Response, CabinetFailure> {
+    let municipality_id = session.municipality_id;
+    let official_id = session.official_id;
+    // One write transaction: the audit row and the read of the contacts stand or fall together,
+    // so contacts are never shown without their read being logged.
+    let (problem, events, contacts) = state
+        .db
+        .write(move |conn| {
+            let problem = load_problem(conn, id, municipality_id, lang.lang)?.ok_or(CabinetError::NotFound)?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT e.at, o.display_name, e.from_status, e.to_status, e.public_answer, e.internal_note
+                 FROM problem_events e LEFT JOIN officials o ON o.id = e.official_id
+                 WHERE e.problem_id = ?1 ORDER BY e.id",
+            )?;
+            let events = stmt
+                .query_map([id], |r| {
+                    Ok(EventView {
+                        at: r.get(0)?,
+                        official: r.get(1)?,
+                        from: r.get::<_, Option<String>>(2)?.as_deref().and_then(Status::parse),
+                        to: Status::parse(&r.get::<_, String>(3)?).unwrap_or(Status::New),
+                        public_answer: r.get(4)?,
+                        internal_note: r.get(5)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let contacts = conn
+                .query_row("SELECT name, email, phone FROM reporters WHERE problem_id = ?1", [id], |r| {
+                    Ok(Contacts { name: r.get(0)?, email: r.get(1)?, phone: r.get(2)? })
+                })
+                .optional()?;
+            audit(conn, Some(official_id), "view_reporter", Some(id), None)?;
+            Ok::<_, CabinetError>((problem, events, contacts))
+        })
+        .await
+        .in_lang(lang)?;
+    let title = format!("{} № {}", lang.t("Обращение", "Report"), problem.id);
+    let none = lang.t("не указано", "not given");
+    let tracking = format!("/t/{}", problem.tracking_code);
+    let content = html! {
+        p { a href=(lang.href("/cabinet")) { (lang.t("← К списку", "← Back to the list")) } }
+        h1 { (title) }
+        dl.facts.problem {
+            dt { (lang.t("Статус", "Status")) } dd { span.status data-status=(problem.status.as_str()) { (problem.status.label(lang.lang)) } }
+            dt { (lang.t("Дата", "Date")) } dd { time datetime=(iso_time(problem.created_at)) { (format_time(problem.created_at, lang)) } }
+            @if let Some(at) = problem.published_at {
+                dt { (lang.t("Опубликовано", "Published")) } dd { (format_time(at, lang)) }
+            }
+            dt { (lang.t("Сайт", "Site")) } dd { (problem.site) }
+            dt { (lang.t("Категория", "Category")) } dd { (problem.category) }
+            dt { (lang.t("Описание", "Description")) } dd.problem-description { (problem.description) }
+            dt { (lang.t("Адрес", "Address")) } dd.problem-address { (problem.address.as_deref().unwrap_or(none)) }
+            dt { (lang.t("Координаты", "Coordinates")) }
+            dd { @if let (Some(lat), Some(lon)) = (problem.lat, problem.lon) { (format!("{lat:.6}, {lon:.6}")) } @else { (none) } }
+            dt { (lang.t("Страница отправки", "Sent from")) } dd { (problem.origin.as_deref().unwrap_or(none)) }
+            dt { (lang.t("Страница жителя", "Resident's page")) } dd { a href=(tracking) { (tracking) } }
+        }
+        section.reporter aria-labelledby="reporter-title" {
+            h2 id="reporter-title" { (lang.t("Заявитель", "Reporter")) }
+            p.muted { (lang.t("Персональные данные (152-ФЗ). Просмотр записан в журнал.", "Personal data (152-FZ). This view has been logged.")) }
+            @let c = contacts.unwrap_or(Contacts { name: None, email: None, phone: None });
+            dl.facts {
+                dt { (lang.t("Имя", "Name")) } dd.reporter-name { (c.name.as_deref().unwrap_or(none)) }
+                dt { (lang.t("Эл. почта", "E-mail")) } dd.reporter-email { (c.email.as_deref().unwrap_or(none)) }
+                dt { (lang.t("Телефон", "Phone")) } dd.reporter-phone { (c.phone.as_deref().unwrap_or(none)) }
+            }
+        }
+        h2 { (lang.t("История", "History")) }
+        ol.events {
+            @for e in &events {
+                li.event {
+                    time datetime=(iso_time(e.at)) { (format_time(e.at, lang)) }
+                    " · "
+                    (e.official.as_deref().unwrap_or(lang.t("житель", "resident")))
+                    " · "
+                    @if let Some(from) = e.from { (from.label(lang.lang)) " → " }
+                    span.status { (e.to.label(lang.lang)) }
+                    @if let Some(a) = e.public_answer.as_deref().filter(|a| !a.is_empty()) {
+                        p.answer.public-answer { strong { (lang.t("Ответ: ", "Answer: ")) } (a) }
+                    }
+                    @if let Some(n) = e.internal_note.as_deref().filter(|n| !n.is_empty()) {
+                        p.answer.internal-note { strong { (lang.t("Заметка: ", "Note: ")) } (n) }
+                    }
+                }
+            }
+        }
+        h2 { (lang.t("Изменить статус", "Change the status")) }
+        form id="status-form" method="post" action=(lang.href(&format!("/cabinet/problems/{}/status", problem.id))) {
+            input type="hidden" name="csrf" value=(session.csrf);
+            label for="status" { (lang.t("Новый статус", "New status")) }
+            select id="status" name="status" {
+                @for s in Status::ALL {
+                    option value=(s.as_str()) selected[s == problem.status] { (s.label(lang.lang)) }
+                }
+            }
+            label for="public_answer" { (lang.t("Публичный ответ (увидит житель)", "Public answer (the resident sees it)")) }
+            textarea id="public_answer" name="public_answer" maxlength=(ANSWER_MAX_CHARS) {}
+            label for="internal_note" { (lang.t("Внутренняя заметка (только для сотрудников)", "Internal note (officials only)")) }
+            textarea id="internal_note" name="internal_note" maxlength=(ANSWER_MAX_CHARS) {}
+            div { button type="submit" { (lang.t("Сохранить", "Save")) } }
+        }
+    };
+    Ok(page(
+        StatusCode::OK,
+        layout(lang, &title, header_bar(lang, &session), content),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+struct StatusForm {
+    csrf: Option<String>,
+    status: Option<String>,
+    public_answer: Option<String>,
+    internal_note: Option<String>,
+}
+
+#[tracing::instrument(skip_all, fields(official.id = session.official_id, problem.id = id))]
+async fn change_status(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    session: Session,
+    Path(id): Path<i64>,
+    form: Result<Form<StatusForm>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
+    let status = form
+        .status
+        .as_deref()
+        .and_then(Status::parse)
+        .ok_or_else(|| {
+            CabinetError::BadInput(lang.t("Выберите статус.", "Choose a status.").into())
+        })
+        .in_lang(lang)?;
+    let clean = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let answer = clean(form.public_answer);
+    let note = clean(form.internal_note);
+    let too_long = |s: &Option<String>| {
+        s.as_ref()
+            .is_some_and(|s| s.chars().count() > ANSWER_MAX_CHARS)
+    };
+    if too_long(&answer) || too_long(&note) {
+        return Err(CabinetError::BadInput(
+            lang.t(
+                "Ответ или заметка длиннее 4000 символов.",
+                "The answer or the note is longer than 4000 characters.",
+            )
+            .into(),
+        ))
+        .in_lang(lang);
+    }
+    if status == Status::Refused && answer.is_none() {
+        return Err(CabinetError::BadInput(
+            lang.t(
+                "Для отказа нужен публичный ответ: объясните жителю причину.",
+                "Refusing needs a public answer: tell the resident why.",
+            )
+            .into(),
+        ))
+        .in_lang(lang);
+    }
+    let municipality_id = session.municipality_id;
+    let official_id = session.official_id;
+    state
+        .db
+        .write(move |conn| {
+            let from: String = conn
+                .query_row(
+                    "SELECT p.status FROM problems p JOIN sites s ON s.id = p.site_id
+                     WHERE p.id = ?1 AND s.municipality_id = ?2",
+                    params![id, municipality_id],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or(CabinetError::NotFound)?;
+            let at = now();
+            conn.execute(
+                "UPDATE problems SET status = ?1, updated_at = ?2,
+                        published_at = CASE WHEN ?1 = 'published' THEN coalesce(published_at, ?2) ELSE published_at END
+                 WHERE id = ?3",
+                params![status.as_str(), at, id],
+            )?;
+            conn.execute(
+                "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status, public_answer, internal_note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id, at, official_id, from, status.as_str(), answer, note],
+            )?;
+            let detail = format!("{from} -> {}", status.as_str());
+            audit(conn, Some(official_id), "change_status", Some(id), Some(&detail))?;
+            Ok::<_, CabinetError>(())
+        })
+        .await
+        .in_lang(lang)?;
+    tracing::info!(status = status.as_str(), "problem status changed");
+    Ok(Redirect::to(&lang.href(&format!("/cabinet/problems/{id}"))).into_response())
+}

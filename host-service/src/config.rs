@@ -1,0 +1,193 @@
+//! The service's configuration: read once at start-up (flags, then environment), then shared
+//! read-only through [`crate::AppState`].
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use url::Url;
+
+/// Flags shared by every subcommand; each has an environment variable too.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "CIVIC_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub listen: SocketAddr,
+    /// SQLite database file; its folder is created if missing.
+    #[arg(
+        long = "db",
+        env = "CIVIC_DB",
+        default_value = "./data/civic.db",
+        global = true
+    )]
+    pub db: PathBuf,
+    /// The URL residents and officials reach this service at (default: http://{listen}).
+    #[arg(long, env = "CIVIC_PUBLIC_URL", global = true)]
+    pub public_url: Option<Url>,
+    /// Do not seed or refresh the demo city.
+    #[arg(long, global = true)]
+    pub no_demo: bool,
+    /// Set to 0 to skip the demo city, like --no-demo.
+    #[arg(long = "demo", env = "CIVIC_DEMO", hide = true, global = true)]
+    pub demo_env: Option<String>,
+    /// A reverse proxy whose X-Forwarded-For may be believed (repeatable).
+    #[arg(
+        long = "trusted-proxy",
+        env = "CIVIC_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+/// Limits of the HTTP layer; tests lower them to provoke 408/413/503.
+#[derive(Debug, Clone)]
+pub struct HttpLimits {
+    /// Largest request body in general (the problem endpoint has its own, smaller limit).
+    pub body_max_bytes: usize,
+    /// A request taking longer is answered 408.
+    pub request_timeout: Duration,
+    /// Requests served at once; more are shed with 503 rather than queued.
+    pub max_concurrent_requests: usize,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        HttpLimits {
+            body_max_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            max_concurrent_requests: 512,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub db_path: PathBuf,
+    /// Where people reach us: tracking links, the embed snippet and the cabinet's origin check.
+    pub public_url: Url,
+    /// Seed and refresh the demo city at start.
+    pub demo: bool,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub limits: HttpLimits,
+}
+
+impl Config {
+    /// A configuration with defaults for everything but where to listen and store data.
+    pub fn new(listen: SocketAddr, db_path: impl Into<PathBuf>) -> Config {
+        Config {
+            listen,
+            db_path: db_path.into(),
+            public_url: default_public_url(listen),
+            demo: true,
+            trusted_proxies: Vec::new(),
+            limits: HttpLimits::default(),
+        }
+    }
+
+    pub fn from_args(args: ServeArgs) -> Config {
+        let demo_off_by_env = args.demo_env.as_deref().is_some_and(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "0" | "false" | "no" | "off"
+            )
+        });
+        Config {
+            public_url: args
+                .public_url
+                .unwrap_or_else(|| default_public_url(args.listen)),
+            demo: !(args.no_demo || demo_off_by_env),
+            trusted_proxies: args.trusted_proxies,
+            ..Config::new(args.listen, args.db)
+        }
+    }
+
+    /// The public URL without a trailing slash, ready for `format!("{}/t/{code}")`.
+    pub fn public_base(&self) -> String {
+        self.public_url.as_str().trim_end_matches('/').to_owned()
+    }
+
+    /// The public URL's origin (`scheme://host[:port]`), compared with the cabinet's `Origin`.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+
+    /// Whether the cabinet cookie can be `Secure`: over https, or on a loopback host where
+    /// browsers treat plain http as a secure context.
+    pub fn secure_cookies(&self) -> bool {
+        if self.public_url.scheme() == "https" {
+            return true;
+        }
+        match self.public_url.host() {
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        }
+    }
+
+    /// The name of the cabinet's session cookie (`__Host-` needs `Secure`).
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure_cookies() {
+            "__Host-civic_session"
+        } else {
+            "civic_session"
+        }
+    }
+}
+
+fn default_public_url(listen: SocketAddr) -> Url {
+    // An unspecified address (0.0.0.0) is not something a browser can open; say localhost.
+    let host = if listen.ip().is_unspecified() {
+        format!("localhost:{}", listen.port())
+    } else {
+        listen.to_string()
+    };
+    Url::parse(&format!("http://{host}")).expect("a socket address makes a valid URL")
+}
+
+/// Written by hand so that a secret added here later (an SSO key, a mail password) is not
+/// printed by a stray `{:?}`: only fields listed below are shown.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut url = self.public_url.clone();
+        if url.password().is_some() {
+            let _ = url.set_password(Some("REDACTED"));
+        }
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("db_path", &self.db_path)
+            .field("public_url", &url.as_str())
+            .field("demo", &self.demo)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_url_defaults_to_listen_address_and_decides_cookie_security() {
+        let c = Config::new("127.0.0.1:8080".parse().unwrap(), "x.db");
+        assert_eq!(c.public_base(), "http://127.0.0.1:8080");
+        assert_eq!(c.public_origin(), "http://127.0.0.1:8080");
+        assert!(c.secure_cookies());
+        let mut c = Config::new("0.0.0.0:80".parse().unwrap(), "x.db");
+        assert_eq!(c.public_base(), "http://localhost");
+        c.public_url = Url::parse("http://city.example").unwrap();
+        assert!(!c.secure_cookies());
+        assert_eq!(c.session_cookie_name(), "civic_session");
+        c.public_url = Url::parse("https://user:secret@city.example/").unwrap();
+        assert!(c.secure_cookies());
+        assert!(!format!("{c:?}").contains("secret"));
+    }
+}

@@ -1,0 +1,149 @@
+//! Cross-cutting HTTP layers: tracing, compression, security headers, limits (body size,
+//! time, concurrency), panic catching, and the JSON shape of every `/api` error — including the
+//! ones produced by layers and the router rather than by our handlers.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::AppState;
+use crate::api::{self, ApiError};
+
+/// CSP of the cabinet, tracking and policy pages: nothing but our own files, no framing.
+pub const STRICT_CSP: &str =
+    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// CSP of the demo page, which embeds the widget: its wasm needs `'wasm-unsafe-eval'`, and the
+/// map tiles come from a tile server.
+pub const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data: https:; \
+     frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// Marks a response as the demo page so [`security_headers`] gives it [`DEMO_CSP`].
+#[derive(Clone, Copy, Debug)]
+pub struct DemoPage;
+
+pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
+    let limits = state.config.limits.clone();
+    // Later `.layer` calls wrap the earlier ones: read from the bottom up for the request's path.
+    routes
+        .fallback(fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), crate::sites::cors))
+        .layer(DefaultBodyLimit::max(limits.body_max_bytes))
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+                    // Only load shedding fails here: the server is at its concurrency limit.
+                    StatusCode::SERVICE_UNAVAILABLE
+                }))
+                .load_shed()
+                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(limits.max_concurrent_requests)),
+        )
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
+        .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
+            // The panic message may hold request data; it is not logged nor returned.
+            tracing::error!("a request handler panicked");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }))
+        .layer(middleware::from_fn(api_error_shape))
+        .layer(middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(
+            TraceLayer::new_for_http()
+                // Method and route template only: the raw URI may carry a tracking code or a
+                // query with personal data, and headers carry cookies.
+                .make_span_with(|req: &Request<Body>| {
+                    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
+                    tracing::info_span!("http", method = %req.method(), route = route.as_deref().unwrap_or("-"))
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                .on_failure(DefaultOnFailure::new().level(Level::WARN)),
+        )
+        .with_state(state)
+}
+
+/// Unknown paths: a JSON 404 under `/api`, else an embedded file, else a 404 page.
+async fn fallback(req: Request) -> Response {
+    let path = req.uri().path();
+    if path == "/api" || path.starts_with("/api/") {
+        return ApiError::NotFound.into_response();
+    }
+    crate::assets::serve_embedded(&req).unwrap_or_else(|| crate::pages::not_found_page(&req))
+}
+
+/// `nosniff` and `Referrer-Policy` everywhere; a CSP on every HTML page.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let is_demo = response.extensions().get::<DemoPage>().is_some();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        let csp = if is_demo { DEMO_CSP } else { STRICT_CSP };
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        );
+    }
+    response
+}
+
+/// Gives `/api` errors that did not come from our handlers (the router's 405, the timeout's
+/// 408, a body limit's 413, load shedding's 503, a caught panic's 500) the API's JSON shape.
+async fn api_error_shape(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    if !is_api {
+        return response;
+    }
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "this method is not allowed here"),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took too long"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the request body is too large"),
+        StatusCode::SERVICE_UNAVAILABLE => ("overloaded", "the service is busy, try again shortly"),
+        StatusCode::NOT_FOUND => ("not_found", "no such API route"),
+        s if s.is_server_error() => ("internal", "internal error"),
+        _ => ("bad_request", "the request was refused"),
+    };
+    let mut shaped = api::error_response(status, code, message.to_owned(), Vec::new());
+    // Keep headers like `Allow` (405) that tell the client what to do instead.
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = response.headers().get(&name) {
+            shaped.headers_mut().insert(name, v.clone());
+        }
+    }
+    shaped
+}
+
+/// How long the cabinet's session lives; re-login after a working day.
+pub const SESSION_TTL: Duration = Duration::from_secs(12 * 3600);

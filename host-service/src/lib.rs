@@ -1,0 +1,93 @@
+//! The Civic Widget host service as a library: the binary (`main.rs`) only parses flags and
+//! calls [`run`]; tests build an [`AppState`] on a temporary database and drive [`app`] directly
+//! or [`serve`] it on `127.0.0.1:0`.
+//!
+//! Features each own their routes: [`sites`] and [`problems`] (the widget API), [`tracking`]
+//! (the reporter's page), [`cabinet`] (officials), [`assets`] (the embedded widget bundle and
+//! demo page). [`http`] holds the cross-cutting layers, [`db`] the only SQLite connections.
+
+pub mod admin;
+pub mod api;
+pub mod assets;
+pub mod cabinet;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod http;
+pub mod pages;
+pub mod problems;
+pub mod secrets;
+pub mod sites;
+pub mod tracking;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+
+pub use config::{Config, HttpLimits, ServeArgs};
+pub use db::Db;
+
+/// What every handler gets: the configuration (read once at start) and the database.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Db,
+}
+
+impl AppState {
+    /// Opens (creating and migrating) the database named in `config`.
+    pub fn open(config: &Config) -> anyhow::Result<AppState> {
+        let db = Db::open(&config.db_path)?;
+        Ok(AppState {
+            config: Arc::new(config.clone()),
+            db,
+        })
+    }
+}
+
+/// The whole HTTP application: every feature's routes and the shared layers.
+pub fn app(state: AppState) -> Router {
+    let routes = Router::new()
+        .merge(sites::router())
+        .merge(problems::router())
+        .merge(tracking::router())
+        .merge(cabinet::router())
+        .merge(pages::router())
+        .merge(assets::router());
+    http::with_layers(routes, state)
+}
+
+/// Serves `app(state)` on `listener` until `shutdown` completes, then finishes the requests in
+/// flight and returns.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+/// Everything `host-service` does when started without a subcommand: open the database, seed
+/// the demo city (unless disabled), listen, and serve until `shutdown`.
+pub async fn run(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let state = AppState::open(&config)?;
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    tracing::info!(listen = %listener.local_addr()?, db = %config.db_path.display(), public_url = %config.public_url, "host service starting");
+    if !config.secure_cookies() {
+        tracing::warn!(
+            "the public URL is plain http on a non-loopback host: the cabinet cookie cannot be Secure; use https in production"
+        );
+    }
+    if config.demo {
+        let login = demo::seed(&state).await?;
+        println!("{}", login.announcement(&config));
+    }
+    serve(state, listener, shutdown).await
+}

@@ -1,0 +1,184 @@
+//! The `host-service` binary: parses the command line and calls the library.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use host_service::admin::{self, CategorySpec, OfficialSpec, Role, SiteSpec};
+use host_service::{AppState, Config, ServeArgs};
+
+#[derive(Parser)]
+#[command(
+    name = "host-service",
+    version,
+    about = "Civic Widget host: widget API, widget bundle, cabinet, demo city"
+)]
+struct Cli {
+    #[command(flatten)]
+    args: ServeArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Manage sites (websites that embed the widget).
+    #[command(subcommand)]
+    Site(SiteCommand),
+    /// Manage officials (cabinet accounts).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum SiteCommand {
+    /// Create a site (and its municipality if new) and print the embed snippet.
+    Add {
+        #[arg(long)]
+        key: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        municipality: String,
+        /// An origin whose pages embed the widget, e.g. https://city.example (repeatable).
+        #[arg(long = "origin", required = true)]
+        origins: Vec<String>,
+        /// LAT,LON
+        #[arg(long, allow_hyphen_values = true)]
+        centre: String,
+        /// W,S,E,N
+        #[arg(long, allow_hyphen_values = true)]
+        bounds: String,
+        /// A category name (repeatable); the default set if none and the municipality has none.
+        #[arg(long = "category")]
+        categories: Vec<String>,
+        /// The personal-data policy page (default: this host's placeholder).
+        #[arg(long)]
+        policy_url: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an official (a site admin of the municipality).
+    Add {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        municipality: String,
+        /// Read the password from this file; otherwise one is generated and printed.
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        /// The name shown in the cabinet.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    // The default panic hook prints the panic message, which may quote request data; log only
+    // where it happened (CatchPanicLayer answers the request with a generic 500).
+    std::panic::set_hook(Box::new(|info| {
+        tracing::error!(location = ?info.location(), "panic");
+    }));
+    let config = Config::from_args(cli.args);
+    tracing::debug!(?config, "configuration");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            None => host_service::run(config, shutdown_signal()).await,
+            Some(Command::Site(SiteCommand::Add {
+                key,
+                name,
+                municipality,
+                origins,
+                centre,
+                bounds,
+                categories,
+                policy_url,
+            })) => {
+                let state = AppState::open(&config)?;
+                let spec = SiteSpec {
+                    key: key.clone(),
+                    name,
+                    municipality,
+                    origins,
+                    centre: admin::parse_centre(&centre)?,
+                    bounds: admin::parse_bounds(&bounds)?,
+                    categories: categories.iter().map(|c| CategorySpec::named(c)).collect(),
+                    privacy_policy_url: policy_url
+                        .unwrap_or_else(|| format!("{}/privacy", config.public_base())),
+                };
+                admin::add_site(&state.db, spec).await?;
+                println!("{}", admin::embed_snippet(&config.public_base(), &key));
+                Ok(())
+            }
+            Some(Command::User(UserCommand::Add {
+                login,
+                municipality,
+                password_file,
+                name,
+            })) => {
+                let state = AppState::open(&config)?;
+                let (password, generated) = match password_file {
+                    Some(path) => (
+                        std::fs::read_to_string(path)?
+                            .trim_end_matches(['\r', '\n'])
+                            .to_owned(),
+                        false,
+                    ),
+                    None => (host_service::secrets::password(), true),
+                };
+                admin::add_official(
+                    &state.db,
+                    OfficialSpec {
+                        login: login.clone(),
+                        municipality,
+                        password: password.clone(),
+                        display_name: name,
+                        role: Role::SiteAdmin,
+                    },
+                )
+                .await?;
+                if generated {
+                    println!("Created {login}; password: {password}");
+                } else {
+                    println!("Created {login}");
+                }
+                Ok(())
+            }
+        }
+    })
+}
+
+/// Completes on ctrl-c or SIGTERM; the server then finishes the requests in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

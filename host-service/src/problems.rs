@@ -1,0 +1,175 @@
+//! Reports from the widget: `POST /api/v1/sites/{key}/problems`.
+//!
+//! The problem row and the reporter's contacts are written in one transaction but to separate
+//! tables; the answer (`201`) is sent only after that transaction committed.
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::post;
+use civic_wire::{FieldError, FieldErrorCode, NewProblem, ProblemCreated, Status, limits};
+use rusqlite::{OptionalExtension, params};
+
+use crate::AppState;
+use crate::api::{ApiError, ApiJson};
+use crate::db::now;
+use crate::secrets;
+use crate::sites::{find_site, normalize_origin};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/api/v1/sites/{key}/problems",
+        post(create_problem).layer(DefaultBodyLimit::max(limits::PROBLEM_BODY_MAX_BYTES)),
+    )
+}
+
+/// A report that passed every check, with its text trimmed and empty contacts dropped.
+struct CleanReport {
+    category_id: i64,
+    description: String,
+    address: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    lang: &'static str,
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+#[tracing::instrument(skip_all, fields(site.key = %key, problem.id))]
+async fn create_problem(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    ApiJson(report): ApiJson<NewProblem>,
+) -> Result<(StatusCode, axum::Json<ProblemCreated>), ApiError> {
+    let base = state.config.public_base();
+    if report
+        .website
+        .as_deref()
+        .is_some_and(|w| !w.trim().is_empty())
+    {
+        // A bot filled the hidden field. Answer as if it worked so it learns nothing; store nothing.
+        tracing::info!("honeypot report dropped");
+        let code = secrets::tracking_code();
+        let fake_id =
+            1000 + (u16::from_le_bytes([code.as_bytes()[0], code.as_bytes()[1]]) as i64 % 9000);
+        return Ok((
+            StatusCode::CREATED,
+            axum::Json(ProblemCreated {
+                id: fake_id,
+                tracking_url: format!("{base}/t/{code}"),
+                tracking_code: code,
+                status: Status::New,
+            }),
+        ));
+    }
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .and_then(normalize_origin);
+
+    let mut errors = civic_wire::validate_new_problem(&report);
+    let lookup_key = key.clone();
+    let site = state
+        .db
+        .read(move |conn| find_site(conn, &lookup_key).map_err(ApiError::from))
+        .await?;
+    let site = site.ok_or(ApiError::UnknownSite)?;
+    if let Some(location) = report.location {
+        let location_already_wrong = errors.iter().any(|e| e.field == "location");
+        if !location_already_wrong && !site.bounds.contains(location) {
+            errors.push(FieldError {
+                field: "location".into(),
+                code: FieldErrorCode::OutsideBounds,
+                message: "the place is outside this municipality".into(),
+            });
+        }
+    }
+
+    let clean = CleanReport {
+        category_id: report.category_id,
+        description: report.description.trim().to_owned(),
+        address: non_empty(report.address.as_deref()),
+        lat: report.location.map(|l| l.lat),
+        lon: report.location.map(|l| l.lon),
+        lang: report.lang.code(),
+        name: non_empty(report.reporter.name.as_deref()),
+        email: non_empty(report.reporter.email.as_deref()),
+        phone: non_empty(report.reporter.phone.as_deref()),
+    };
+    let site_id = site.id;
+    let municipality_id = site.municipality_id;
+    // The category is checked inside the write so a category switched off a moment ago cannot
+    // slip in; the other field errors are reported together with it.
+    let (id, code) = state
+        .db
+        .write(move |conn| {
+            let category_ok = conn
+                .query_row(
+                    "SELECT 1 FROM categories WHERE id = ?1 AND municipality_id = ?2 AND active = 1",
+                    params![clean.category_id, municipality_id],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if !category_ok {
+                errors.push(FieldError {
+                    field: "category_id".into(),
+                    code: FieldErrorCode::UnknownCategory,
+                    message: "no such category on this site".into(),
+                });
+            }
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            let at = now();
+            let code = secrets::tracking_code();
+            conn.execute(
+                "INSERT INTO problems (site_id, category_id, status, description, address, lat, lon,
+                                       tracking_code, lang, origin, created_at, updated_at)
+                 VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+                params![
+                    site_id,
+                    clean.category_id,
+                    clean.description,
+                    clean.address,
+                    clean.lat,
+                    clean.lon,
+                    code,
+                    clean.lang,
+                    origin,
+                    at
+                ],
+            )?;
+            let id = conn.last_insert_rowid();
+            conn.execute(
+                "INSERT INTO reporters (problem_id, name, email, phone, consent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, clean.name, clean.email, clean.phone, at],
+            )?;
+            conn.execute(
+                "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status)
+                 VALUES (?1, ?2, NULL, NULL, 'new')",
+                params![id, at],
+            )?;
+            Ok((id, code))
+        })
+        .await?;
+    tracing::Span::current().record("problem.id", id);
+    tracing::info!("problem created");
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(ProblemCreated {
+            id,
+            tracking_url: format!("{base}/t/{code}"),
+            tracking_code: code,
+            status: Status::New,
+        }),
+    ))
+}

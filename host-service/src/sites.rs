@@ -1,0 +1,246 @@
+//! Sites: the widget's configuration endpoint, the site lookups other features use, and the
+//! per-site CORS policy of the widget API.
+
+use axum::Router;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use civic_wire::{Bounds, Category, Lang, LatLon, Mode, SiteConfig};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::api::ApiError;
+
+/// A site as the host knows it (not serializable: the wire type is [`SiteConfig`]).
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub id: i64,
+    pub key: String,
+    pub municipality_id: i64,
+    pub municipality: String,
+    pub name: String,
+    pub centre: LatLon,
+    pub bounds: Bounds,
+    pub default_lang: Lang,
+    pub default_mode: Mode,
+    pub privacy_policy_url: String,
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/sites/{key}", get(site_config))
+}
+
+#[derive(Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+#[tracing::instrument(skip_all, fields(site.key = %key))]
+async fn site_config(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Result<axum::Json<SiteConfig>, ApiError> {
+    let config = state
+        .db
+        .read(move |conn| {
+            let Some(site) = find_site(conn, &key)? else {
+                return Ok::<_, ApiError>(None);
+            };
+            let lang = q
+                .lang
+                .as_deref()
+                .and_then(Lang::from_tag)
+                .unwrap_or(site.default_lang);
+            let categories = active_categories(conn, site.municipality_id, lang)?;
+            Ok(Some(SiteConfig {
+                key: site.key,
+                name: site.name,
+                municipality: site.municipality,
+                centre: site.centre,
+                bounds: site.bounds,
+                default_lang: site.default_lang,
+                default_mode: site.default_mode,
+                privacy_policy_url: site.privacy_policy_url,
+                categories,
+            }))
+        })
+        .await?;
+    config.map(axum::Json).ok_or(ApiError::UnknownSite)
+}
+
+pub fn find_site(conn: &Connection, key: &str) -> rusqlite::Result<Option<Site>> {
+    conn.query_row(
+        "SELECT s.id, s.key, s.municipality_id, m.name, s.name, s.centre_lat, s.centre_lon,
+                s.bounds_west, s.bounds_south, s.bounds_east, s.bounds_north,
+                s.default_lang, s.default_mode, s.privacy_policy_url
+         FROM sites s JOIN municipalities m ON m.id = s.municipality_id
+         WHERE s.key = ?1",
+        [key],
+        |r| {
+            Ok(Site {
+                id: r.get(0)?,
+                key: r.get(1)?,
+                municipality_id: r.get(2)?,
+                municipality: r.get(3)?,
+                name: r.get(4)?,
+                centre: LatLon {
+                    lat: r.get(5)?,
+                    lon: r.get(6)?,
+                },
+                bounds: Bounds {
+                    west: r.get(7)?,
+                    south: r.get(8)?,
+                    east: r.get(9)?,
+                    north: r.get(10)?,
+                },
+                default_lang: Lang::from_tag(&r.get::<_, String>(11)?).unwrap_or_default(),
+                default_mode: if r.get::<_, String>(12)? == "extended" {
+                    Mode::Extended
+                } else {
+                    Mode::Basic
+                },
+                privacy_policy_url: r.get(13)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// The categories a visitor may pick, named in `lang`, in the municipality's order.
+pub fn active_categories(
+    conn: &Connection,
+    municipality_id: i64,
+    lang: Lang,
+) -> rusqlite::Result<Vec<Category>> {
+    let sql = match lang {
+        Lang::Ru => {
+            "SELECT id, name_ru, hint_ru FROM categories WHERE municipality_id = ?1 AND active = 1 ORDER BY position, id"
+        }
+        Lang::En => {
+            "SELECT id, name_en, hint_en FROM categories WHERE municipality_id = ?1 AND active = 1 ORDER BY position, id"
+        }
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params![municipality_id], |r| {
+        Ok(Category {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            hint: r.get(2)?,
+        })
+    })?;
+    rows.collect()
+}
+
+pub fn site_allows_origin(
+    conn: &Connection,
+    key: &str,
+    origin: &str,
+) -> rusqlite::Result<Option<bool>> {
+    let site_id: Option<i64> = conn
+        .query_row("SELECT id FROM sites WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?;
+    let Some(site_id) = site_id else {
+        return Ok(None);
+    };
+    let allowed = conn
+        .query_row(
+            "SELECT 1 FROM site_origins WHERE site_id = ?1 AND origin = ?2",
+            params![site_id, origin],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    Ok(Some(allowed))
+}
+
+/// Normalises an origin as browsers send it: lower-case scheme and host, default port dropped,
+/// no path. `None` for something that is not an http(s) origin.
+pub fn normalize_origin(raw: &str) -> Option<String> {
+    let url = url::Url::parse(raw.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return None;
+    }
+    Some(url.origin().ascii_serialization())
+}
+
+const SITES_PREFIX: &str = "/api/v1/sites/";
+
+/// Per-site CORS for `/api/v1/sites/{key}/…`. tower-http's `CorsLayer` cannot be used: the
+/// allowed origins depend on the site named in the path and live in the database.
+///
+/// * no `Origin` (server-to-server, same-origin GET): passes untouched;
+/// * a registered origin: `Access-Control-Allow-Origin: <origin>`, preflights answered;
+/// * any other origin: no CORS headers; everything but GET/HEAD refused with 403, so a page of
+///   site B cannot file reports into site A even with a "simple" request that skips preflight.
+///
+/// Never `Access-Control-Allow-Credentials`: the widget uses no cookies.
+pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(rest) = req.uri().path().strip_prefix(SITES_PREFIX) else {
+        return next.run(req).await;
+    };
+    let key = rest.split('/').next().unwrap_or_default().to_owned();
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return next.run(req).await;
+    };
+    let preflight = req.method() == Method::OPTIONS;
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD);
+    let lookup_origin = normalize_origin(&origin).unwrap_or_default();
+    let allowed = state
+        .db
+        .read(move |conn| site_allows_origin(conn, &key, &lookup_origin).map_err(ApiError::from))
+        .await;
+    let allowed = match allowed {
+        Ok(Some(allowed)) => allowed,
+        // An unknown site: let the handler answer its 404 (with no CORS headers).
+        Ok(None) if !preflight => false,
+        Ok(None) => return with_vary(ApiError::UnknownSite.into_response()),
+        Err(e) => return e.into_response(),
+    };
+    if !allowed {
+        if safe {
+            return with_vary(next.run(req).await);
+        }
+        return with_vary(ApiError::OriginNotAllowed.into_response());
+    }
+    let mut response = if preflight {
+        let mut r = StatusCode::NO_CONTENT.into_response();
+        let h = r.headers_mut();
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, POST, OPTIONS"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("content-type, authorization"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
+        r
+    } else {
+        next.run(req).await
+    };
+    if let Ok(value) = HeaderValue::from_str(&origin) {
+        response
+            .headers_mut()
+            .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+    }
+    with_vary(response)
+}
+
+fn with_vary(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .append(header::VARY, HeaderValue::from_static("Origin"));
+    response
+}

@@ -1,0 +1,140 @@
+//! The reporter's tracking page, `GET /t/{code}`: what happened to their report, in words.
+//!
+//! Reached by the unguessable code only. It shows what the reporter wrote and the public
+//! answers — never the reporter's name or contacts, and never internal notes.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use civic_wire::Status;
+use maud::html;
+use rusqlite::{OptionalExtension, params};
+
+use crate::AppState;
+use crate::api::ApiError;
+use crate::pages::{PageLang, format_time, iso_time, layout, message_page, page};
+use crate::secrets::is_tracking_code;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/t/{code}", get(tracking_page))
+}
+
+/// The public view of a problem: deliberately without any reporter field.
+struct PublicProblem {
+    id: i64,
+    site_name: String,
+    category: String,
+    status: Status,
+    description: String,
+    address: Option<String>,
+    created_at: i64,
+    answers: Vec<(i64, String)>,
+}
+
+#[tracing::instrument(skip_all, fields(problem.id))]
+async fn tracking_page(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    lang: PageLang,
+) -> Response {
+    let not_found = || {
+        message_page(
+            lang,
+            StatusCode::NOT_FOUND,
+            lang.t("Обращение не найдено", "Report not found"),
+            lang.t(
+                "Обращения с таким кодом нет. Проверьте ссылку из подтверждения.",
+                "There is no report with this code. Check the link you were given.",
+            ),
+            Some(("/", lang.t("На главную", "Home"))),
+        )
+    };
+    let code = code.trim().to_ascii_uppercase();
+    if !is_tracking_code(&code) {
+        return not_found();
+    }
+    let en = lang.en();
+    let found = state
+        .db
+        .read(move |conn| {
+            let row = conn
+                .query_row(
+                    "SELECT p.id, s.name, CASE WHEN ?2 THEN c.name_en ELSE c.name_ru END, p.status,
+                            p.description, p.address, p.created_at
+                     FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
+                     WHERE p.tracking_code = ?1",
+                    params![code, en],
+                    |r| {
+                        Ok(PublicProblem {
+                            id: r.get(0)?,
+                            site_name: r.get(1)?,
+                            category: r.get(2)?,
+                            status: Status::parse(&r.get::<_, String>(3)?).unwrap_or(Status::New),
+                            description: r.get(4)?,
+                            address: r.get(5)?,
+                            created_at: r.get(6)?,
+                            answers: Vec::new(),
+                        })
+                    },
+                )
+                .optional()?;
+            let Some(mut problem) = row else { return Ok::<_, ApiError>(None) };
+            let mut stmt = conn.prepare_cached(
+                "SELECT at, public_answer FROM problem_events
+                 WHERE problem_id = ?1 AND public_answer IS NOT NULL AND public_answer <> '' ORDER BY id",
+            )?;
+            problem.answers = stmt.query_map([problem.id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+            Ok(Some(problem))
+        })
+        .await;
+    let problem = match found {
+        Ok(Some(p)) => p,
+        Ok(None) => return not_found(),
+        Err(e) => {
+            tracing::error!(error = %e, "tracking page failed");
+            return message_page(
+                lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                lang.t("Ошибка", "Error"),
+                lang.t(
+                    "Не удалось показать обращение. Попробуйте позже.",
+                    "Could not show the report. Try again later.",
+                ),
+                None,
+            );
+        }
+    };
+    tracing::Span::current().record("problem.id", problem.id);
+    let title = format!("{} № {}", lang.t("Обращение", "Report"), problem.id);
+    let content = html! {
+        h1 { (title) }
+        dl.facts {
+            dt { (lang.t("Номер", "Number")) } dd.problem-number { (problem.id) }
+            dt { (lang.t("Сайт", "Site")) } dd { (problem.site_name) }
+            dt { (lang.t("Категория", "Category")) } dd.problem-category { (problem.category) }
+            dt { (lang.t("Дата", "Date")) } dd { time datetime=(iso_time(problem.created_at)) { (format_time(problem.created_at, lang)) } }
+            dt { (lang.t("Статус", "Status")) } dd { span.status data-status=(problem.status.as_str()) { (problem.status.label(lang.lang)) } }
+            dt { (lang.t("Описание", "Description")) } dd.problem-description { (problem.description) }
+            @if let Some(address) = &problem.address {
+                dt { (lang.t("Адрес", "Address")) } dd.problem-address { (address) }
+            }
+        }
+        h2 { (lang.t("Ответы", "Answers")) }
+        @if problem.answers.is_empty() {
+            p.muted { (lang.t("Ответов пока нет.", "No answers yet.")) }
+        } @else {
+            ol.events.public-answers {
+                @for (at, answer) in &problem.answers {
+                    li.public-answer {
+                        time datetime=(iso_time(*at)) { (format_time(*at, lang)) }
+                        p.answer { (answer) }
+                    }
+                }
+            }
+        }
+        p { a href=(format!("?lang={}", if lang.en() { "ru" } else { "en" })) { (lang.t("English", "Русский")) } }
+    };
+    page(StatusCode::OK, layout(lang, &title, html! {}, content))
+}

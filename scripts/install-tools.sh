@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every tool the build and the tests need, skipping what is already present.
+# Safe to run again and again; CI runs it on a fresh machine through scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+log() { printf '[install-tools] %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# 1. The wasm32 target (rustup's server first; the verified tarball in shared/ as a fallback).
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  if ! timeout 300 rustup target add wasm32-unknown-unknown; then
+    tarball=$(ls "$root"/../shared/toolchain/rust-std-*-wasm32-unknown-unknown.tar.xz 2>/dev/null | head -n1 || true)
+    [ -n "$tarball" ] || { log "no wasm32 target and no fallback tarball in ../shared/toolchain"; exit 1; }
+    tar -xJf "$tarball" -C "$(rustc --print sysroot)/lib/rustlib"
+  fi
+fi
+
+# 2. wasm-bindgen CLI, exactly the version of the wasm-bindgen crate in Cargo.lock.
+wbg_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$wbg_version" ] || { log "cannot read the wasm-bindgen version from Cargo.lock"; exit 1; }
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wbg_version" ]; then
+  log "installing wasm-bindgen-cli $wbg_version (takes a few minutes)"
+  # Not --locked: its lock file pins a crate version the registry here does not serve.
+  cargo install wasm-bindgen-cli --version "$wbg_version"
+fi
+
+# 3. binaryen's wasm-opt from npm (Debian's is too old for what rustc emits).
+binaryen_version=132.0.0
+if [ ! -x .tools/node_modules/binaryen/bin/wasm-opt ] \
+   || ! grep -q "\"version\": \"$binaryen_version\"" .tools/node_modules/binaryen/package.json; then
+  log "installing binaryen $binaryen_version from npm into .tools/"
+  npm install --prefix .tools --no-save --no-audit --no-fund "binaryen@$binaryen_version" >/dev/null
+fi
+
+# 4. Chromium and its WebDriver for the browser tests.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  log "installing Debian chromium and chromium-driver"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium chromium-driver
+fi
+
+log "all tools present"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing, proves dist/ is what the sources build,
+# and runs every test (unit, API, widget in headless Chromium, end-to-end in Chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-tools.sh
+
+echo "== dist/ is what the sources build"
+cargo xtask dist --check
+
+echo "== host, wire and end-to-end tests"
+cargo test --workspace --exclude widget
+
+echo "== widget components in headless Chromium"
+# No -q: cargo would pass --quiet to wasm-bindgen-test-runner, which rejects it.
+CARGO_TARGET_DIR=target/wasm-test cargo test --target wasm32-unknown-unknown -p widget

@@ -1,0 +1,157 @@
+//! A real headless Chromium driven through chromedriver, and the helpers the tests use to act in
+//! a page the way a person does: find, type, click, wait for what appears.
+//!
+//! chromedriver runs in a process group of its own, so that dropping [`Chromedriver`] ends it and
+//! the Chromium it started, also when a test fails half-way.
+
+use std::net::TcpListener as StdTcpListener;
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::{Element, ShadowRoot};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use tempfile::TempDir;
+
+/// How long a test waits for something a person would wait for (a page, a widget, an answer).
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+pub struct Chromedriver {
+    child: Child,
+    port: u16,
+    profiles: TempDir,
+}
+
+impl Chromedriver {
+    pub async fn start() -> Chromedriver {
+        let port = free_port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("chromedriver is installed (scripts/install-tools.sh installs it)");
+        let driver = Chromedriver { child, port, profiles: tempfile::tempdir().unwrap() };
+        let deadline = Instant::now() + PATIENCE;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start listening on {port}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        driver
+    }
+
+    /// A new browser session with a fresh profile, a phone-ish or desktop window size.
+    pub async fn session(&self, width: u32, height: u32) -> Client {
+        let profile = tempfile::tempdir_in(self.profiles.path()).unwrap().keep();
+        let args = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            &format!("--window-size={width},{height}"),
+            &format!("--user-data-dir={}", profile.display()),
+        ];
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": chromium_binary(), "args": args },
+        });
+        let serde_json::Value::Object(caps) = caps else { unreachable!() };
+        ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a Chromium session")
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        // The whole group: chromedriver and every Chromium process it started.
+        let pgid = self.child.id();
+        let _ = Command::new("kill").arg("-TERM").arg(format!("-{pgid}")).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = Command::new("kill").arg("-KILL").arg(format!("-{pgid}")).status();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromium_binary() -> &'static str {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap_or("/usr/bin/chromium")
+}
+
+fn free_port() -> u16 {
+    StdTcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Polls `probe` until it yields `Some`, or fails the test with `what` after [`PATIENCE`].
+pub async fn wait_for<T, F, Fut>(what: &str, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "waited {PATIENCE:?} for: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The shadow root of the widget mounted in the element matching `host_css`, once its form is
+/// ready (`data-state="ready"` on the widget's root).
+pub async fn widget(client: &Client, host_css: &str) -> ShadowRoot {
+    wait_for(&format!("a ready widget in {host_css}"), || async {
+        let host = client.find(Locator::Css(host_css)).await.ok()?;
+        let root = host.shadow_root().await.ok()?;
+        root.find(Locator::Css("[data-state=ready]")).await.ok()?;
+        Some(root)
+    })
+    .await
+}
+
+/// The first element matching `css` inside a shadow root, waiting for it to appear.
+pub async fn find_in(root: &ShadowRoot, css: &str) -> Element {
+    wait_for(&format!("{css} in the widget"), || async { root.find(Locator::Css(css)).await.ok() })
+        .await
+}
+
+/// The text of `css` inside a shadow root once it is non-empty.
+pub async fn text_in(root: &ShadowRoot, css: &str) -> String {
+    wait_for(&format!("text in {css}"), || async {
+        let t = root.find(Locator::Css(css)).await.ok()?.text().await.ok()?;
+        (!t.trim().is_empty()).then_some(t)
+    })
+    .await
+}
+
+/// Types into a field as a person does (clearing what is there first).
+pub async fn type_into(root: &ShadowRoot, css: &str, text: &str) {
+    let field = find_in(root, css).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+pub fn has_cyrillic(s: &str) -> bool {
+    s.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+}

@@ -1,0 +1,88 @@
+//! The host service under test: started in this process on `127.0.0.1:<free port>` with the
+//! demo city seeded into a fresh SQLite file, stoppable and restartable on the same address
+//! (to show what the widget does when the network fails).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use host_service::{AppState, Config, demo};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub struct Host {
+    addr: SocketAddr,
+    state: AppState,
+    db_path: PathBuf,
+    pub demo_login: String,
+    pub demo_password: String,
+    running: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
+    _dir: TempDir,
+}
+
+impl Host {
+    pub async fn start() -> Host {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join("civic.db");
+        // Bind first, then build the configuration from the real address: no port races.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let config = Config::new(addr, &db_path);
+        let state = AppState::open(&config).expect("the database opens");
+        let login = demo::seed(&state).await.expect("the demo city is seeded");
+        let mut host = Host {
+            addr,
+            state,
+            db_path,
+            demo_login: login.login,
+            demo_password: login.password,
+            running: None,
+            _dir: dir,
+        };
+        host.spawn(listener);
+        host
+    }
+
+    fn spawn(&mut self, listener: tokio::net::TcpListener) {
+        let (stop, stopped) = oneshot::channel::<()>();
+        let state = self.state.clone();
+        let task = tokio::spawn(async move {
+            host_service::serve(state, listener, async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("the host serves");
+        });
+        self.running = Some((stop, task));
+    }
+
+    /// `http://127.0.0.1:PORT{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Stops answering on the address (as when the network drops), keeping the database.
+    pub async fn stop_serving(&mut self) {
+        if let Some((stop, task)) = self.running.take() {
+            let _ = stop.send(());
+            task.await.unwrap();
+        }
+    }
+
+    /// Serves again on the same address and database.
+    pub async fn resume_serving(&mut self) {
+        let listener = tokio::net::TcpListener::bind(self.addr).await.expect("the same address again");
+        self.spawn(listener);
+    }
+
+    pub async fn stop(mut self) {
+        self.stop_serving().await;
+    }
+
+    /// How many problems are stored, read from the SQLite file itself.
+    pub fn count_problems(&self) -> i64 {
+        let conn = rusqlite::Connection::open_with_flags(&self.db_path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+        conn.query_row("SELECT count(*) FROM problems", [], |r| r.get(0)).unwrap()
+    }
+}
