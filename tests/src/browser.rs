@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 use fantoccini::elements::{Element, ShadowRoot};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
 use serde_json::json;
 use tempfile::TempDir;
 
@@ -58,12 +60,18 @@ impl Chromedriver {
             "--disable-component-update",
             "--disable-sync",
             "--disable-extensions",
+            "--lang=ru-RU",
             &format!("--window-size={width},{height}"),
             &format!("--user-data-dir={}", profile.display()),
         ];
         let caps = json!({
             "browserName": "chrome",
-            "goog:chromeOptions": { "binary": chromium_binary(), "args": args },
+            // A Russian official's or resident's browser: Accept-Language asks for Russian.
+            "goog:chromeOptions": {
+                "binary": chromium_binary(),
+                "args": args,
+                "prefs": { "intl.accept_languages": "ru-RU,ru" },
+            },
         });
         let serde_json::Value::Object(caps) = caps else { unreachable!() };
         ClientBuilder::new(HttpConnector::new())
@@ -76,9 +84,11 @@ impl Chromedriver {
 
 impl Drop for Chromedriver {
     fn drop(&mut self) {
-        // The whole group: chromedriver and every Chromium process it started.
-        let pgid = self.child.id();
-        let _ = Command::new("kill").arg("-TERM").arg(format!("-{pgid}")).status();
+        // The whole group: chromedriver and every Chromium process it started. The group id is
+        // chromedriver's own pid (it was spawned with `process_group(0)`), never 0 or 1.
+        let pgid = Pid::from_raw(i32::try_from(self.child.id()).expect("a pid fits in i32"));
+        assert!(pgid.as_raw() > 1, "refusing to signal process group {pgid}");
+        let _ = killpg(pgid, Signal::SIGTERM);
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -86,7 +96,7 @@ impl Drop for Chromedriver {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        let _ = Command::new("kill").arg("-KILL").arg(format!("-{pgid}")).status();
+        let _ = killpg(pgid, Signal::SIGKILL);
         let _ = self.child.wait();
     }
 }

@@ -65,7 +65,8 @@ async fn a_resident_reports_and_an_official_sees_it_with_contacts() {
         browser.find(Locator::Css(&row_css)).await.ok()
     })
     .await;
-    assert!(row.text().await.unwrap().contains("Освещение"), "the row names the category");
+    let row_text = row.text().await.unwrap();
+    assert!(row_text.contains("Освещение"), "the row names the category: {row_text:?}");
     row.find(Locator::Css("a")).await.unwrap().click().await.unwrap();
 
     for (css, expected) in [
