@@ -1,1 +1,305 @@
-fn main() {}
+//! `cargo xtask`: the project's own automation.
+//!
+//! - `cargo xtask dist` builds the widget into `dist/`: `dist/widget.js` (the loader) and
+//!   `dist/widget/civic-widget-<hash>.js` + `..._bg.wasm` (the bundle), then prints their sizes
+//!   and fails when the size budget is broken.
+//! - `cargo xtask dist --check` builds the same into a temporary folder and compares it byte for
+//!   byte with `dist/` (CI runs it to prove `dist/` is what the sources build).
+//! - `cargo xtask sizes` prints the sizes of what is in `dist/` now.
+//!
+//! The pipeline is fixed so that any machine produces the same bytes: `cargo rustc` with the
+//! `wasm-release` profile and path remapping, the wasm-bindgen CLI of the exact version in
+//! `Cargo.lock`, and binaryen's `wasm-opt` 132 from npm (see `/work/shared/TOOLCHAIN.md`).
+
+mod bundle;
+
+use std::collections::BTreeMap;
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use bundle::{Budget, Sizes};
+
+type Result<T> = std::result::Result<T, String>;
+
+/// The binaryen release whose output is committed; another version would emit other bytes.
+const WASM_OPT_VERSION: &str = "132";
+const WASM_OPT_FLAGS: &[&str] = &[
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["dist"] => dist(false),
+        ["dist", "--check"] => dist(true),
+        ["sizes"] => sizes(),
+        _ => Err("usage: cargo xtask dist [--check] | cargo xtask sizes".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .into()
+}
+
+fn dist(check: bool) -> Result<()> {
+    let root = workspace_root();
+    let files = build(&root)?;
+    let sizes = Sizes::measure(&files);
+    print!("{}", sizes.table());
+    let dist = root.join("dist");
+    if check {
+        let problems = compare(&dist, &files)?;
+        if !problems.is_empty() {
+            return Err(format!(
+                "dist/ is stale: run cargo xtask dist\n{}",
+                problems
+                    .iter()
+                    .map(|p| format!("  {p}\n"))
+                    .collect::<String>()
+            ));
+        }
+        println!("dist/ is up to date");
+    } else {
+        write(&dist, &files)?;
+        println!("wrote {} files to dist/", files.len());
+    }
+    Budget::BASIC.check(&sizes)
+}
+
+fn sizes() -> Result<()> {
+    let dist = workspace_root().join("dist");
+    let files = read_ours(&dist)?;
+    if files.is_empty() {
+        return Err("dist/ holds no widget files: run cargo xtask dist".into());
+    }
+    let sizes = Sizes::measure(&files);
+    print!("{}", sizes.table());
+    Budget::BASIC.check(&sizes)
+}
+
+/// Builds everything; returns the files of `dist/` by relative path.
+fn build(root: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
+    let wasm_bindgen = check_wasm_bindgen(root)?;
+    let wasm_opt = find_wasm_opt(root)?;
+    let cargo_home = cargo_home()?;
+    let target_dir = root.join("target/wasm");
+
+    // `cargo rustc --crate-type cdylib` rather than `cargo build`: the widget is also an rlib
+    // (for its tests), and cargo does not run LTO for a crate built as both, which doubles the
+    // size of the bundle.
+    let rustflags = format!(
+        "--remap-path-prefix={}=/cargo --remap-path-prefix={}=/src",
+        cargo_home.display(),
+        root.display()
+    );
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run(Command::new(cargo)
+        .current_dir(root)
+        .env("RUSTFLAGS", rustflags)
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .args(["rustc", "-p", "widget", "--lib", "--crate-type", "cdylib"])
+        .args([
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+        ])
+        .arg("--target-dir")
+        .arg(&target_dir))?;
+    let wasm = target_dir.join("wasm32-unknown-unknown/wasm-release/widget.wasm");
+
+    let stage = root.join("target/xtask-dist");
+    if stage.exists() {
+        fs::remove_dir_all(&stage).map_err(|e| format!("cannot clear {}: {e}", stage.display()))?;
+    }
+    fs::create_dir_all(&stage).map_err(|e| format!("cannot create {}: {e}", stage.display()))?;
+    run(Command::new(&wasm_bindgen)
+        .args(["--target", "no-modules", "--no-typescript"])
+        .args(["--remove-name-section", "--remove-producers-section"])
+        // The loader always passes the wasm URL to `init`, so the glue needs no fallback that
+        // guesses it from `document.currentScript`.
+        .arg("--omit-default-module-path")
+        .arg("--out-dir")
+        .arg(&stage)
+        .arg(&wasm))?;
+    let optimised = stage.join("widget_opt.wasm");
+    run(Command::new(&wasm_opt)
+        .args(WASM_OPT_FLAGS)
+        .arg(stage.join("widget_bg.wasm"))
+        .arg("-o")
+        .arg(&optimised))?;
+
+    let glue = read_string(&stage.join("widget.js"))?;
+    let wasm = fs::read(&optimised).map_err(|e| format!("cannot read the optimised wasm: {e}"))?;
+    let loader = read_string(&root.join("widget/loader/widget.js"))?;
+    bundle::assemble(&loader, &glue, wasm)
+}
+
+/// The wasm-bindgen CLI, after checking it is the version the widget links against.
+fn check_wasm_bindgen(root: &Path) -> Result<PathBuf> {
+    let lock = read_string(&root.join("Cargo.lock"))?;
+    let wanted = bundle::locked_version(&lock, "wasm-bindgen")
+        .ok_or("Cargo.lock has no wasm-bindgen entry: build the widget once")?;
+    let cli = find_tool("wasm-bindgen").ok_or_else(|| {
+        format!(
+            "wasm-bindgen CLI not found. Install it with:\n  \
+             cargo install wasm-bindgen-cli --version {wanted}"
+        )
+    })?;
+    let out = output(Command::new(&cli).arg("--version"))?;
+    let found = out.split_whitespace().nth(1).unwrap_or("").to_owned();
+    if found != wanted {
+        return Err(format!(
+            "wasm-bindgen CLI is {found} but Cargo.lock has wasm-bindgen {wanted}; they must be \
+             equal. Install the right one with:\n  cargo install wasm-bindgen-cli --version {wanted}"
+        ));
+    }
+    Ok(cli)
+}
+
+/// binaryen's `wasm-opt` of the pinned version: `.tools/` first, then `PATH`.
+fn find_wasm_opt(root: &Path) -> Result<PathBuf> {
+    let install = format!(
+        "install it with:\n  npm install --prefix {} binaryen@{WASM_OPT_VERSION}.0.0",
+        root.join(".tools").display()
+    );
+    let local = root.join(".tools/node_modules/binaryen/bin/wasm-opt");
+    let tool = if local.is_file() {
+        Some(local)
+    } else {
+        find_tool("wasm-opt")
+    };
+    let tool = tool.ok_or_else(|| format!("wasm-opt (binaryen) not found; {install}"))?;
+    let version = output(Command::new(&tool).arg("--version"))?;
+    if !version.contains(&format!("version {WASM_OPT_VERSION}")) {
+        return Err(format!(
+            "{} is `{}`, not binaryen {WASM_OPT_VERSION} (dist/ must be built with the same \
+             pipeline everywhere); {install}",
+            tool.display(),
+            version.trim()
+        ));
+    }
+    Ok(tool)
+}
+
+fn find_tool(name: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = env::var_os("PATH")
+        .map(|p| env::split_paths(&p).collect())
+        .unwrap_or_default();
+    if let Ok(home) = cargo_home() {
+        dirs.push(home.join("bin"));
+    }
+    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+fn cargo_home() -> Result<PathBuf> {
+    if let Some(home) = env::var_os("CARGO_HOME") {
+        return Ok(PathBuf::from(home));
+    }
+    env::var_os("HOME")
+        .map(|h| PathBuf::from(h).join(".cargo"))
+        .ok_or_else(|| "neither CARGO_HOME nor HOME is set".into())
+}
+
+fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed: {status}"))
+    }
+}
+
+fn output(cmd: &mut Command) -> Result<String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn read_string(path: &Path) -> Result<String> {
+    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// The files in `dist/` that the xtask owns: the loader and every hashed bundle file.
+fn read_ours(dist: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut files = BTreeMap::new();
+    let loader = dist.join(bundle::LOADER);
+    if loader.is_file() {
+        files.insert(
+            bundle::LOADER.to_owned(),
+            fs::read(&loader).map_err(|e| e.to_string())?,
+        );
+    }
+    let dir = dist.join("widget");
+    if dir.is_dir() {
+        for entry in fs::read_dir(&dir).map_err(|e| e.to_string())? {
+            let entry = entry.map_err(|e| e.to_string())?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if bundle::is_bundle_file(&name) {
+                let bytes = fs::read(entry.path()).map_err(|e| e.to_string())?;
+                files.insert(format!("widget/{name}"), bytes);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Every difference between `dist/` and a fresh build, in words.
+fn compare(dist: &Path, built: &BTreeMap<String, Vec<u8>>) -> Result<Vec<String>> {
+    let committed = read_ours(dist)?;
+    let mut problems = Vec::new();
+    for (path, bytes) in built {
+        match committed.get(path) {
+            None => problems.push(format!("missing: dist/{path}")),
+            Some(old) if old != bytes => problems.push(format!("differs: dist/{path}")),
+            Some(_) => {}
+        }
+    }
+    for path in committed.keys().filter(|p| !built.contains_key(*p)) {
+        problems.push(format!("stale, not built any more: dist/{path}"));
+    }
+    Ok(problems)
+}
+
+/// Replaces our files in `dist/`, removing old hashed bundles; other files there are left alone.
+fn write(dist: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+    for old in read_ours(dist)?.keys().filter(|p| !files.contains_key(*p)) {
+        fs::remove_file(dist.join(old)).map_err(|e| format!("cannot remove dist/{old}: {e}"))?;
+    }
+    for (path, bytes) in files {
+        let path = dist.join(path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}

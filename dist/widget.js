@@ -1,0 +1,63 @@
+(function () {
+'use strict';
+var JS = 'civic-widget-debc38fff9fc957c.js';
+var WASM = 'civic-widget-debc38fff9fc957c_bg.wasm';
+var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');
+if (!me || !me.src) return;
+var base = new URL('widget/', me.src).href;
+var api = new URL(me.src).origin;
+var cw = window.CivicWidget = window.CivicWidget || {};
+function bundle() {
+if (!cw.__ready) {
+cw.__ready = new Promise(function (resolve, reject) {
+var s = document.createElement('script');
+s.src = base + JS;
+s.async = true;
+s.onload = function () {
+var b = cw.__bundle;
+if (!b) return reject(new Error('Civic Widget: bundle did not register'));
+b.init({ module_or_path: base + WASM }).then(function () { resolve(b); }, reject);
+};
+s.onerror = function () { reject(new Error('Civic Widget: cannot load ' + s.src)); };
+document.head.appendChild(s);
+});
+cw.__ready.catch(function () { cw.__ready = null; });
+}
+return cw.__ready;
+}
+function attr(el, name) {
+var v = el && el.getAttribute('data-' + name);
+return v == null ? '' : v;
+}
+function options(el) {
+var o = { api: api };
+['site', 'lang', 'mode', 'accent'].forEach(function (k) {
+o[k] = attr(el, k) || attr(me, k);
+});
+var near = el.closest('[lang]') || me.closest('[lang]') || document.documentElement;
+o.pageLang = near.getAttribute('lang') || '';
+return o;
+}
+function start() {
+var spots = [].slice.call(document.querySelectorAll('div[data-civic-widget]'));
+if (!spots.length) {
+var div = document.createElement('div');
+var parent = me.parentNode;
+if (!parent || parent === document.head) document.body.appendChild(div);
+else parent.insertBefore(div, me.nextSibling);
+spots = [div];
+}
+spots.forEach(function (el) {
+if (el.shadowRoot || el.hasAttribute('data-civic-mounted')) return;
+el.setAttribute('data-civic-mounted', '');
+var shadow = el.attachShadow({ mode: 'open' });
+var o = options(el);
+bundle().then(function (b) { b.mount(shadow, o); }).catch(function (e) {
+el.removeAttribute('data-civic-mounted');
+console.error(e);
+});
+});
+}
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();
+})();

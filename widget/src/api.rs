@@ -1,0 +1,345 @@
+//! The one place that talks to the host service, with the shared wire types.
+//!
+//! Components never fetch: they get a [`Backend`], which is [`HttpBackend`] in a page and a fake
+//! in the component tests (so they run without a server). Requests carry no cookies
+//! (`credentials: omit`): the widget is a guest on the city's page and holds no session there.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use civic_wire::{
+    API_PREFIX, Bounds, Category, FieldError, FieldErrorCode, Lang, LatLon, Mode, NewProblem,
+    ProblemCreated, SiteConfig, Status,
+};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestCredentials, RequestInit, Response};
+
+/// A future that lives on the browser's single thread.
+pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// Why a call failed, in the terms the visitor is told about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// No answer at all: offline, DNS, CORS refused, connection dropped.
+    Network,
+    /// The host checked the report and refused these fields (422).
+    Validation(Vec<FieldError>),
+    /// Unknown site key (404).
+    NotFound,
+    /// This page's origin may not use the site (403).
+    Forbidden,
+    /// The body was over the host's limit (413).
+    TooLarge,
+    /// Too many reports from here (429).
+    RateLimited,
+    /// 5xx.
+    Server,
+    /// Anything else, including an answer we could not read.
+    Unexpected,
+}
+
+/// What the widget asks of the host.
+pub trait Backend {
+    /// `GET /api/v1/sites/{site}?lang=`.
+    fn site_config(&self, site: &str, lang: Lang) -> LocalFuture<Result<SiteConfig, Failure>>;
+    /// `POST /api/v1/sites/{site}/problems`.
+    fn submit_problem(
+        &self,
+        site: &str,
+        problem: &NewProblem,
+    ) -> LocalFuture<Result<ProblemCreated, Failure>>;
+}
+
+/// The real client: `fetch` against the host the loader came from.
+pub struct HttpBackend {
+    /// Origin of the host service, e.g. `https://widget.example.ru` (no trailing slash).
+    pub api_base: String,
+}
+
+impl HttpBackend {
+    fn site_url(&self, site: &str) -> String {
+        let site = String::from(js_sys::encode_uri_component(site));
+        format!(
+            "{}{API_PREFIX}/sites/{site}",
+            self.api_base.trim_end_matches('/')
+        )
+    }
+}
+
+impl Backend for HttpBackend {
+    fn site_config(&self, site: &str, lang: Lang) -> LocalFuture<Result<SiteConfig, Failure>> {
+        let url = format!("{}?lang={}", self.site_url(site), lang.code());
+        Box::pin(async move { read(fetch(&url, None).await?, 200, json::site_config) })
+    }
+
+    fn submit_problem(
+        &self,
+        site: &str,
+        problem: &NewProblem,
+    ) -> LocalFuture<Result<ProblemCreated, Failure>> {
+        let url = format!("{}/problems", self.site_url(site));
+        let body = json::stringify(&json::new_problem(problem));
+        Box::pin(async move { read(fetch(&url, Some(body)).await?, 201, json::problem_created) })
+    }
+}
+
+/// One request without cookies; the answer's status and its JSON body (`null` if none).
+async fn fetch(url: &str, json_body: Option<String>) -> Result<(u16, JsValue), Failure> {
+    let window = web_sys::window().ok_or(Failure::Unexpected)?;
+    let init = RequestInit::new();
+    init.set_credentials(RequestCredentials::Omit);
+    if let Some(body) = json_body {
+        let headers = Headers::new().map_err(|_| Failure::Unexpected)?;
+        headers
+            .set("content-type", "application/json")
+            .map_err(|_| Failure::Unexpected)?;
+        init.set_method("POST");
+        init.set_headers(&headers);
+        init.set_body(&JsValue::from_str(&body));
+    }
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| Failure::Network)?
+        .unchecked_into();
+    let status = response.status();
+    let body = match response.json() {
+        Ok(promise) => JsFuture::from(promise).await.unwrap_or(JsValue::NULL),
+        Err(_) => JsValue::NULL,
+    };
+    Ok((status, body))
+}
+
+fn read<T>(
+    (status, body): (u16, JsValue),
+    expected: u16,
+    parse: fn(&JsValue) -> Option<T>,
+) -> Result<T, Failure> {
+    if status == expected || (status == 200 && expected == 201) {
+        return parse(&body).ok_or(Failure::Unexpected);
+    }
+    let fields = match status {
+        400 | 422 => json::field_errors(&body),
+        _ => Vec::new(),
+    };
+    Err(failure_for(status, fields))
+}
+
+/// Maps an HTTP status (and the fields of a validation answer) to what the visitor is told.
+pub fn failure_for(status: u16, fields: Vec<FieldError>) -> Failure {
+    match status {
+        400 | 422 if !fields.is_empty() => Failure::Validation(fields),
+        403 => Failure::Forbidden,
+        404 => Failure::NotFound,
+        413 => Failure::TooLarge,
+        429 => Failure::RateLimited,
+        500..=599 => Failure::Server,
+        _ => Failure::Unexpected,
+    }
+}
+
+/// The wire types to and from parsed JSON, by hand.
+///
+/// The browser parses and prints the JSON (`JSON.parse`, `JSON.stringify`); these functions only
+/// move fields between JS objects and the `civic_wire` types. Doing that with serde would add its
+/// deserializers, their error messages and the float formatter behind them: about a sixth of the
+/// bundle. The widget's tests check each function against `serde_json` and the wire types, so
+/// the two cannot drift apart unnoticed.
+pub mod json {
+    use super::*;
+    use js_sys::{Array, Object, Reflect};
+
+    fn get(object: &JsValue, key: &str) -> JsValue {
+        if object.is_object() {
+            Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        }
+    }
+
+    fn string(object: &JsValue, key: &str) -> Option<String> {
+        get(object, key).as_string()
+    }
+
+    fn number(object: &JsValue, key: &str) -> Option<f64> {
+        get(object, key).as_f64()
+    }
+
+    fn integer(object: &JsValue, key: &str) -> Option<i64> {
+        number(object, key)
+            .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
+            .map(|n| n as i64)
+    }
+
+    fn items(object: &JsValue, key: &str) -> Vec<JsValue> {
+        let list = get(object, key);
+        if Array::is_array(&list) {
+            Array::from(&list).to_vec()
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
+        let _ = Reflect::set(object, &JsValue::from_str(key), &value.into());
+    }
+
+    fn set_opt(object: &Object, key: &str, value: &Option<String>) {
+        set(
+            object,
+            key,
+            value.as_deref().map_or(JsValue::NULL, JsValue::from_str),
+        );
+    }
+
+    pub fn parse(text: &str) -> JsValue {
+        js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+    }
+
+    pub fn stringify(value: &JsValue) -> String {
+        js_sys::JSON::stringify(value)
+            .map(String::from)
+            .unwrap_or_default()
+    }
+
+    fn lat_lon(v: &JsValue) -> Option<LatLon> {
+        Some(LatLon {
+            lat: number(v, "lat")?,
+            lon: number(v, "lon")?,
+        })
+    }
+
+    fn bounds(v: &JsValue) -> Option<Bounds> {
+        Some(Bounds {
+            west: number(v, "west")?,
+            south: number(v, "south")?,
+            east: number(v, "east")?,
+            north: number(v, "north")?,
+        })
+    }
+
+    fn category(v: &JsValue) -> Option<Category> {
+        Some(Category {
+            id: integer(v, "id")?,
+            name: string(v, "name")?,
+            hint: string(v, "hint"),
+        })
+    }
+
+    pub fn site_config(v: &JsValue) -> Option<SiteConfig> {
+        Some(SiteConfig {
+            key: string(v, "key")?,
+            name: string(v, "name")?,
+            municipality: string(v, "municipality")?,
+            centre: lat_lon(&get(v, "centre"))?,
+            bounds: bounds(&get(v, "bounds"))?,
+            default_lang: Lang::from_tag(&string(v, "default_lang")?)?,
+            default_mode: match string(v, "default_mode")?.as_str() {
+                "extended" => Mode::Extended,
+                _ => Mode::Basic,
+            },
+            privacy_policy_url: string(v, "privacy_policy_url")?,
+            categories: items(v, "categories")
+                .iter()
+                .map(category)
+                .collect::<Option<_>>()?,
+        })
+    }
+
+    pub fn problem_created(v: &JsValue) -> Option<ProblemCreated> {
+        Some(ProblemCreated {
+            id: integer(v, "id")?,
+            tracking_code: string(v, "tracking_code")?,
+            tracking_url: string(v, "tracking_url")?,
+            status: Status::parse(&string(v, "status")?)?,
+        })
+    }
+
+    /// The `fields` of an [`civic_wire::ApiError`]; entries we cannot read are skipped.
+    pub fn field_errors(v: &JsValue) -> Vec<FieldError> {
+        items(&get(v, "error"), "fields")
+            .iter()
+            .filter_map(|f| {
+                Some(FieldError {
+                    field: string(f, "field")?,
+                    code: field_error_code(&string(f, "code")?)?,
+                    message: string(f, "message").unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// The wire name of a field error code (its serde name).
+    pub fn field_error_code_name(code: FieldErrorCode) -> &'static str {
+        match code {
+            FieldErrorCode::Required => "required",
+            FieldErrorCode::TooShort => "too_short",
+            FieldErrorCode::TooLong => "too_long",
+            FieldErrorCode::Invalid => "invalid",
+            FieldErrorCode::UnknownCategory => "unknown_category",
+            FieldErrorCode::OutsideBounds => "outside_bounds",
+            FieldErrorCode::ConsentRequired => "consent_required",
+        }
+    }
+
+    pub const FIELD_ERROR_CODES: [FieldErrorCode; 7] = [
+        FieldErrorCode::Required,
+        FieldErrorCode::TooShort,
+        FieldErrorCode::TooLong,
+        FieldErrorCode::Invalid,
+        FieldErrorCode::UnknownCategory,
+        FieldErrorCode::OutsideBounds,
+        FieldErrorCode::ConsentRequired,
+    ];
+
+    pub fn field_error_code(name: &str) -> Option<FieldErrorCode> {
+        FIELD_ERROR_CODES
+            .into_iter()
+            .find(|c| field_error_code_name(*c) == name)
+    }
+
+    pub fn new_problem(p: &NewProblem) -> JsValue {
+        let o = Object::new();
+        set(&o, "category_id", p.category_id as f64);
+        set(&o, "description", p.description.as_str());
+        let location = match p.location {
+            Some(l) => {
+                let at = Object::new();
+                set(&at, "lat", l.lat);
+                set(&at, "lon", l.lon);
+                at.into()
+            }
+            None => JsValue::NULL,
+        };
+        set(&o, "location", location);
+        set_opt(&o, "address", &p.address);
+        let reporter = Object::new();
+        set_opt(&reporter, "name", &p.reporter.name);
+        set_opt(&reporter, "email", &p.reporter.email);
+        set_opt(&reporter, "phone", &p.reporter.phone);
+        set(&o, "reporter", reporter);
+        set(&o, "consent", p.consent);
+        set(&o, "lang", p.lang.code());
+        if let Some(website) = &p.website {
+            set(&o, "website", website.as_str());
+        }
+        o.into()
+    }
+
+    /// Reads a JSON object of string members into `(key, value)` pairs asked for.
+    pub fn strings(text: &str, keys: &[&str]) -> Vec<String> {
+        let v = parse(text);
+        keys.iter()
+            .map(|k| string(&v, k).unwrap_or_default())
+            .collect()
+    }
+
+    /// A JSON object of string members.
+    pub fn object_of_strings(pairs: &[(&str, &str)]) -> String {
+        let o = Object::new();
+        for (k, v) in pairs {
+            set(&o, k, *v);
+        }
+        stringify(&o)
+    }
+}

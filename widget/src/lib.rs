@@ -1,0 +1,100 @@
+//! The Civic Widget: the form a resident uses, on their city's own website, to report a
+//! pothole or a dead streetlight in under a minute.
+//!
+//! Built to wasm and post-processed by `cargo xtask dist` into `dist/widget/`. The hand-written
+//! loader (`widget/loader/widget.js`, served as `/widget.js`) attaches an open shadow root to
+//! each mount point and calls [`mount`] with the options it read from the `data-*` attributes.
+//!
+//! Invariants:
+//! - Nothing outside the widget's shadow root is touched, and nothing in it is built from HTML
+//!   strings (`clippy.toml` bans the ways to do so).
+//! - Styles come only through constructable stylesheets ([`style`]), so a strict host CSP holds.
+//! - The widget holds no cookie and no session; contacts are never written to storage.
+//!
+//! Stable hooks for end-to-end tests, inside the shadow root: `[data-state]` on the root (with
+//! `lang`), `form.civic-form`, `select[name=category]`, `textarea[name=description]`,
+//! `input[name=address]`, `button.civic-locate`, `input[name=name|email|phone|consent]`,
+//! `button[type=submit]`, `.civic-field-error[data-field=<wire field>]`, `.civic-error`,
+//! `.civic-success` with `.civic-tracking-number` and `a.civic-tracking-link`.
+
+pub mod api;
+pub mod app;
+pub mod draft;
+pub mod field_error;
+pub mod geo;
+pub mod i18n;
+pub mod location;
+pub mod options;
+pub mod report_form;
+pub mod state;
+pub mod style;
+pub mod success;
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, ShadowRoot};
+
+use crate::api::{Backend, HttpBackend};
+use crate::app::{App, AppProps};
+use crate::options::{RawOptions, WidgetOptions};
+
+thread_local! {
+    static NEXT_INSTANCE: Cell<u32> = const { Cell::new(1) };
+}
+
+/// Resolves the loader's options into a widget's settings, with a fresh id prefix.
+pub fn widget_options(raw: &RawOptions) -> WidgetOptions {
+    let n = NEXT_INSTANCE.with(|c| {
+        let n = c.get();
+        c.set(n + 1);
+        n
+    });
+    WidgetOptions {
+        site: raw.site.trim().to_owned(),
+        lang: raw.resolve_lang(),
+        mode: raw.resolve_mode(),
+        api_base: raw.api.trim_end_matches('/').to_owned(),
+        id_prefix: format!("civic{n}"),
+    }
+}
+
+/// Renders a widget into `shadow` (an open shadow root the loader attached to the mount
+/// element). `options` is a plain object: `{site, lang, pageLang, mode, accent, api}`, strings.
+#[wasm_bindgen]
+pub fn mount(shadow: ShadowRoot, options: JsValue) -> Result<(), JsValue> {
+    let raw = RawOptions::from_js(&options);
+    if raw.site.trim().is_empty() {
+        return Err(JsValue::from_str(
+            "Civic Widget: the data-site attribute is missing",
+        ));
+    }
+    let options = widget_options(&raw);
+    let backend = Rc::new(HttpBackend {
+        api_base: options.api_base.clone(),
+    });
+    mount_with(&shadow, options, backend, Some(raw.accent.as_str()))?;
+    Ok(())
+}
+
+/// Mounts with any backend; the tests use a fake one. Returns the element Yew renders into.
+pub fn mount_with(
+    shadow: &ShadowRoot,
+    options: WidgetOptions,
+    backend: Rc<dyn Backend>,
+    accent: Option<&str>,
+) -> Result<Element, JsValue> {
+    style::adopt(shadow, accent)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let root = document.create_element("div")?;
+    shadow.append_child(&root)?;
+    let props = AppProps {
+        options: Rc::new(options),
+        backend,
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    Ok(root)
+}

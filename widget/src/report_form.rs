@@ -1,0 +1,258 @@
+//! The report form of the basic mode: category, description, place, private contacts, consent.
+//!
+//! A pure view of [`crate::state::FormState`]: every change goes out through an `on_*` callback.
+//! Element names and classes here are hooks the end-to-end tests rely on (see the crate docs).
+
+use std::rc::Rc;
+
+use civic_wire::{FieldError, SiteConfig, limits};
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::api::Failure;
+use crate::field_error::{described_by, field_error_text};
+use crate::i18n::{self, Msg, t};
+use crate::location::{LocationFieldProps, location_field};
+use crate::options::WidgetOptions;
+use crate::state::{Field, Fields, Geo};
+
+#[derive(Properties, PartialEq)]
+pub struct ReportFormProps {
+    pub options: Rc<WidgetOptions>,
+    pub config: Rc<SiteConfig>,
+    pub fields: Fields,
+    pub geo: Geo,
+    pub errors: Rc<Vec<FieldError>>,
+    pub failure: Option<Failure>,
+    pub submitting: bool,
+    /// Changes each time new errors are shown: focus then moves to the first refused field.
+    pub error_round: u32,
+    pub on_edit: Callback<(Field, String)>,
+    pub on_consent: Callback<bool>,
+    pub on_locate: Callback<()>,
+    pub on_clear_location: Callback<()>,
+    pub on_submit: Callback<()>,
+}
+
+/// The sentence for a failed send.
+pub fn failure_text(failure: &Failure) -> Msg {
+    match failure {
+        Failure::Network => Msg::ErrNetwork,
+        Failure::Validation(_) => Msg::ErrCheckFields,
+        Failure::NotFound | Failure::Forbidden => Msg::ErrForbidden,
+        Failure::TooLarge => Msg::ErrTooLarge,
+        Failure::RateLimited => Msg::ErrRateLimited,
+        Failure::Server => Msg::ErrServer,
+        Failure::Unexpected => Msg::ErrUnexpected,
+    }
+}
+
+/// Links from the host are only followed when they are plain web links.
+pub fn is_web_link(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
+}
+
+#[function_component(ReportForm)]
+pub fn report_form(props: &ReportFormProps) -> Html {
+    let o = &props.options;
+    let lang = o.lang;
+    let f = &props.fields;
+    let form_ref = use_node_ref();
+
+    {
+        let form_ref = form_ref.clone();
+        use_effect_with(props.error_round, move |round| {
+            if *round > 0 {
+                let first = form_ref
+                    .cast::<HtmlElement>()
+                    .and_then(|form| form.query_selector("[aria-invalid=true]").ok().flatten())
+                    .and_then(|el| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(el).ok());
+                if let Some(el) = first {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
+
+    let error = |wire: &str| props.errors.iter().find(|e| e.field == wire).cloned();
+    let error_id = |wire: &str, part: &str| error(wire).map(|_| o.id(part));
+    let edit = |field: Field| {
+        props.on_edit.reform(move |e: InputEvent| {
+            (field, e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+
+    let on_submit = {
+        let on_submit = props.on_submit.clone();
+        let submitting = props.submitting;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if !submitting {
+                on_submit.emit(());
+            }
+        })
+    };
+    let on_category = props.on_edit.reform(|e: Event| {
+        (
+            Field::Category,
+            e.target_unchecked_into::<HtmlSelectElement>().value(),
+        )
+    });
+    let on_description = props.on_edit.reform(|e: InputEvent| {
+        (
+            Field::Description,
+            e.target_unchecked_into::<HtmlTextAreaElement>().value(),
+        )
+    });
+    let on_consent = props
+        .on_consent
+        .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
+    let on_retry = props.on_submit.reform(|_: MouseEvent| ());
+
+    let category_error = error("category_id").or_else(|| error("category"));
+    let hint = props
+        .config
+        .categories
+        .iter()
+        .find(|c| c.id.to_string() == f.category)
+        .and_then(|c| c.hint.clone());
+    let typed = f.description.trim().chars().count();
+    let over = typed > limits::DESCRIPTION_MAX_CHARS;
+    let required = html! {
+        <span class="civic-req">{ "*" }<span class="civic-sr">{ t(lang, Msg::RequiredMark) }</span></span>
+    };
+    let policy = &props.config.privacy_policy_url;
+
+    let contact = |field: Field, label: Msg, kind: &'static str, autocomplete: &'static str| {
+        let err = error(field.wire());
+        let err_id = err
+            .as_ref()
+            .map(|_| o.id(&format!("{}-error", field.name())));
+        html! {
+            <div class="civic-field">
+                <label for={o.id(field.name())}>{ t(lang, label) }</label>
+                <input type={kind} id={o.id(field.name())} name={field.name()}
+                    autocomplete={autocomplete} value={f.get(field).to_owned()}
+                    oninput={edit(field)}
+                    aria-invalid={err.is_some().to_string()}
+                    aria-describedby={described_by(&[err_id])} />
+                { field_error_text(o.id(&format!("{}-error", field.name())), field.wire(), lang, err) }
+            </div>
+        }
+    };
+
+    html! {
+        <form class="civic-form" novalidate=true onsubmit={on_submit} ref={form_ref}
+            aria-busy={props.submitting.to_string()}>
+            <div class="civic-field">
+                <label for={o.id("category")}>{ t(lang, Msg::Category) }{ required.clone() }</label>
+                <select id={o.id("category")} name="category" onchange={on_category}
+                    aria-required="true" aria-invalid={category_error.is_some().to_string()}
+                    aria-describedby={described_by(&[
+                        hint.as_ref().map(|_| o.id("category-hint")),
+                        error_id("category_id", "category-error").or_else(|| error_id("category", "category-error")),
+                    ])}>
+                    <option value="" selected={f.category.is_empty()} disabled=true>
+                        { t(lang, Msg::CategoryPlaceholder) }
+                    </option>
+                    { for props.config.categories.iter().map(|c| {
+                        let id = c.id.to_string();
+                        html! {
+                            <option key={id.clone()} value={id.clone()} selected={id == f.category}>{ &c.name }</option>
+                        }
+                    }) }
+                </select>
+                if let Some(hint) = hint {
+                    <p class="civic-hint" id={o.id("category-hint")}>{ hint }</p>
+                }
+                { field_error_text(o.id("category-error"), "category_id", lang, category_error) }
+            </div>
+
+            <div class="civic-field">
+                <label for={o.id("description")}>{ t(lang, Msg::Description) }{ required.clone() }</label>
+                <p class="civic-hint" id={o.id("description-hint")}>{ t(lang, Msg::DescriptionHint) }</p>
+                <textarea id={o.id("description")} name="description" rows="5"
+                    value={f.description.clone()} oninput={on_description}
+                    aria-required="true" aria-invalid={error("description").is_some().to_string()}
+                    aria-describedby={described_by(&[
+                        Some(o.id("description-hint")),
+                        Some(o.id("description-count")),
+                        error_id("description", "description-error"),
+                    ])} />
+                <p id={o.id("description-count")} class={if over { "civic-count civic-count-over" } else { "civic-count" }}>
+                    { i18n::char_count(lang, typed, limits::DESCRIPTION_MAX_CHARS) }
+                </p>
+                { field_error_text(o.id("description-error"), "description", lang, error("description")) }
+            </div>
+
+            { location_field(LocationFieldProps {
+                options: o.clone(),
+                geo: props.geo,
+                address: AttrValue::from(f.address.clone()),
+                location_error: error("location"),
+                address_error: error("address"),
+                on_locate: props.on_locate.clone(),
+                on_clear: props.on_clear_location.clone(),
+                on_address: props.on_edit.reform(|v| (Field::Address, v)),
+            }) }
+
+            <fieldset class="civic-field civic-contacts" aria-describedby={o.id("contacts-private")}>
+                <legend>{ t(lang, Msg::Contacts) }</legend>
+                <p class="civic-private" id={o.id("contacts-private")}>{ t(lang, Msg::ContactsPrivate) }</p>
+                { contact(Field::Name, Msg::Name, "text", "name") }
+                { contact(Field::Email, Msg::Email, "email", "email") }
+                { contact(Field::Phone, Msg::Phone, "tel", "tel") }
+            </fieldset>
+
+            // The honeypot: invisible and unreachable for people, tempting for bots.
+            <div class="civic-hp" aria-hidden="true">
+                <label for={o.id("website")}>{ "Website" }</label>
+                <input type="text" id={o.id("website")} name="website" tabindex="-1" autocomplete="off"
+                    value={f.website.clone()} oninput={edit(Field::Website)} />
+            </div>
+
+            <div class="civic-field">
+                <label class="civic-check" for={o.id("consent")}>
+                    <input type="checkbox" id={o.id("consent")} name="consent" checked={f.consent}
+                        onchange={on_consent} aria-required="true"
+                        aria-invalid={error("consent").is_some().to_string()}
+                        aria-describedby={described_by(&[error_id("consent", "consent-error")])} />
+                    <span>
+                        { t(lang, Msg::ConsentText) }{ " " }
+                        if is_web_link(policy) {
+                            <a href={policy.clone()} target="_blank" rel="noopener noreferrer">
+                                { t(lang, Msg::ConsentLink) }
+                                <span class="civic-sr">{ " " }{ t(lang, Msg::OpensInNewTab) }</span>
+                            </a>
+                        } else {
+                            { t(lang, Msg::ConsentLink) }
+                        }
+                        { required }
+                    </span>
+                </label>
+                { field_error_text(o.id("consent-error"), "consent", lang, error("consent")) }
+            </div>
+
+            if let Some(failure) = &props.failure {
+                <div class="civic-error" role="alert">
+                    <p>{ t(lang, failure_text(failure)) }</p>
+                    <button type="button" class="civic-retry" onclick={on_retry}>{ t(lang, Msg::Retry) }</button>
+                </div>
+            }
+            if !props.errors.is_empty() {
+                <p class="civic-sr" role="status">{ t(lang, Msg::ErrCheckFields) }</p>
+            }
+
+            <div class="civic-actions">
+                <button type="submit" disabled={props.submitting}>
+                    if props.submitting {
+                        <span class="civic-spinner" aria-hidden="true"></span>
+                        { t(lang, Msg::Submitting) }
+                    } else {
+                        { t(lang, Msg::Submit) }
+                    }
+                </button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,583 @@
+//! The widget in a real (headless) Chromium, mounted in a shadow root like the loader does, with a
+//! fake backend instead of the network. Run with
+//! `cargo test --target wasm32-unknown-unknown -p widget` (without `-q`). On other targets this
+//! file is empty, so `cargo test --workspace` on the host skips it.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use civic_wire::{
+    Bounds, Category, FieldError, FieldErrorCode, Lang, LatLon, Mode, NewProblem, ProblemCreated,
+    SiteConfig, Status,
+};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{
+    Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement,
+    HtmlTextAreaElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
+};
+use widget::api::{Backend, Failure, LocalFuture};
+use widget::i18n::{self, Msg, t};
+use widget::options::RawOptions;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn config() -> SiteConfig {
+    SiteConfig {
+        key: "test".into(),
+        name: "Калуга".into(),
+        municipality: "Калуга".into(),
+        centre: LatLon {
+            lat: 54.51,
+            lon: 36.26,
+        },
+        bounds: Bounds {
+            west: 36.0,
+            south: 54.3,
+            east: 36.5,
+            north: 54.7,
+        },
+        default_lang: Lang::Ru,
+        default_mode: Mode::Basic,
+        privacy_policy_url: "https://example.ru/privacy".into(),
+        categories: vec![
+            Category {
+                id: 7,
+                name: "Яма на дороге".into(),
+                hint: Some("Ямы, выбоины".into()),
+            },
+            Category {
+                id: 9,
+                name: "Не горит фонарь".into(),
+                hint: None,
+            },
+        ],
+    }
+}
+
+/// Answers from a script instead of the network, and remembers what was sent.
+struct FakeBackend {
+    answers: RefCell<Vec<Result<ProblemCreated, Failure>>>,
+    sent: RefCell<Vec<NewProblem>>,
+}
+
+impl FakeBackend {
+    fn answering(answers: Vec<Result<ProblemCreated, Failure>>) -> Rc<FakeBackend> {
+        Rc::new(FakeBackend {
+            answers: RefCell::new(answers),
+            sent: RefCell::default(),
+        })
+    }
+}
+
+impl Backend for FakeBackend {
+    fn site_config(&self, _site: &str, _lang: Lang) -> LocalFuture<Result<SiteConfig, Failure>> {
+        Box::pin(std::future::ready(Ok(config())))
+    }
+
+    fn submit_problem(
+        &self,
+        _site: &str,
+        problem: &NewProblem,
+    ) -> LocalFuture<Result<ProblemCreated, Failure>> {
+        self.sent.borrow_mut().push(problem.clone());
+        let answer = self.answers.borrow_mut().remove(0);
+        Box::pin(std::future::ready(answer))
+    }
+}
+
+fn created() -> ProblemCreated {
+    ProblemCreated {
+        id: 1042,
+        tracking_code: "k3j4h5".into(),
+        tracking_url: "https://widget.example.ru/t/k3j4h5".into(),
+        status: Status::New,
+    }
+}
+
+/// A fresh site key per test, so that drafts of one test do not leak into another.
+fn site(name: &str) -> String {
+    format!("test-{name}-{}", js_sys::Math::random().to_bits())
+}
+
+fn window() -> web_sys::Window {
+    web_sys::window().unwrap()
+}
+
+async fn tick() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+/// Mounts a widget as the loader does: into an open shadow root of a new `<div>`.
+async fn mount(site: &str, lang: &str, backend: Rc<FakeBackend>) -> ShadowRoot {
+    let document = window().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let shadow = host
+        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+        .unwrap();
+    let raw = RawOptions {
+        site: site.into(),
+        lang: lang.into(),
+        ..RawOptions::default()
+    };
+    widget::mount_with(&shadow, widget::widget_options(&raw), backend, None).unwrap();
+    tick().await;
+    shadow
+}
+
+fn find(root: &ShadowRoot, selector: &str) -> Option<Element> {
+    root.query_selector(selector).unwrap()
+}
+
+fn get(root: &ShadowRoot, selector: &str) -> Element {
+    find(root, selector).unwrap_or_else(|| panic!("no {selector}"))
+}
+
+fn text(root: &ShadowRoot, selector: &str) -> String {
+    get(root, selector)
+        .text_content()
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+fn state(root: &ShadowRoot) -> String {
+    get(root, "[data-state]")
+        .get_attribute("data-state")
+        .unwrap()
+}
+
+fn fire(el: &web_sys::EventTarget, kind: &str) {
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    el.dispatch_event(&Event::new_with_event_init_dict(kind, &init).unwrap())
+        .unwrap();
+}
+
+async fn type_into(root: &ShadowRoot, name: &str, value: &str) {
+    let el = get(root, &format!("[name={name}]"));
+    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+        input.set_value(value);
+    } else if let Some(area) = el.dyn_ref::<HtmlTextAreaElement>() {
+        area.set_value(value);
+    }
+    fire(&el, "input");
+    tick().await;
+}
+
+async fn choose_category(root: &ShadowRoot, id: &str) {
+    let select = get(root, "select[name=category]");
+    select.unchecked_ref::<HtmlSelectElement>().set_value(id);
+    fire(&select, "change");
+    tick().await;
+}
+
+async fn click(root: &ShadowRoot, selector: &str) {
+    get(root, selector).unchecked_into::<HtmlElement>().click();
+    tick().await;
+}
+
+async fn fill_valid(root: &ShadowRoot) {
+    choose_category(root, "9").await;
+    type_into(root, "description", "Не горит фонарь у подъезда №3").await;
+    type_into(root, "address", "ул. Ленина, 5").await;
+    click(root, "input[name=consent]").await;
+}
+
+fn field_error(root: &ShadowRoot, field: &str) -> Option<String> {
+    find(root, &format!(".civic-field-error[data-field=\"{field}\"]"))
+        .map(|e| e.text_content().unwrap_or_default().trim().to_owned())
+}
+
+fn local_draft(site: &str) -> Option<String> {
+    window()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item(&format!("civic-widget:draft:{site}"))
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_form_offers_the_sites_categories() {
+    let root = mount(&site("categories"), "ru", FakeBackend::answering(vec![])).await;
+    assert_eq!(state(&root), "ready");
+    assert_eq!(
+        get(&root, "[data-state]").get_attribute("lang").as_deref(),
+        Some("ru")
+    );
+    let options = root
+        .query_selector_all("select[name=category] option")
+        .unwrap();
+    let names: Vec<String> = (0..options.length())
+        .map(|i| {
+            options
+                .item(i)
+                .unwrap()
+                .text_content()
+                .unwrap()
+                .trim()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        ["Выберите категорию", "Яма на дороге", "Не горит фонарь"]
+    );
+    for hook in [
+        "form.civic-form",
+        "textarea[name=description]",
+        "input[name=address]",
+        "button.civic-locate",
+        "input[name=name]",
+        "input[name=email]",
+        "input[name=phone]",
+        "input[name=consent][type=checkbox]",
+        "button[type=submit]",
+        "input[name=website][tabindex=\"-1\"][autocomplete=off]",
+    ] {
+        assert!(find(&root, hook).is_some(), "{hook}");
+    }
+    // The category's hint appears once it is chosen.
+    choose_category(&root, "7").await;
+    assert_eq!(text(&root, ".civic-hint"), "Ямы, выбоины");
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_form_says_what_is_missing_next_to_each_field_in_russian() {
+    let backend = FakeBackend::answering(vec![]);
+    let root = mount(&site("empty-ru"), "ru", backend.clone()).await;
+    click(&root, "button[type=submit]").await;
+    assert_eq!(
+        field_error(&root, "category_id").as_deref(),
+        Some("Выберите категорию.")
+    );
+    assert_eq!(
+        field_error(&root, "description").as_deref(),
+        Some("Опишите проблему.")
+    );
+    assert_eq!(
+        field_error(&root, "location").as_deref(),
+        Some(t(Lang::Ru, Msg::ErrLocationRequired))
+    );
+    assert_eq!(
+        field_error(&root, "consent").as_deref(),
+        Some(t(Lang::Ru, Msg::ErrConsentRequired))
+    );
+    assert!(
+        backend.sent.borrow().is_empty(),
+        "nothing is sent while the form is incomplete"
+    );
+    // The field points at its error, and says it is invalid.
+    let description = get(&root, "textarea[name=description]");
+    let error_id = get(&root, ".civic-field-error[data-field=description]").id();
+    assert!(
+        description
+            .get_attribute("aria-describedby")
+            .unwrap()
+            .contains(&error_id)
+    );
+    assert_eq!(
+        description.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    // Typing clears that field's error only.
+    type_into(&root, "description", "Яма на дороге у дома 5").await;
+    assert_eq!(field_error(&root, "description"), None);
+    assert!(field_error(&root, "consent").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn errors_are_in_english_when_the_widget_is() {
+    let root = mount(&site("empty-en"), "en", FakeBackend::answering(vec![])).await;
+    assert_eq!(
+        get(&root, "[data-state]").get_attribute("lang").as_deref(),
+        Some("en")
+    );
+    type_into(&root, "description", "hole").await;
+    type_into(&root, "email", "not-an-email").await;
+    click(&root, "button[type=submit]").await;
+    assert_eq!(
+        field_error(&root, "description").as_deref(),
+        Some("Too short: at least 10 characters, please.")
+    );
+    assert_eq!(
+        field_error(&root, "reporter.email").as_deref(),
+        Some(t(Lang::En, Msg::ErrEmailInvalid))
+    );
+    assert_eq!(text(&root, "button[type=submit]"), "Send");
+}
+
+#[wasm_bindgen_test]
+async fn the_hosts_422_lands_on_the_named_fields() {
+    let refused = Failure::Validation(vec![
+        FieldError {
+            field: "location".into(),
+            code: FieldErrorCode::OutsideBounds,
+            message: "x".into(),
+        },
+        FieldError {
+            field: "category_id".into(),
+            code: FieldErrorCode::UnknownCategory,
+            message: "x".into(),
+        },
+    ]);
+    let backend = FakeBackend::answering(vec![Err(refused)]);
+    let root = mount(&site("422"), "ru", backend.clone()).await;
+    fill_valid(&root).await;
+    click(&root, "button[type=submit]").await;
+    assert_eq!(backend.sent.borrow().len(), 1);
+    assert_eq!(
+        field_error(&root, "location").as_deref(),
+        Some(t(Lang::Ru, Msg::ErrOutsideBounds))
+    );
+    assert_eq!(
+        field_error(&root, "category_id").as_deref(),
+        Some(t(Lang::Ru, Msg::ErrUnknownCategory))
+    );
+    assert_eq!(state(&root), "ready");
+    assert!(find(&root, ".civic-error").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_network_failure_keeps_the_text_and_resends_when_back_online() {
+    let backend = FakeBackend::answering(vec![Err(Failure::Network), Ok(created())]);
+    let key = site("offline");
+    let root = mount(&key, "ru", backend.clone()).await;
+    fill_valid(&root).await;
+    type_into(&root, "email", "ivan@example.ru").await;
+    click(&root, "button[type=submit]").await;
+    assert_eq!(state(&root), "error");
+    assert!(text(&root, ".civic-error").starts_with("Нет связи с сервером"));
+    let description = get(&root, "textarea[name=description]");
+    assert_eq!(
+        description.unchecked_ref::<HtmlTextAreaElement>().value(),
+        "Не горит фонарь у подъезда №3"
+    );
+    // The draft keeps the report but never the contacts.
+    let draft = local_draft(&key).expect("a draft is saved");
+    assert!(
+        draft.contains("подъезда") && draft.contains("ул. Ленина"),
+        "{draft}"
+    );
+    assert!(!draft.contains("ivan@"), "{draft}");
+
+    fire(&window(), "online");
+    tick().await;
+    tick().await;
+    assert_eq!(backend.sent.borrow().len(), 2);
+    assert_eq!(state(&root), "done");
+    assert_eq!(
+        local_draft(&key),
+        None,
+        "the draft is cleared once the report is in"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_saved_draft_is_restored() {
+    let key = site("draft");
+    window()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item(
+            &format!("civic-widget:draft:{key}"),
+            r#"{"category":"7","description":"Яма у школы","address":"ул. Мира, 1"}"#,
+        )
+        .unwrap();
+    let root = mount(&key, "ru", FakeBackend::answering(vec![])).await;
+    let value = |sel: &str| match get(&root, sel).dyn_into::<HtmlInputElement>() {
+        Ok(input) => input.value(),
+        Err(el) => el
+            .dyn_into::<HtmlTextAreaElement>()
+            .map(|a| a.value())
+            .unwrap_or_else(|el| el.unchecked_into::<HtmlSelectElement>().value()),
+    };
+    assert_eq!(value("textarea[name=description]"), "Яма у школы");
+    assert_eq!(value("input[name=address]"), "ул. Мира, 1");
+    assert_eq!(value("select[name=category]"), "7");
+}
+
+#[wasm_bindgen_test]
+async fn success_shows_the_number_and_the_tracking_link() {
+    let backend = FakeBackend::answering(vec![Ok(created())]);
+    let root = mount(&site("success"), "ru", backend.clone()).await;
+    fill_valid(&root).await;
+    type_into(&root, "website", "").await;
+    click(&root, "button[type=submit]").await;
+    assert_eq!(state(&root), "done");
+    let focused = root.active_element().map(|e| e.class_name());
+    assert_eq!(
+        focused.as_deref(),
+        Some("civic-tracking-number"),
+        "focus moves to the news"
+    );
+    assert_eq!(
+        text(&root, ".civic-success .civic-tracking-number"),
+        "Ваше обращение № 1042 принято"
+    );
+    let link = get(&root, ".civic-success a.civic-tracking-link");
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("https://widget.example.ru/t/k3j4h5")
+    );
+    assert_eq!(link.get_attribute("target").as_deref(), Some("_blank"));
+    let sent = backend.sent.borrow()[0].clone();
+    assert_eq!(sent.category_id, 9);
+    assert_eq!(sent.address.as_deref(), Some("ул. Ленина, 5"));
+    assert_eq!(
+        (sent.consent, sent.lang, sent.website),
+        (true, Lang::Ru, None)
+    );
+
+    click(&root, ".civic-report-another").await;
+    assert_eq!(state(&root), "ready");
+    assert_eq!(
+        get(&root, "textarea[name=description]")
+            .unchecked_into::<HtmlTextAreaElement>()
+            .value(),
+        ""
+    );
+}
+
+#[wasm_bindgen_test]
+async fn two_widgets_on_a_page_have_distinct_ids() {
+    let a = mount(&site("ids-a"), "ru", FakeBackend::answering(vec![])).await;
+    let b = mount(&site("ids-b"), "ru", FakeBackend::answering(vec![])).await;
+    let id_a = get(&a, "textarea[name=description]").id();
+    let id_b = get(&b, "textarea[name=description]").id();
+    assert_ne!(id_a, id_b);
+    let label = get(&a, &format!("label[for=\"{id_a}\"]"));
+    assert!(!label.text_content().unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn the_catalogue_has_every_text_in_both_languages() {
+    for msg in Msg::ALL {
+        for lang in [Lang::Ru, Lang::En] {
+            assert!(!t(lang, *msg).trim().is_empty(), "{msg:?} in {lang:?}");
+        }
+        assert_ne!(
+            t(Lang::Ru, *msg),
+            t(Lang::En, *msg),
+            "{msg:?} is not translated"
+        );
+    }
+    let fields = [
+        "category_id",
+        "description",
+        "location",
+        "address",
+        "reporter.name",
+        "reporter.email",
+        "reporter.phone",
+        "consent",
+    ];
+    for code in widget::api::json::FIELD_ERROR_CODES {
+        for field in fields {
+            let e = FieldError {
+                field: field.into(),
+                code,
+                message: String::new(),
+            };
+            for lang in [Lang::Ru, Lang::En] {
+                let words = i18n::field_error(lang, &e);
+                assert!(
+                    !words.is_empty() && !words.contains('{'),
+                    "{field} {code:?}: {words}"
+                );
+            }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_hand_written_json_agrees_with_the_wire_types() {
+    use widget::api::json;
+    let c = config();
+    let read = json::site_config(&json::parse(&serde_json::to_string(&c).unwrap()));
+    assert_eq!(read, Some(c));
+    let p = created();
+    assert_eq!(
+        json::problem_created(&json::parse(&serde_json::to_string(&p).unwrap())),
+        Some(p)
+    );
+    for code in json::FIELD_ERROR_CODES {
+        assert_eq!(
+            serde_json::to_string(&code).unwrap(),
+            format!("\"{}\"", json::field_error_code_name(code))
+        );
+    }
+    let error = civic_wire::ApiError {
+        error: civic_wire::ErrorBody {
+            code: "validation".into(),
+            message: "bad".into(),
+            fields: vec![FieldError {
+                field: "reporter.phone".into(),
+                code: FieldErrorCode::Invalid,
+                message: "m".into(),
+            }],
+        },
+    };
+    let fields = json::field_errors(&json::parse(&serde_json::to_string(&error).unwrap()));
+    assert_eq!(fields, error.error.fields);
+    let problem = NewProblem {
+        category_id: 9,
+        description: "Яма".into(),
+        location: Some(LatLon {
+            lat: 54.5,
+            lon: 36.25,
+        }),
+        address: None,
+        reporter: civic_wire::ReporterContacts {
+            name: Some("Иван".into()),
+            email: None,
+            phone: Some("+7 900".into()),
+        },
+        consent: true,
+        lang: Lang::En,
+        website: Some("bot".into()),
+    };
+    let text = json::stringify(&json::new_problem(&problem));
+    assert_eq!(serde_json::from_str::<NewProblem>(&text).unwrap(), problem);
+}
+
+#[wasm_bindgen_test]
+fn languages_resolve_like_the_embed_contract_says() {
+    let lang = |data: &str, page: &str| {
+        RawOptions {
+            lang: data.into(),
+            page_lang: page.into(),
+            ..RawOptions::default()
+        }
+        .resolve_lang()
+    };
+    assert_eq!(lang("en", "ru"), Lang::En);
+    assert_eq!(lang("", "en-GB"), Lang::En);
+    assert_eq!(lang("de", "en"), Lang::En);
+    assert_eq!(lang("", "de"), Lang::Ru);
+    assert!(widget::style::is_colour("#c00"));
+    assert!(!widget::style::is_colour("red;}:host{display:none"));
+}
+
+#[wasm_bindgen_test]
+async fn my_location_says_what_happened() {
+    let root = mount(&site("geo"), "en", FakeBackend::answering(vec![])).await;
+    click(&root, "button.civic-locate").await;
+    // Headless Chromium has no position to give and no one to grant permission: whichever of
+    // these comes, the visitor is told in words, and the address field stays the way out.
+    let outcomes = [
+        t(Lang::En, Msg::Locating),
+        t(Lang::En, Msg::LocationDenied),
+        t(Lang::En, Msg::LocationUnavailable),
+        t(Lang::En, Msg::LocationFound),
+    ];
+    let status = text(&root, ".civic-geo-status");
+    assert!(outcomes.iter().any(|o| status.contains(o)), "{status}");
+    assert!(find(&root, "input[name=address]").is_some());
+}
