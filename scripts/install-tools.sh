@@ -42,4 +42,12 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium chromium-driver
 fi
 
+# 5. schemathesis (PyPI) in a venv, for the OpenAPI fuzz test (host-service/tests/openapi.rs).
+schemathesis_version=4.32.5
+if [ "$(.tools/venv/bin/schemathesis --version 2>/dev/null || true)" != "schemathesis, version $schemathesis_version" ]; then
+  log "installing schemathesis $schemathesis_version into .tools/venv"
+  [ -x .tools/venv/bin/pip ] || python3 -m venv .tools/venv
+  .tools/venv/bin/pip install -q "schemathesis==$schemathesis_version"
+fi
+
 log "all tools present"

@@ -386,3 +386,59 @@ fn parse_floats(s: &str, n: usize) -> Result<Vec<f64>, AdminError> {
     }
     Ok(v)
 }
+
+/// An Open311 API key just issued: `key` is shown once and never stored.
+#[derive(Debug, Clone)]
+pub struct IssuedApiKey {
+    pub client_id: i64,
+    pub key: String,
+}
+
+/// Issues a new Open311 `api_key` for a back-office system `client` of the site `site_key`.
+/// Only the key's SHA-256 is stored; the caller shows the key to the person once.
+pub async fn issue_api_key(
+    db: &Db,
+    site_key: &str,
+    client: &str,
+) -> Result<IssuedApiKey, AdminError> {
+    let client = client.trim().to_owned();
+    if client.is_empty() || client.chars().count() > 100 {
+        return Err(AdminError::Invalid(
+            "an API client name is 1-100 characters".into(),
+        ));
+    }
+    // The prefix tells a leaked string apart from other secrets when someone finds it.
+    let key = format!("civic_{}", secrets::token());
+    let hash = secrets::token_hash(&key);
+    let site_key = site_key.to_owned();
+    let client_id = db
+        .write(move |conn| {
+            let site_id: i64 = conn
+                .query_row("SELECT id FROM sites WHERE key = ?1", [&site_key], |r| {
+                    r.get(0)
+                })
+                .optional()?
+                .ok_or_else(|| AdminError::Invalid(format!("no site {site_key:?}")))?;
+            conn.execute(
+                "INSERT INTO api_clients (site_id, name, key_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![site_id, client, hash, now()],
+            )?;
+            Ok::<_, AdminError>(conn.last_insert_rowid())
+        })
+        .await?;
+    Ok(IssuedApiKey { client_id, key })
+}
+
+/// Revokes every active key of the API client `client` of the site `site_key`; returns how many.
+pub async fn revoke_api_keys(db: &Db, site_key: &str, client: &str) -> Result<usize, AdminError> {
+    let (site_key, client) = (site_key.to_owned(), client.trim().to_owned());
+    db.write(move |conn| {
+        let n = conn.execute(
+            "UPDATE api_clients SET revoked_at = ?1
+             WHERE revoked_at IS NULL AND name = ?2 AND site_id = (SELECT id FROM sites WHERE key = ?3)",
+            params![now(), client, site_key],
+        )?;
+        Ok(n)
+    })
+    .await
+}

@@ -20,7 +20,10 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use tokio::sync::oneshot;
 
 /// The embedded migrations; the N-th entry brings the schema to `user_version` N+1.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_open311.sql"),
+];
 
 /// How long a connection waits for a lock held by another process (e.g. the `site add`
 /// command run while the server is up) before giving up.

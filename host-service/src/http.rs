@@ -145,5 +145,61 @@ async fn api_error_shape(req: Request, next: Next) -> Response {
     shaped
 }
 
+/// How long a client may reuse a public read without asking again.
+pub const PUBLIC_MAX_AGE_SECS: u32 = 60;
+
+/// The largest body [`public_cache`] buffers to hash; public reads are paginated well below it.
+const CACHE_BODY_MAX_BYTES: usize = 8 * 1024 * 1024;
+
+/// Conditional GET for public reads (site configuration, Open311, the OpenAPI document): a
+/// strong `ETag` from a SHA-256 of the body, `Cache-Control: public`, and `304 Not Modified`
+/// when `If-None-Match` names the current `ETag`.
+///
+/// The body is hashed as the handler produced it, before compression: `CompressionLayer` wraps
+/// this layer and adds `Vary: Accept-Encoding`, so a cache keeps encodings apart.
+pub async fn public_cache(req: Request, next: Next) -> Response {
+    let cacheable_method = matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let response = next.run(req).await;
+    if !cacheable_method || response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, CACHE_BODY_MAX_BYTES).await else {
+        tracing::error!("a public response was too large to hash for its ETag");
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(&bytes);
+    // 128 bits of the hash are plenty to tell versions of one resource apart.
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let etag = format!("\"{hex}\"");
+    let matches = if_none_match
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == "*" || t == etag)
+        });
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        parts.headers.insert(header::ETAG, value);
+    }
+    parts.headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_str(&format!("public, max-age={PUBLIC_MAX_AGE_SECS}"))
+            .unwrap_or(HeaderValue::from_static("public")),
+    );
+    if matches {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
 /// How long the cabinet's session lives; re-login after a working day.
 pub const SESSION_TTL: Duration = Duration::from_secs(12 * 3600);

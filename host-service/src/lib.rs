@@ -2,7 +2,8 @@
 //! calls [`run`]; tests build an [`AppState`] on a temporary database and drive [`app`] directly
 //! or [`serve`] it on `127.0.0.1:0`.
 //!
-//! Features each own their routes: [`sites`] and [`problems`] (the widget API), [`tracking`]
+//! Features each own their routes: [`sites`] and [`problems`] (the widget API, documented by
+//! [`openapi`]), [`open311`] (the GeoReport v2 standard for back-office systems), [`tracking`]
 //! (the reporter's page), [`cabinet`] (officials), [`assets`] (the embedded widget bundle and
 //! demo page). [`http`] holds the cross-cutting layers, [`db`] the only SQLite connections.
 
@@ -14,6 +15,8 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod open311;
+pub mod openapi;
 pub mod pages;
 pub mod problems;
 pub mod secrets;
@@ -24,6 +27,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use config::{Config, HttpLimits, ServeArgs};
 pub use db::Db;
@@ -46,11 +50,21 @@ impl AppState {
     }
 }
 
-/// The whole HTTP application: every feature's routes and the shared layers.
-pub fn app(state: AppState) -> Router {
-    let routes = Router::new()
+/// The widget API (`/api/v1`): its routes and, from the same annotations, its OpenAPI document.
+/// Every `/api/v1` route is added here, so the document cannot miss one (a test checks it).
+pub fn api_v1() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base())
         .merge(sites::router())
         .merge(problems::router())
+}
+
+/// The whole HTTP application: every feature's routes and the shared layers.
+pub fn app(state: AppState) -> Router {
+    let (api_v1, _document) = api_v1().split_for_parts();
+    let routes = Router::new()
+        .merge(api_v1)
+        .merge(openapi::router())
+        .merge(open311::router())
         .merge(tracking::router())
         .merge(cabinet::router())
         .merge(pages::router())

@@ -55,6 +55,18 @@ enum SiteCommand {
         #[arg(long)]
         policy_url: Option<String>,
     },
+    /// Issue an Open311 api_key for a back-office system of the site (printed once), or revoke
+    /// the system's keys with --revoke.
+    ApiKey {
+        /// The site's key (its Open311 jurisdiction_id).
+        site: String,
+        /// The API client's name, e.g. "CRM of the city hall".
+        #[arg(long)]
+        client: String,
+        /// Revoke every active key of this client instead of issuing one.
+        #[arg(long)]
+        revoke: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -120,6 +132,24 @@ fn main() -> anyhow::Result<()> {
                 };
                 admin::add_site(&state.db, spec).await?;
                 println!("{}", admin::embed_snippet(&config.public_base(), &key));
+                Ok(())
+            }
+            Some(Command::Site(SiteCommand::ApiKey {
+                site,
+                client,
+                revoke,
+            })) => {
+                let state = AppState::open(&config)?;
+                if revoke {
+                    let n = admin::revoke_api_keys(&state.db, &site, &client).await?;
+                    println!("Revoked {n} key(s) of {client:?} on {site}");
+                } else {
+                    let issued = admin::issue_api_key(&state.db, &site, &client).await?;
+                    println!(
+                        "Open311 api_key for {client:?} on {site} (shown once; only its hash is stored):\n{}",
+                        issued.key
+                    );
+                }
                 Ok(())
             }
             Some(Command::User(UserCommand::Add {

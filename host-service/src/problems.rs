@@ -1,28 +1,43 @@
-//! Reports from the widget: `POST /api/v1/sites/{key}/problems`.
+//! Creating problems: the widget's `POST /api/v1/sites/{key}/problems`, and [`create`], the one
+//! path every report takes into the database (the widget's and Open311's alike).
 //!
 //! The problem row and the reporter's contacts are written in one transaction but to separate
 //! tables; the answer (`201`) is sent only after that transaction committed.
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::routing::post;
 use civic_wire::{FieldError, FieldErrorCode, NewProblem, ProblemCreated, Status, limits};
 use rusqlite::{OptionalExtension, params};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::{ApiError, ApiJson};
 use crate::db::now;
 use crate::secrets;
-use crate::sites::{find_site, normalize_origin};
+use crate::sites::{Site, find_site, normalize_origin};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/api/v1/sites/{key}/problems",
-        post(create_problem).layer(DefaultBodyLimit::max(limits::PROBLEM_BODY_MAX_BYTES)),
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(
+        routes!(create_problem).layer(DefaultBodyLimit::max(limits::PROBLEM_BODY_MAX_BYTES)),
     )
 }
 
+/// Where a report came from, recorded with it.
+#[derive(Debug, Clone, Default)]
+pub struct ReportSource {
+    /// The `Origin` of the page that embedded the widget, when the browser sent one.
+    pub origin: Option<String>,
+    /// The Open311 API client that filed it.
+    pub api_client_id: Option<i64>,
+}
+
+/// A stored report: its public number and the reporter's tracking code.
+#[derive(Debug, Clone)]
+pub struct CreatedProblem {
+    pub id: i64,
+    pub tracking_code: String,
+}
 /// A report that passed every check, with its text trimmed and empty contacts dropped.
 struct CleanReport {
     category_id: i64,
@@ -42,6 +57,25 @@ fn non_empty(s: Option<&str>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Files a report. Contacts in `reporter` are stored apart from the problem and never returned.
+///
+/// The report waits for moderation (`status: new`); it becomes public once an official publishes
+/// it. Origins not registered for the site are refused (`403`) when the browser sends `Origin`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sites/{key}/problems",
+    tag = "problems",
+    params(("key" = String, Path, description = "The site's public key (`data-site`)")),
+    request_body(content = NewProblem, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Stored (committed) and waiting for moderation", body = ProblemCreated),
+        (status = 400, description = "Not JSON, or not `Content-Type: application/json`", body = civic_wire::ApiError),
+        (status = 403, description = "This origin may not use the site's widget", body = civic_wire::ApiError),
+        (status = 404, description = "No site with this key", body = civic_wire::ApiError),
+        (status = 413, description = "The body is larger than 64 KiB", body = civic_wire::ApiError),
+        (status = 422, description = "Invalid fields, each named in `error.fields`", body = civic_wire::ApiError),
+    )
+)]
 #[tracing::instrument(skip_all, fields(site.key = %key, problem.id))]
 async fn create_problem(
     State(state): State<AppState>,
@@ -75,13 +109,43 @@ async fn create_problem(
         .and_then(|v| v.to_str().ok())
         .and_then(normalize_origin);
 
-    let mut errors = civic_wire::validate_new_problem(&report);
     let lookup_key = key.clone();
     let site = state
         .db
         .read(move |conn| find_site(conn, &lookup_key).map_err(ApiError::from))
-        .await?;
-    let site = site.ok_or(ApiError::UnknownSite)?;
+        .await?
+        .ok_or(ApiError::UnknownSite)?;
+    let source = ReportSource {
+        origin,
+        api_client_id: None,
+    };
+    let CreatedProblem {
+        id,
+        tracking_code: code,
+    } = create(&state, &site, report, source).await?;
+    tracing::Span::current().record("problem.id", id);
+    tracing::info!("problem created");
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(ProblemCreated {
+            id,
+            tracking_url: format!("{base}/t/{code}"),
+            tracking_code: code,
+            status: Status::New,
+        }),
+    ))
+}
+
+/// Validates a report (the shared [`civic_wire::validate_new_problem`] plus what only the host
+/// knows: the site's bounds and categories) and stores it with status `new`, the reporter's
+/// contacts in `reporters` only. Returns after the transaction committed.
+pub async fn create(
+    state: &AppState,
+    site: &Site,
+    report: NewProblem,
+    source: ReportSource,
+) -> Result<CreatedProblem, ApiError> {
+    let mut errors = civic_wire::validate_new_problem(&report);
     if let Some(location) = report.location {
         let location_already_wrong = errors.iter().any(|e| e.field == "location");
         if !location_already_wrong && !site.bounds.contains(location) {
@@ -108,7 +172,7 @@ async fn create_problem(
     let municipality_id = site.municipality_id;
     // The category is checked inside the write so a category switched off a moment ago cannot
     // slip in; the other field errors are reported together with it.
-    let (id, code) = state
+    state
         .db
         .write(move |conn| {
             let category_ok = conn
@@ -133,8 +197,8 @@ async fn create_problem(
             let code = secrets::tracking_code();
             conn.execute(
                 "INSERT INTO problems (site_id, category_id, status, description, address, lat, lon,
-                                       tracking_code, lang, origin, created_at, updated_at)
-                 VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+                                       tracking_code, lang, origin, api_client_id, created_at, updated_at)
+                 VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
                 params![
                     site_id,
                     clean.category_id,
@@ -144,7 +208,8 @@ async fn create_problem(
                     clean.lon,
                     code,
                     clean.lang,
-                    origin,
+                    source.origin,
+                    source.api_client_id,
                     at
                 ],
             )?;
@@ -158,18 +223,10 @@ async fn create_problem(
                  VALUES (?1, ?2, NULL, NULL, 'new')",
                 params![id, at],
             )?;
-            Ok((id, code))
+            Ok(CreatedProblem {
+                id,
+                tracking_code: code,
+            })
         })
-        .await?;
-    tracing::Span::current().record("problem.id", id);
-    tracing::info!("problem created");
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(ProblemCreated {
-            id,
-            tracking_url: format!("{base}/t/{code}"),
-            tracking_code: code,
-            status: Status::New,
-        }),
-    ))
+        .await
 }

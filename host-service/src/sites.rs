@@ -1,15 +1,15 @@
 //! Sites: the widget's configuration endpoint, the site lookups other features use, and the
 //! per-site CORS policy of the widget API.
 
-use axum::Router;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use civic_wire::{Bounds, Category, Lang, LatLon, Mode, SiteConfig};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::ApiError;
@@ -29,15 +29,37 @@ pub struct Site {
     pub privacy_policy_url: String,
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/sites/{key}", get(site_config))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(site_config).layer(axum::middleware::from_fn(crate::http::public_cache)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct LangQuery {
+    /// `ru` or `en` (a BCP 47 tag); anything else means the site's default language.
     lang: Option<String>,
 }
 
+/// Everything the widget needs to render a site's form: names, map area, categories.
+///
+/// Public and cacheable: answers carry a strong `ETag` and `Cache-Control`; send the `ETag`
+/// back in `If-None-Match` to get `304 Not Modified`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sites/{key}",
+    tag = "sites",
+    params(("key" = String, Path, description = "The site's public key (`data-site`)"), LangQuery),
+    responses(
+        (status = 200, description = "The site's configuration", body = SiteConfig, headers(
+            ("ETag" = String, description = "Strong validator of this body"),
+            ("Cache-Control" = String, description = "How long the answer may be reused"),
+        )),
+        (status = 304, description = "Not modified since the `ETag` sent in `If-None-Match`"),
+        (status = 400, description = "A malformed query string", body = civic_wire::ApiError),
+        (status = 404, description = "No site with this key", body = civic_wire::ApiError),
+    )
+)]
 #[tracing::instrument(skip_all, fields(site.key = %key))]
 async fn site_config(
     State(state): State<AppState>,

@@ -26,6 +26,7 @@ pub mod limits {
 
 /// A point in WGS 84 degrees.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LatLon {
     pub lat: f64,
     pub lon: f64,
@@ -33,6 +34,7 @@ pub struct LatLon {
 
 /// A rectangle in WGS 84 degrees: west, south, east, north.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Bounds {
     pub west: f64,
     pub south: f64,
@@ -48,6 +50,7 @@ impl Bounds {
 
 /// Interface language. Russian is the default everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -76,6 +79,7 @@ impl Lang {
 
 /// The widget's display mode, chosen by `data-mode` (else the site's default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     #[default]
@@ -85,6 +89,7 @@ pub enum Mode {
 
 /// A problem's status as the public sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Received, waiting for moderation; not public.
@@ -150,6 +155,7 @@ impl Status {
 
 /// A category a visitor can pick. `name` is already in the language asked for (`?lang=`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Category {
     pub id: i64,
     pub name: String,
@@ -160,6 +166,7 @@ pub struct Category {
 
 /// `GET /api/v1/sites/{key}?lang=ru|en` — everything the widget needs to render a site's form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteConfig {
     pub key: String,
     /// The site's (or municipality's) name, shown in the widget's heading.
@@ -176,6 +183,7 @@ pub struct SiteConfig {
 
 /// The reporter's private contacts. Stored apart from the problem; only the cabinet reads them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReporterContacts {
     #[serde(default)]
     pub name: Option<String>,
@@ -187,6 +195,7 @@ pub struct ReporterContacts {
 
 /// `POST /api/v1/sites/{key}/problems` — a visitor's report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewProblem {
     pub category_id: i64,
     pub description: String,
@@ -210,6 +219,7 @@ pub struct NewProblem {
 
 /// `201 Created` answer to [`NewProblem`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProblemCreated {
     /// The public number, said over the phone: e.g. `1042`.
     pub id: i64,
@@ -225,11 +235,13 @@ pub struct ProblemCreated {
 /// `code` is stable and machine-readable (the widget translates it); `message` is English for
 /// developers. Validation failures list every offending field in `fields`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub error: ErrorBody,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
@@ -240,6 +252,7 @@ pub struct ErrorBody {
 /// One field's problem. `field` is the JSON path in the request, e.g. `description`,
 /// `reporter.email`, `location`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub code: FieldErrorCode,
@@ -248,6 +261,7 @@ pub struct FieldError {
 
 /// Why a field was refused. The widget shows each one in the visitor's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldErrorCode {
     Required,
