@@ -1,7 +1,7 @@
 (function () {
 'use strict';
-var JS = 'civic-widget-debc38fff9fc957c.js';
-var WASM = 'civic-widget-debc38fff9fc957c_bg.wasm';
+var JS = 'civic-widget-bc6d2ea2974a330e.js';
+var WASM = 'civic-widget-bc6d2ea2974a330e_bg.wasm';
 var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');
 if (!me || !me.src) return;
 var base = new URL('widget/', me.src).href;

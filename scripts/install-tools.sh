@@ -27,12 +27,22 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wbg_versi
   cargo install wasm-bindgen-cli --version "$wbg_version"
 fi
 
-# 3. binaryen's wasm-opt from npm (Debian's is too old for what rustc emits).
-binaryen_version=132.0.0
-if [ ! -x .tools/node_modules/binaryen/bin/wasm-opt ] \
-   || ! grep -q "\"version\": \"$binaryen_version\"" .tools/node_modules/binaryen/package.json; then
-  log "installing binaryen $binaryen_version from npm into .tools/"
-  npm install --prefix .tools --no-save --no-audit --no-fund "binaryen@$binaryen_version" >/dev/null
+# 3. Node tools from npm, at the exact versions of tools/package.json (+ its lock file):
+#    binaryen's wasm-opt (Debian's is too old for what rustc emits) and axe-core (the
+#    accessibility tests). One manifest for both, so that installing one never prunes the other.
+node_tools_ok() {
+  [ -x .tools/node_modules/binaryen/bin/wasm-opt ] && [ -f .tools/node_modules/axe-core/axe.min.js ] \
+    && node -e '
+      const want = require("./tools/package.json").dependencies;
+      for (const [name, version] of Object.entries(want)) {
+        if (require("./.tools/node_modules/" + name + "/package.json").version !== version) process.exit(1);
+      }' 2>/dev/null
+}
+if ! node_tools_ok; then
+  log "installing node tools (binaryen, axe-core) from npm into .tools/"
+  mkdir -p .tools
+  cp tools/package.json tools/package-lock.json .tools/
+  npm ci --prefix .tools --no-audit --no-fund >/dev/null
 fi
 
 # 4. Chromium and its WebDriver for the browser tests.

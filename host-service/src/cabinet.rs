@@ -23,7 +23,8 @@ use serde::Deserialize;
 
 use crate::db::{DbError, now};
 use crate::http::SESSION_TTL;
-use crate::pages::{PageLang, format_time, iso_time, layout, message_page, page};
+use crate::pages::i18n::{self, Msg};
+use crate::pages::{PageLang, format_time, iso_time, language_switch, layout, message_page, page};
 use crate::{AppState, Config, secrets};
 
 /// Problems per list page.
@@ -74,34 +75,30 @@ pub struct CabinetFailure {
 impl IntoResponse for CabinetFailure {
     fn into_response(self) -> Response {
         let lang = self.lang;
-        let back = Some((
-            lang.href("/cabinet"),
-            lang.t("К списку обращений", "Back to the list").to_owned(),
-        ));
+        let back = Some((lang.href("/cabinet"), lang.m(Msg::BackToTheList).to_owned()));
         let back = back.as_ref().map(|(h, l)| (h.as_str(), l.as_str()));
         match self.error {
-            CabinetError::LoginRequired => Redirect::to(&lang.href("/cabinet/login")).into_response(),
+            CabinetError::LoginRequired => {
+                Redirect::to(&lang.href("/cabinet/login")).into_response()
+            }
             CabinetError::NotFound => message_page(
                 lang,
                 StatusCode::NOT_FOUND,
-                lang.t("Не найдено", "Not found"),
-                lang.t("Такого обращения нет.", "There is no such report."),
+                lang.m(Msg::NotFound),
+                lang.m(Msg::NoSuchReport),
                 back,
             ),
             CabinetError::CsrfRefused => message_page(
                 lang,
                 StatusCode::FORBIDDEN,
-                lang.t("Запрос отклонён", "Request refused"),
-                lang.t(
-                    "Форма отправлена не со страницы кабинета или устарела. Обновите страницу и попробуйте ещё раз.",
-                    "The form was not sent from a cabinet page, or it is out of date. Reload the page and try again.",
-                ),
+                lang.m(Msg::RequestRefused),
+                lang.m(Msg::RequestRefusedText),
                 back,
             ),
             CabinetError::BadInput(text) => message_page(
                 lang,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                lang.t("Не сохранено", "Not saved"),
+                lang.m(Msg::NotSaved),
                 &text,
                 back,
             ),
@@ -110,8 +107,8 @@ impl IntoResponse for CabinetFailure {
                 message_page(
                     lang,
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    lang.t("Ошибка", "Error"),
-                    lang.t("Что-то пошло не так. Попробуйте позже.", "Something went wrong. Try again later."),
+                    lang.m(Msg::Error),
+                    lang.m(Msg::SomethingWentWrong),
                     back,
                 )
             }
@@ -231,7 +228,7 @@ fn header_bar(lang: PageLang, session: &Session) -> Markup {
         span.official { (session.display_name) }
         form.inline method="post" action=(lang.href("/cabinet/logout")) {
             input type="hidden" name="csrf" value=(session.csrf);
-            button.link type="submit" id="logout" { (lang.t("Выйти", "Log out")) }
+            button.link type="submit" id="logout" { (lang.m(Msg::LogOut)) }
         }
     }
 }
@@ -247,24 +244,24 @@ struct LoginForm {
 }
 
 fn login_page(lang: PageLang, status: StatusCode, error: Option<&str>, login: &str) -> Response {
-    let title = lang.t("Вход в кабинет", "Cabinet login");
+    let title = lang.m(Msg::LoginTitle);
     page(
         status,
         layout(
             lang,
             title,
-            html! { a href=(if lang.en() { "?lang=ru" } else { "?lang=en" }) { (lang.t("English", "Русский")) } },
+            language_switch(lang),
             html! {
                 h1 { (title) }
                 @if let Some(error) = error {
                     p.error role="alert" id="login-error" { (error) }
                 }
                 form id="login" method="post" action=(lang.href("/cabinet/login")) {
-                    label for="login-name" { (lang.t("Логин", "Login")) }
+                    label for="login-name" { (lang.m(Msg::Login)) }
                     input type="text" id="login-name" name="login" value=(login) autocomplete="username" required autofocus;
-                    label for="login-password" { (lang.t("Пароль", "Password")) }
+                    label for="login-password" { (lang.m(Msg::Password)) }
                     input type="password" id="login-password" name="password" autocomplete="current-password" required;
-                    div { button type="submit" { (lang.t("Войти", "Log in")) } }
+                    div { button type="submit" { (lang.m(Msg::LogIn)) } }
                 }
             },
         ),
@@ -292,12 +289,7 @@ async fn login(
     // There is no session yet, so no token to check; the origin check stops login CSRF.
     check_origin(&headers, &state.config).in_lang(lang)?;
     let Form(form) = form
-        .map_err(|_| {
-            CabinetError::BadInput(
-                lang.t("Форма не прочитана.", "The form could not be read.")
-                    .into(),
-            )
-        })
+        .map_err(|_| CabinetError::BadInput(lang.m(Msg::FormUnreadable).into()))
         .in_lang(lang)?;
     let login = form.login.trim().to_owned();
     let lookup = login.clone();
@@ -321,7 +313,7 @@ async fn login(
         .unwrap_or(false);
     if !verified || official.is_none() {
         tracing::info!("cabinet login refused");
-        let error = lang.t("Неверный логин или пароль.", "Wrong login or password.");
+        let error = lang.m(Msg::WrongLogin);
         return Ok(login_page(
             lang,
             StatusCode::UNAUTHORIZED,
@@ -479,7 +471,7 @@ async fn list(
     let page_no = q.page.unwrap_or(1).max(1);
     let municipality_id = session.municipality_id;
     let name_col = category_name_column(lang.lang);
-    let (rows, categories) = state
+    let (rows, total, categories) = state
         .db
         .read(move |conn| {
             let sql = format!(
@@ -504,13 +496,19 @@ async fn list(
                     },
                 )?
                 .collect::<Result<Vec<_>, _>>()?;
+            let total: i64 = conn.query_row(
+                "SELECT count(*) FROM problems p JOIN sites s ON s.id = p.site_id
+                 WHERE s.municipality_id = ?1 AND (?2 IS NULL OR p.status = ?2) AND (?3 IS NULL OR p.category_id = ?3)",
+                params![municipality_id, status.map(Status::as_str), category],
+                |r| r.get(0),
+            )?;
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT c.id, {name_col} FROM categories c WHERE c.municipality_id = ?1 ORDER BY c.position, c.id"
             ))?;
             let categories = stmt
                 .query_map([municipality_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok::<_, CabinetError>((rows, categories))
+            Ok::<_, CabinetError>((rows, total, categories))
         })
         .await
         .in_lang(lang)?;
@@ -526,43 +524,44 @@ async fn list(
         }
         lang.href(&format!("/cabinet?{}", query.join("&")))
     };
-    let title = lang.t("Обращения", "Reports");
+    let title = lang.m(Msg::Reports);
     let content = html! {
         h1 { (title) }
         form.filters id="filters" method="get" action="/cabinet" {
             @if lang.explicit { input type="hidden" name="lang" value=(lang.lang.code()); }
             div {
-                label for="filter-status" { (lang.t("Статус", "Status")) }
+                label for="filter-status" { (lang.m(Msg::Status)) }
                 select id="filter-status" name="status" {
-                    option value="" { (lang.t("Все", "All")) }
+                    option value="" { (lang.m(Msg::All)) }
                     @for s in Status::ALL {
                         option value=(s.as_str()) selected[status == Some(s)] { (s.label(lang.lang)) }
                     }
                 }
             }
             div {
-                label for="filter-category" { (lang.t("Категория", "Category")) }
+                label for="filter-category" { (lang.m(Msg::Category)) }
                 select id="filter-category" name="category" {
-                    option value="" { (lang.t("Все", "All")) }
+                    option value="" { (lang.m(Msg::All)) }
                     @for (id, name) in &categories {
                         option value=(id) selected[category == Some(*id)] { (name) }
                     }
                 }
             }
-            div { button type="submit" { (lang.t("Показать", "Show")) } }
+            div { button type="submit" { (lang.m(Msg::Show)) } }
         }
+        p id="problem-count" { (i18n::reports_count(lang.lang, total.unsigned_abs())) }
         @if rows.is_empty() {
-            p.notice id="no-problems" { (lang.t("Обращений нет.", "No reports.")) }
+            p.notice id="no-problems" { (lang.m(Msg::NoReports)) }
         } @else {
             table.problems {
-                caption.muted { (lang.t("Новые сверху", "Newest first")) }
+                caption.muted { (lang.m(Msg::NewestFirst)) }
                 thead { tr {
-                    th scope="col" { "№" }
-                    th scope="col" { (lang.t("Дата", "Date")) }
-                    th scope="col" { (lang.t("Сайт", "Site")) }
-                    th scope="col" { (lang.t("Категория", "Category")) }
-                    th scope="col" { (lang.t("Статус", "Status")) }
-                    th scope="col" { (lang.t("Описание", "Description")) }
+                    th scope="col" { (lang.m(Msg::NumberSign)) }
+                    th scope="col" { (lang.m(Msg::Date)) }
+                    th scope="col" { (lang.m(Msg::Site)) }
+                    th scope="col" { (lang.m(Msg::Category)) }
+                    th scope="col" { (lang.m(Msg::Status)) }
+                    th scope="col" { (lang.m(Msg::Description)) }
                 } }
                 tbody {
                     @for row in rows {
@@ -578,9 +577,10 @@ async fn list(
                 }
             }
         }
-        nav.pager aria-label=(lang.t("Страницы", "Pages")) {
-            @if page_no > 1 { a rel="prev" href=(page_href(page_no - 1)) { (lang.t("← Новее", "← Newer")) } }
-            @if has_next { a rel="next" href=(page_href(page_no + 1)) { (lang.t("Старше →", "Older →")) } }
+        nav.pager aria-label=(lang.m(Msg::Pages)) {
+            @if page_no > 1 { a rel="prev" href=(page_href(page_no - 1)) { (lang.m(Msg::Newer)) } }
+            @if page_no > 1 || has_next { span aria-current="page" { (lang.tn(Msg::PageN, page_no)) } }
+            @if has_next { a rel="next" href=(page_href(page_no + 1)) { (lang.m(Msg::Older)) } }
         }
     };
     Ok(page(
@@ -699,70 +699,70 @@ async fn detail(
         })
         .await
         .in_lang(lang)?;
-    let title = format!("{} № {}", lang.t("Обращение", "Report"), problem.id);
-    let none = lang.t("не указано", "not given");
+    let title = lang.tn(Msg::ReportNo, problem.id);
+    let none = lang.m(Msg::NotGiven);
     let tracking = format!("/t/{}", problem.tracking_code);
     let content = html! {
-        p { a href=(lang.href("/cabinet")) { (lang.t("← К списку", "← Back to the list")) } }
+        p { a href=(lang.href("/cabinet")) { "← " (lang.m(Msg::BackToTheList)) } }
         h1 { (title) }
         dl.facts.problem {
-            dt { (lang.t("Статус", "Status")) } dd { span.status data-status=(problem.status.as_str()) { (problem.status.label(lang.lang)) } }
-            dt { (lang.t("Дата", "Date")) } dd { time datetime=(iso_time(problem.created_at)) { (format_time(problem.created_at, lang)) } }
+            dt { (lang.m(Msg::Status)) } dd { span.status data-status=(problem.status.as_str()) { (problem.status.label(lang.lang)) } }
+            dt { (lang.m(Msg::Date)) } dd { time datetime=(iso_time(problem.created_at)) { (format_time(problem.created_at, lang)) } }
             @if let Some(at) = problem.published_at {
-                dt { (lang.t("Опубликовано", "Published")) } dd { (format_time(at, lang)) }
+                dt { (lang.m(Msg::Published)) } dd { (format_time(at, lang)) }
             }
-            dt { (lang.t("Сайт", "Site")) } dd { (problem.site) }
-            dt { (lang.t("Категория", "Category")) } dd { (problem.category) }
-            dt { (lang.t("Описание", "Description")) } dd.problem-description { (problem.description) }
-            dt { (lang.t("Адрес", "Address")) } dd.problem-address { (problem.address.as_deref().unwrap_or(none)) }
-            dt { (lang.t("Координаты", "Coordinates")) }
+            dt { (lang.m(Msg::Site)) } dd { (problem.site) }
+            dt { (lang.m(Msg::Category)) } dd { (problem.category) }
+            dt { (lang.m(Msg::Description)) } dd.problem-description { (problem.description) }
+            dt { (lang.m(Msg::Address)) } dd.problem-address { (problem.address.as_deref().unwrap_or(none)) }
+            dt { (lang.m(Msg::Coordinates)) }
             dd { @if let (Some(lat), Some(lon)) = (problem.lat, problem.lon) { (format!("{lat:.6}, {lon:.6}")) } @else { (none) } }
-            dt { (lang.t("Страница отправки", "Sent from")) } dd { (problem.origin.as_deref().unwrap_or(none)) }
-            dt { (lang.t("Страница жителя", "Resident's page")) } dd { a href=(tracking) { (tracking) } }
+            dt { (lang.m(Msg::SentFrom)) } dd { (problem.origin.as_deref().unwrap_or(none)) }
+            dt { (lang.m(Msg::ResidentsPage)) } dd { a href=(tracking) { (tracking) } }
         }
         section.reporter aria-labelledby="reporter-title" {
-            h2 id="reporter-title" { (lang.t("Заявитель", "Reporter")) }
-            p.muted { (lang.t("Персональные данные (152-ФЗ). Просмотр записан в журнал.", "Personal data (152-FZ). This view has been logged.")) }
+            h2 id="reporter-title" { (lang.m(Msg::Reporter)) }
+            p.muted { (lang.m(Msg::PersonalDataLogged)) }
             @let c = contacts.unwrap_or(Contacts { name: None, email: None, phone: None });
             dl.facts {
-                dt { (lang.t("Имя", "Name")) } dd.reporter-name { (c.name.as_deref().unwrap_or(none)) }
-                dt { (lang.t("Эл. почта", "E-mail")) } dd.reporter-email { (c.email.as_deref().unwrap_or(none)) }
-                dt { (lang.t("Телефон", "Phone")) } dd.reporter-phone { (c.phone.as_deref().unwrap_or(none)) }
+                dt { (lang.m(Msg::Name)) } dd.reporter-name { (c.name.as_deref().unwrap_or(none)) }
+                dt { (lang.m(Msg::Email)) } dd.reporter-email { (c.email.as_deref().unwrap_or(none)) }
+                dt { (lang.m(Msg::Phone)) } dd.reporter-phone { (c.phone.as_deref().unwrap_or(none)) }
             }
         }
-        h2 { (lang.t("История", "History")) }
+        h2 { (lang.m(Msg::History)) }
         ol.events {
             @for e in &events {
                 li.event {
                     time datetime=(iso_time(e.at)) { (format_time(e.at, lang)) }
                     " · "
-                    (e.official.as_deref().unwrap_or(lang.t("житель", "resident")))
+                    (e.official.as_deref().unwrap_or(lang.m(Msg::Resident)))
                     " · "
                     @if let Some(from) = e.from { (from.label(lang.lang)) " → " }
                     span.status { (e.to.label(lang.lang)) }
                     @if let Some(a) = e.public_answer.as_deref().filter(|a| !a.is_empty()) {
-                        p.answer.public-answer { strong { (lang.t("Ответ: ", "Answer: ")) } (a) }
+                        p.answer.public-answer { strong { (lang.m(Msg::AnswerLabel)) } (a) }
                     }
                     @if let Some(n) = e.internal_note.as_deref().filter(|n| !n.is_empty()) {
-                        p.answer.internal-note { strong { (lang.t("Заметка: ", "Note: ")) } (n) }
+                        p.answer.internal-note { strong { (lang.m(Msg::NoteLabel)) } (n) }
                     }
                 }
             }
         }
-        h2 { (lang.t("Изменить статус", "Change the status")) }
+        h2 { (lang.m(Msg::ChangeStatus)) }
         form id="status-form" method="post" action=(lang.href(&format!("/cabinet/problems/{}/status", problem.id))) {
             input type="hidden" name="csrf" value=(session.csrf);
-            label for="status" { (lang.t("Новый статус", "New status")) }
+            label for="status" { (lang.m(Msg::NewStatus)) }
             select id="status" name="status" {
                 @for s in Status::ALL {
                     option value=(s.as_str()) selected[s == problem.status] { (s.label(lang.lang)) }
                 }
             }
-            label for="public_answer" { (lang.t("Публичный ответ (увидит житель)", "Public answer (the resident sees it)")) }
+            label for="public_answer" { (lang.m(Msg::PublicAnswer)) }
             textarea id="public_answer" name="public_answer" maxlength=(ANSWER_MAX_CHARS) {}
-            label for="internal_note" { (lang.t("Внутренняя заметка (только для сотрудников)", "Internal note (officials only)")) }
+            label for="internal_note" { (lang.m(Msg::InternalNote)) }
             textarea id="internal_note" name="internal_note" maxlength=(ANSWER_MAX_CHARS) {}
-            div { button type="submit" { (lang.t("Сохранить", "Save")) } }
+            div { button type="submit" { (lang.m(Msg::Save)) } }
         }
     };
     Ok(page(
@@ -794,9 +794,7 @@ async fn change_status(
         .status
         .as_deref()
         .and_then(Status::parse)
-        .ok_or_else(|| {
-            CabinetError::BadInput(lang.t("Выберите статус.", "Choose a status.").into())
-        })
+        .ok_or_else(|| CabinetError::BadInput(lang.m(Msg::ChooseStatus).into()))
         .in_lang(lang)?;
     let clean = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let answer = clean(form.public_answer);
@@ -807,21 +805,13 @@ async fn change_status(
     };
     if too_long(&answer) || too_long(&note) {
         return Err(CabinetError::BadInput(
-            lang.t(
-                "Ответ или заметка длиннее 4000 символов.",
-                "The answer or the note is longer than 4000 characters.",
-            )
-            .into(),
+            lang.tn(Msg::AnswerTooLong, ANSWER_MAX_CHARS),
         ))
         .in_lang(lang);
     }
     if status == Status::Refused && answer.is_none() {
         return Err(CabinetError::BadInput(
-            lang.t(
-                "Для отказа нужен публичный ответ: объясните жителю причину.",
-                "Refusing needs a public answer: tell the resident why.",
-            )
-            .into(),
+            lang.m(Msg::RefusalNeedsAnswer).into(),
         ))
         .in_lang(lang);
     }

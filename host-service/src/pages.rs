@@ -16,6 +16,13 @@ use crate::AppState;
 use crate::api::ApiError;
 use crate::assets::SITE_CSS_PATH;
 
+// The catalogue is a module of its own (`src/i18n.rs`); it is declared here, next to the page
+// chrome that uses it, so that it is reachable as `crate::pages::i18n`.
+#[path = "i18n.rs"]
+pub mod i18n;
+
+use i18n::Msg;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
@@ -60,9 +67,28 @@ impl PageLang {
         self.lang == Lang::En
     }
 
-    /// Picks the Russian or the English text.
+    /// The catalogue's text of `msg` in this page's language.
+    pub fn m(self, msg: Msg) -> &'static str {
+        i18n::t(self.lang, msg)
+    }
+
+    /// [`PageLang::m`] with `{n}` replaced by `n`.
+    pub fn tn(self, msg: Msg, n: impl std::fmt::Display) -> String {
+        i18n::tn(self.lang, msg, n)
+    }
+
+    /// Picks the Russian or the English text. Our pages take their words from the catalogue
+    /// ([`PageLang::m`]); this stays for pages outside it that still pair texts inline.
     pub fn t<'a>(self, ru: &'a str, en: &'a str) -> &'a str {
         if self.en() { en } else { ru }
+    }
+
+    /// The other language (the one a "switch language" link offers).
+    pub fn other(self) -> Lang {
+        match self.lang {
+            Lang::Ru => Lang::En,
+            Lang::En => Lang::Ru,
+        }
     }
 
     /// `path` with `lang=` appended when the language was chosen explicitly.
@@ -96,7 +122,7 @@ pub fn layout(lang: PageLang, title: &str, header_extra: Markup, content: Markup
             }
             body {
                 header.top {
-                    strong { "Civic Widget" }
+                    strong { (lang.m(Msg::Brand)) }
                     span.spacer {}
                     (header_extra)
                 }
@@ -140,26 +166,27 @@ pub fn not_found_page(req: &Request) -> Response {
     message_page(
         lang,
         StatusCode::NOT_FOUND,
-        lang.t("Страница не найдена", "Page not found"),
-        lang.t(
-            "Такой страницы нет. Проверьте адрес.",
-            "There is no such page. Check the address.",
-        ),
-        Some(("/", lang.t("На главную", "Home"))),
+        lang.m(Msg::PageNotFound),
+        lang.m(Msg::PageNotFoundText),
+        Some(("/", lang.m(Msg::Home))),
     )
 }
 
-/// A date as people read it; all times are shown in UTC so they are unambiguous.
+/// A date as people read it ("25 ноября 2026, 14:05 UTC"); all times are shown in UTC so they
+/// are unambiguous.
 pub fn format_time(unix: i64, lang: PageLang) -> String {
-    let Ok(t) = time::OffsetDateTime::from_unix_timestamp(unix) else {
-        return String::new();
-    };
-    let fmt = if lang.en() {
-        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")
-    } else {
-        time::macros::format_description!("[day].[month].[year] [hour]:[minute] UTC")
-    };
-    t.format(&fmt).unwrap_or_default()
+    i18n::date_time(lang.lang, unix)
+}
+
+/// A link to the same page in the other language, marked up in that language (screen readers
+/// then read its name with the right voice).
+pub fn language_switch(lang: PageLang) -> Markup {
+    let other = lang.other();
+    html! {
+        a href=(format!("?lang={}", other.code())) lang=(other.code()) hreflang=(other.code()) {
+            (i18n::t(other, Msg::LanguageName))
+        }
+    }
 }
 
 /// A machine-readable timestamp for `<time datetime>`.
@@ -198,26 +225,13 @@ async fn healthz(State(state): State<AppState>) -> Response {
 /// A placeholder personal-data policy (152-FZ) for the demo site; a real municipality links
 /// its own from the site settings.
 async fn privacy(lang: PageLang) -> Response {
-    let content = if lang.en() {
-        html! {
-            h1 { "Personal data processing policy (demo)" }
-            p.notice { "This is a placeholder for the demo city. A real municipality publishes its own policy." }
-            p { "When you report a problem, your name, e-mail and phone are optional. If you give them, the municipality uses them only to answer your report. They are stored separately from the report, are never published, and every access by an official is logged." }
-            p { "The data is stored on servers in Russia, in accordance with Federal Law No. 152-FZ “On Personal Data”. You may ask the municipality to delete it at any time." }
-            p { a href="/privacy?lang=ru" { "Русская версия" } }
-        }
-    } else {
-        html! {
-            h1 { "Политика обработки персональных данных (демо)" }
-            p.notice { "Это заглушка для демонстрационного города. Настоящая администрация публикует свою политику." }
-            p { "Сообщая о проблеме, вы можете не указывать имя, электронную почту и телефон. Если вы их укажете, администрация использует их только для ответа на ваше обращение. Они хранятся отдельно от обращения, никогда не публикуются, а каждый их просмотр сотрудником записывается в журнал." }
-            p { "Данные хранятся на серверах в России в соответствии с Федеральным законом № 152-ФЗ «О персональных данных». Вы можете в любой момент попросить администрацию удалить их." }
-            p { a href="/privacy?lang=en" { "English version" } }
-        }
+    let content = html! {
+        h1 { (lang.m(Msg::PrivacyHeading)) }
+        p.notice { (lang.m(Msg::PrivacyNotice)) }
+        p { (lang.m(Msg::PrivacyUse)) }
+        p { (lang.m(Msg::PrivacyStorage)) }
+        p { (language_switch(lang)) }
     };
-    let title = lang.t(
-        "Политика обработки персональных данных",
-        "Personal data processing policy",
-    );
+    let title = lang.m(Msg::PrivacyTitle);
     page(StatusCode::OK, layout(lang, title, html! {}, content))
 }

@@ -14,7 +14,8 @@ use rusqlite::{OptionalExtension, params};
 
 use crate::AppState;
 use crate::api::ApiError;
-use crate::pages::{PageLang, format_time, iso_time, layout, message_page, page};
+use crate::pages::i18n::Msg;
+use crate::pages::{PageLang, format_time, iso_time, language_switch, layout, message_page, page};
 use crate::secrets::is_tracking_code;
 
 pub fn router() -> Router<AppState> {
@@ -43,12 +44,9 @@ async fn tracking_page(
         message_page(
             lang,
             StatusCode::NOT_FOUND,
-            lang.t("Обращение не найдено", "Report not found"),
-            lang.t(
-                "Обращения с таким кодом нет. Проверьте ссылку из подтверждения.",
-                "There is no report with this code. Check the link you were given.",
-            ),
-            Some(("/", lang.t("На главную", "Home"))),
+            lang.m(Msg::ReportNotFound),
+            lang.m(Msg::ReportNotFoundText),
+            Some(("/", lang.m(Msg::Home))),
         )
     };
     let code = code.trim().to_ascii_uppercase();
@@ -97,33 +95,30 @@ async fn tracking_page(
             return message_page(
                 lang,
                 StatusCode::INTERNAL_SERVER_ERROR,
-                lang.t("Ошибка", "Error"),
-                lang.t(
-                    "Не удалось показать обращение. Попробуйте позже.",
-                    "Could not show the report. Try again later.",
-                ),
+                lang.m(Msg::Error),
+                lang.m(Msg::TrackingFailed),
                 None,
             );
         }
     };
     tracing::Span::current().record("problem.id", problem.id);
-    let title = format!("{} № {}", lang.t("Обращение", "Report"), problem.id);
+    let title = lang.tn(Msg::ReportNo, problem.id);
     let content = html! {
         h1 { (title) }
         dl.facts {
-            dt { (lang.t("Номер", "Number")) } dd.problem-number { (problem.id) }
-            dt { (lang.t("Сайт", "Site")) } dd { (problem.site_name) }
-            dt { (lang.t("Категория", "Category")) } dd.problem-category { (problem.category) }
-            dt { (lang.t("Дата", "Date")) } dd { time datetime=(iso_time(problem.created_at)) { (format_time(problem.created_at, lang)) } }
-            dt { (lang.t("Статус", "Status")) } dd { span.status data-status=(problem.status.as_str()) { (problem.status.label(lang.lang)) } }
-            dt { (lang.t("Описание", "Description")) } dd.problem-description { (problem.description) }
+            dt { (lang.m(Msg::Number)) } dd.problem-number { (problem.id) }
+            dt { (lang.m(Msg::Site)) } dd { (problem.site_name) }
+            dt { (lang.m(Msg::Category)) } dd.problem-category { (problem.category) }
+            dt { (lang.m(Msg::Date)) } dd { time datetime=(iso_time(problem.created_at)) { (format_time(problem.created_at, lang)) } }
+            dt { (lang.m(Msg::Status)) } dd { span.status data-status=(problem.status.as_str()) { (problem.status.label(lang.lang)) } }
+            dt { (lang.m(Msg::Description)) } dd.problem-description { (problem.description) }
             @if let Some(address) = &problem.address {
-                dt { (lang.t("Адрес", "Address")) } dd.problem-address { (address) }
+                dt { (lang.m(Msg::Address)) } dd.problem-address { (address) }
             }
         }
-        h2 { (lang.t("Ответы", "Answers")) }
+        h2 { (lang.m(Msg::Answers)) }
         @if problem.answers.is_empty() {
-            p.muted { (lang.t("Ответов пока нет.", "No answers yet.")) }
+            p.muted { (lang.m(Msg::NoAnswersYet)) }
         } @else {
             ol.events.public-answers {
                 @for (at, answer) in &problem.answers {
@@ -134,7 +129,7 @@ async fn tracking_page(
                 }
             }
         }
-        p { a href=(format!("?lang={}", if lang.en() { "ru" } else { "en" })) { (lang.t("English", "Русский")) } }
+        p { (language_switch(lang)) }
     };
     page(StatusCode::OK, layout(lang, &title, html! {}, content))
 }

@@ -179,8 +179,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             "Определите своё местоположение или напишите адрес — достаточно одного."
         }
         (Msg::LocationHint, En) => "Use your location or type an address: either one is enough.",
-        (Msg::LocateMe, Ru) => "📍 Моё местоположение",
-        (Msg::LocateMe, En) => "📍 My location",
+        (Msg::LocateMe, Ru) => "Моё местоположение",
+        (Msg::LocateMe, En) => "My location",
         (Msg::Locating, Ru) => "Определяем местоположение…",
         (Msg::Locating, En) => "Finding your location…",
         (Msg::LocationFound, Ru) => "Местоположение определено:",

@@ -58,7 +58,7 @@ pub fn location_field(props: LocationFieldProps) -> Html {
             <p class="civic-hint" id={o.id("location-hint")}>{ t(lang, Msg::LocationHint) }</p>
             <div class="civic-locate-row">
                 <button type="button" class="civic-locate" onclick={on_locate}
-                    disabled={props.geo == Geo::Locating}>{ t(lang, Msg::LocateMe) }</button>
+                    disabled={props.geo == Geo::Locating}>{ pin() }{ t(lang, Msg::LocateMe) }</button>
                 if matches!(props.geo, Geo::Found(_)) {
                     <button type="button" class="civic-clear-location" onclick={on_clear}>{ t(lang, Msg::ClearLocation) }</button>
                 }
@@ -73,6 +73,16 @@ pub fn location_field(props: LocationFieldProps) -> Html {
             { field_error_text(o.id("location-error"), "location", lang, props.location_error.clone()) }
             { field_error_text(o.id("address-error"), "address", lang, props.address_error.clone()) }
         </fieldset>
+    }
+}
+
+/// A map pin drawn in the text colour: an emoji would need an emoji font, which many computers
+/// lack (they show an empty box). Decorative: the button's words say what it does.
+fn pin() -> Html {
+    html! {
+        <svg class="civic-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M12 2a7 7 0 0 0-7 7c0 5 7 13 7 13s7-8 7-13a7 7 0 0 0-7-7zm0 9.5a2.5 2.5 0 1 1 0-5 2.5 2.5 0 0 1 0 5z" />
+        </svg>
     }
 }
 

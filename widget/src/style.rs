@@ -10,12 +10,13 @@
 use wasm_bindgen::JsValue;
 use web_sys::{CssStyleSheet, ShadowRoot};
 
-/// Default accent #0b57a4: white text on it has a contrast of 7:1. The other colours pass WCAG AA
+/// Default accent #0b57a4: white text on it has a contrast of 7:1; it is also the colour of links
+/// and outlines on white (`--civic-ink`), which a site's light accent replaces by a darker shade. The other colours pass WCAG AA
 /// (4.5:1) on the backgrounds they are used on; field borders (#767680) have 4.49:1 against white,
 /// over the 3:1 WCAG asks of control boundaries.
 pub const CSS: &str = r#"
 :host{all:initial;display:block;font-size:inherit;
---civic-accent:#0b57a4;--civic-on-accent:#fff;--civic-fg:#1b1b1f;--civic-muted:#4b4b55;
+--civic-accent:#0b57a4;--civic-on-accent:#fff;--civic-ink:#0b57a4;--civic-fg:#1b1b1f;--civic-muted:#4b4b55;
 --civic-line:#767680;--civic-bg:#fff;--civic-soft:#f3f4f7;--civic-bad:#b00020;--civic-good:#146c2e}
 *,*::before,*::after{box-sizing:border-box;margin:0;padding:0;border:0;font:inherit;color:inherit;background:none}
 .civic-widget{all:initial;font-size:inherit;box-sizing:border-box;display:block;width:100%;max-width:40em;min-width:0;padding:1em;
@@ -24,7 +25,7 @@ font-size:1em;line-height:1.45;color:var(--civic-fg);background:var(--civic-bg);
 border:1px solid var(--civic-line);border-radius:.5em;text-align:start;overflow-wrap:anywhere}
 h2{font-size:1.25em;font-weight:700;line-height:1.25;margin-bottom:.75em}
 p+p{margin-top:.5em}
-a{color:var(--civic-accent);text-decoration:underline}
+a{color:var(--civic-ink);text-decoration:underline}
 strong{font-weight:700}
 .civic-form{display:flex;flex-direction:column;gap:1.1em}
 .civic-field,fieldset{display:flex;flex-direction:column;gap:.35em;min-width:0}
@@ -44,11 +45,12 @@ select{appearance:auto}
 .civic-field-error::before{content:"⚠ "}
 button{display:inline-flex;align-items:center;justify-content:center;gap:.4em;min-height:max(2.75em,44px);
 min-width:max(2.75em,44px);padding:.5em 1em;border-radius:.375em;cursor:pointer;font-weight:600;
-border:2px solid var(--civic-accent);color:var(--civic-accent);background:#fff;text-align:center}
+border:2px solid var(--civic-ink);color:var(--civic-ink);background:#fff;text-align:center}
 button[type=submit],.civic-primary{background:var(--civic-accent);color:var(--civic-on-accent)}
 button:disabled{opacity:.65;cursor:progress}
-:focus-visible{outline:3px solid var(--civic-accent);outline-offset:2px}
+:focus-visible{outline:3px solid var(--civic-ink);outline-offset:2px}
 input:focus-visible,select:focus-visible,textarea:focus-visible{outline-offset:0}
+.civic-icon{flex:none;width:1.25em;height:1.25em;fill:currentColor}
 .civic-locate-row{display:flex;flex-wrap:wrap;gap:.5em;align-items:center}
 .civic-check{display:flex;gap:.6em;align-items:flex-start;font-weight:400;min-height:max(2.75em,44px);padding:.35em 0;cursor:pointer}
 input[type=checkbox]{appearance:auto;flex:none;width:1.4em;height:1.4em;margin-top:.1em;accent-color:var(--civic-accent)}
@@ -68,28 +70,122 @@ input[type=checkbox]{appearance:auto;flex:none;width:1.4em;height:1.4em;margin-t
 @media (forced-colors:active){button,.civic-error,.civic-note{border:1px solid}}
 "#;
 
-/// Puts the widget's stylesheets into `shadow`, with the site's accent colour if it is a colour.
+/// Puts the widget's stylesheets into `shadow`, with the site's accent colour if it is one we
+/// read (`#rgb`, `#rrggbb`, `rgb(r, g, b)`); anything else is ignored.
 pub fn adopt(shadow: &ShadowRoot, accent: Option<&str>) -> Result<(), JsValue> {
     let sheets = js_sys::Array::new();
     let base = CssStyleSheet::new()?;
     base.replace_sync(CSS)?;
     sheets.push(&base);
-    if let Some(accent) = accent.filter(|a| is_colour(a)) {
+    if let Some(accent) = accent.and_then(parse_colour) {
         let custom = CssStyleSheet::new()?;
-        custom.replace_sync(&format!(":host{{--civic-accent:{accent}}}"))?;
+        custom.replace_sync(&accent_rules(accent))?;
         sheets.push(&custom);
     }
     shadow.set_adopted_style_sheets(&sheets);
     Ok(())
 }
 
-/// Whether `value` is one CSS colour and nothing else (it is spliced into a stylesheet, so
-/// anything that could close the rule is refused before the browser is even asked).
-pub fn is_colour(value: &str) -> bool {
+/// An sRGB colour.
+pub type Rgb = [u8; 3];
+
+/// Reads `#rgb`, `#rrggbb` or `rgb(r, g, b)` (integers 0–255, commas or spaces). Only these: the
+/// colour is spliced into a stylesheet, and it is written back as `#rrggbb`, so nothing of what
+/// the page gave reaches the CSS as text.
+pub fn parse_colour(value: &str) -> Option<Rgb> {
     let value = value.trim();
-    !value.is_empty()
-        && value.len() <= 64
-        && !value.contains(['{', '}', ';', '<', '>', '\\', '@', '"', '\''])
-        && !value.contains("/*")
-        && web_sys::css::supports_with_value("color", value).unwrap_or(false)
+    if let Some(hex) = value.strip_prefix('#') {
+        let digit = |i: usize| hex.get(i..=i).and_then(|d| u8::from_str_radix(d, 16).ok());
+        return match hex.len() {
+            3 => Some([digit(0)? * 17, digit(1)? * 17, digit(2)? * 17]),
+            6 => Some([
+                digit(0)? * 16 + digit(1)?,
+                digit(2)? * 16 + digit(3)?,
+                digit(4)? * 16 + digit(5)?,
+            ]),
+            _ => None,
+        };
+    }
+    let inner = value
+        .strip_prefix("rgb(")
+        .or_else(|| value.strip_prefix("RGB("))?
+        .strip_suffix(')')?;
+    let mut parts = inner
+        .split(|c: char| c == ',' || c.is_ascii_whitespace())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse::<u8>().ok());
+    let rgb = [parts.next()??, parts.next()??, parts.next()??];
+    parts.next().is_none().then_some(rgb)
 }
+
+/// The stylesheet for an accent: the accent itself, the text colour on it (black or white,
+/// whichever reaches WCAG AA's 4.5:1), and the colour of links and outlines on white: the accent
+/// when it is dark enough, else the accent darkened until it is.
+pub fn accent_rules(accent: Rgb) -> String {
+    let on = if on_white_ok(accent) { "#fff" } else { "#000" };
+    [
+        ":host{--civic-accent:",
+        &hex(accent),
+        ";--civic-on-accent:",
+        on,
+        ";--civic-ink:",
+        &hex(ink(accent)),
+        "}",
+    ]
+    .concat()
+}
+
+/// `#rrggbb`, written by hand: the `{:02x}` formatter would add its code to the bundle.
+pub fn hex(rgb: Rgb) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::from("#");
+    for c in rgb {
+        out.push(char::from(DIGITS[usize::from(c >> 4)]));
+        out.push(char::from(DIGITS[usize::from(c & 15)]));
+    }
+    out
+}
+
+/// The accent, darkened (if need be) until it has a contrast of at least 4.5:1 with white.
+pub fn ink(accent: Rgb) -> Rgb {
+    let mut colour = accent;
+    let mut scale = 256u32;
+    while !on_white_ok(colour) {
+        scale -= 8;
+        colour = accent.map(|c| (u32::from(c) * scale / 256) as u8);
+    }
+    colour
+}
+
+/// Whether white text on `colour` (and `colour` as text on white) reaches 4.5:1, i.e. its
+/// relative luminance is at most 1.05 / 4.5 − 0.05 = 0.1833. Black on it then fails, and black
+/// text reaches 4.5:1 on every colour for which this is false.
+pub fn on_white_ok(colour: Rgb) -> bool {
+    luminance(colour) <= 1833
+}
+
+/// WCAG's relative luminance, in units of 1/10 000.
+pub fn luminance([r, g, b]: Rgb) -> u32 {
+    let lin = |c: u8| u32::from(LINEAR[usize::from(c)]);
+    (2126 * lin(r) + 7152 * lin(g) + 722 * lin(b)) / 10_000
+}
+
+/// sRGB channel value → linear light, in units of 1/10 000: WCAG's formula
+/// (`c / 12.92`, or `((c + 0.055) / 1.055)^2.4`), tabulated so that the bundle carries no `powf`.
+const LINEAR: [u16; 256] = [
+    0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 33, 37, 40, 44, 48, 52, 56, 60, 65, 70, 75, 80, 86, 91,
+    97, 103, 110, 116, 123, 130, 137, 144, 152, 160, 168, 176, 185, 194, 203, 212, 222, 232, 242,
+    252, 262, 273, 284, 296, 307, 319, 331, 343, 356, 369, 382, 395, 409, 423, 437, 452, 467, 482,
+    497, 513, 529, 545, 561, 578, 595, 612, 630, 648, 666, 685, 704, 723, 742, 762, 782, 802, 823,
+    844, 865, 887, 908, 931, 953, 976, 999, 1022, 1046, 1070, 1095, 1119, 1144, 1170, 1195, 1221,
+    1248, 1274, 1301, 1329, 1356, 1384, 1413, 1441, 1470, 1500, 1529, 1559, 1590, 1620, 1651, 1683,
+    1714, 1746, 1779, 1812, 1845, 1878, 1912, 1946, 1981, 2016, 2051, 2086, 2122, 2159, 2195, 2232,
+    2270, 2307, 2346, 2384, 2423, 2462, 2502, 2542, 2582, 2623, 2664, 2705, 2747, 2789, 2831, 2874,
+    2918, 2961, 3005, 3050, 3095, 3140, 3185, 3231, 3278, 3325, 3372, 3419, 3467, 3515, 3564, 3613,
+    3663, 3712, 3763, 3813, 3864, 3916, 3968, 4020, 4072, 4125, 4179, 4233, 4287, 4342, 4397, 4452,
+    4508, 4564, 4621, 4678, 4735, 4793, 4851, 4910, 4969, 5029, 5089, 5149, 5210, 5271, 5333, 5395,
+    5457, 5520, 5583, 5647, 5711, 5776, 5841, 5906, 5972, 6038, 6105, 6172, 6240, 6308, 6376, 6445,
+    6514, 6584, 6654, 6724, 6795, 6867, 6939, 7011, 7084, 7157, 7231, 7305, 7379, 7454, 7529, 7605,
+    7682, 7758, 7835, 7913, 7991, 8070, 8148, 8228, 8308, 8388, 8469, 8550, 8632, 8714, 8796, 8879,
+    8963, 9047, 9131, 9216, 9301, 9387, 9473, 9560, 9647, 9734, 9823, 9911, 10000,
+];

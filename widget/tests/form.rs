@@ -456,16 +456,44 @@ async fn two_widgets_on_a_page_have_distinct_ids() {
     assert!(!label.text_content().unwrap().is_empty());
 }
 
+fn has_cyrillic(s: &str) -> bool {
+    s.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+}
+
 #[wasm_bindgen_test]
 fn the_catalogue_has_every_text_in_both_languages() {
+    for (i, msg) in Msg::ALL.iter().enumerate() {
+        assert_eq!(
+            *msg as usize, i,
+            "Msg::ALL lists every message once, in order: {msg:?}"
+        );
+    }
+    assert_eq!(
+        Msg::ALL.last(),
+        Some(&Msg::ErrConsentRequired),
+        "a new message goes into Msg::ALL"
+    );
     for msg in Msg::ALL {
         for lang in [Lang::Ru, Lang::En] {
             assert!(!t(lang, *msg).trim().is_empty(), "{msg:?} in {lang:?}");
         }
-        assert_ne!(
-            t(Lang::Ru, *msg),
-            t(Lang::En, *msg),
-            "{msg:?} is not translated"
+        let (ru, en) = (t(Lang::Ru, *msg), t(Lang::En, *msg));
+        assert_ne!(ru, en, "{msg:?} is not translated");
+        assert!(has_cyrillic(ru), "{msg:?}: no Russian words: {ru}");
+        assert!(
+            !has_cyrillic(en),
+            "{msg:?}: Russian left in the English text: {en}"
+        );
+        assert!(
+            !ru.replace("{max}", "")
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .any(|w| w.len() > 2 && !["ivan", "example"].contains(&w)),
+            "{msg:?}: English words in the Russian text: {ru}"
+        );
+        assert_eq!(
+            ru.contains("{n}"),
+            en.contains("{n}"),
+            "{msg:?}: placeholders differ"
         );
     }
     let fields = [
@@ -561,8 +589,75 @@ fn languages_resolve_like_the_embed_contract_says() {
     assert_eq!(lang("", "en-GB"), Lang::En);
     assert_eq!(lang("de", "en"), Lang::En);
     assert_eq!(lang("", "de"), Lang::Ru);
-    assert!(widget::style::is_colour("#c00"));
-    assert!(!widget::style::is_colour("red;}:host{display:none"));
+}
+
+#[wasm_bindgen_test]
+fn a_sites_accent_is_read_strictly_and_text_on_it_stays_readable() {
+    use widget::style::{accent_rules, ink, luminance, on_white_ok, parse_colour};
+    assert_eq!(parse_colour("#c00"), Some([0xcc, 0, 0]));
+    assert_eq!(parse_colour(" #0B57A4 "), Some([0x0b, 0x57, 0xa4]));
+    assert_eq!(parse_colour("rgb(255, 204, 0)"), Some([255, 204, 0]));
+    assert_eq!(parse_colour("rgb(255 204 0)"), Some([255, 204, 0]));
+    for refused in [
+        "red;}:host{display:none",
+        "red",
+        "hsl(0 100% 50%)",
+        "#12345",
+        "#ggg",
+        "rgb(256, 0, 0)",
+        "rgb(1, 2)",
+        "rgb(1, 2, 3, 4)",
+        "",
+    ] {
+        assert_eq!(parse_colour(refused), None, "{refused:?}");
+    }
+
+    // WCAG's contrast ratio, from the luminance in units of 1/10 000.
+    let contrast = |a: [u8; 3], b: [u8; 3]| {
+        let (la, lb) = (luminance(a) as f64 / 1e4, luminance(b) as f64 / 1e4);
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    };
+    let (white, black) = ([255; 3], [0; 3]);
+    assert!((contrast(white, black) - 21.0).abs() < 0.01);
+    // Dark accents carry white text; light ones (yellow, light green, sky blue) black text.
+    for (accent, white_text) in [
+        ([0x0b, 0x57, 0xa4], true),
+        ([0xcc, 0x00, 0x00], true),
+        ([0x14, 0x6c, 0x2e], true),
+        ([0xff, 0xcc, 0x00], false),
+        ([0x90, 0xee, 0x90], false),
+        ([0x87, 0xce, 0xeb], false),
+        ([0xff, 0xff, 0xff], false),
+    ] {
+        assert_eq!(on_white_ok(accent), white_text, "{accent:?}");
+        let text = if white_text { white } else { black };
+        assert!(contrast(accent, text) >= 4.5, "text on {accent:?}");
+        let rules = accent_rules(accent);
+        assert!(
+            rules.contains(if white_text {
+                "--civic-on-accent:#fff"
+            } else {
+                "--civic-on-accent:#000"
+            }),
+            "{rules}"
+        );
+        // Links and outlines drawn in the accent on white are darkened until readable.
+        let ink = ink(accent);
+        assert!(
+            contrast(ink, white) >= 4.5,
+            "{accent:?} as text on white: {ink:?}"
+        );
+        if white_text {
+            assert_eq!(ink, accent, "a dark enough accent is kept as it is");
+        }
+    }
+    assert_eq!(
+        accent_rules([0xff, 0xcc, 0x00]),
+        format!(
+            ":host{{--civic-accent:#ffcc00;--civic-on-accent:#000;--civic-ink:{}}}",
+            widget::style::hex(ink([0xff, 0xcc, 0x00]))
+        )
+    );
 }
 
 #[wasm_bindgen_test]

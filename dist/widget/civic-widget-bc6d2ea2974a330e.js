@@ -448,10 +448,6 @@ __wbg_subtree_id_068c7f13aa377848: function(arg0) {
 const ret = arg0.__yew_subtree_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-__wbg_supports_9de4eeb8faa83029: function() { return handleError(function (arg0, arg1, arg2, arg3) {
-const ret = CSS.supports(getStringFromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3));
-return ret;
-}, arguments); },
 __wbg_target_e5cd9c7aa87dd8df: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
@@ -486,7 +482,7 @@ getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h1cc702886a2c6b9e);
+const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h5d6004795102462c);
 return ret;
 },
 __wbindgen_generic_0000000000000002: function(arg0, arg1) {
@@ -494,15 +490,15 @@ const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invok
 return ret;
 },
 __wbindgen_generic_0000000000000003: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures________invoke__hb7f4720a5c9e1017);
+const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures________invoke__ha220bfdd8c790345);
 return ret;
 },
 __wbindgen_generic_0000000000000004: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, wasm_bindgen__convert__closures________invoke__h5b821d368e3874a1);
+const ret = makeClosure(arg0, arg1, wasm_bindgen__convert__closures________invoke__h661c137b4dbac338);
 return ret;
 },
 __wbindgen_generic_0000000000000005: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h2dcc2cd9b7da2ce6);
+const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h828f12ffbfd843a4);
 return ret;
 },
 __wbindgen_generic_0000000000000006: function(arg0) {
@@ -527,17 +523,17 @@ __proto__: null,
 "./widget_bg.js": import0,
 };
 }
-function wasm_bindgen__convert__closures_____invoke__h2dcc2cd9b7da2ce6(arg0, arg1) {
-wasm.wasm_bindgen__convert__closures_____invoke__h2dcc2cd9b7da2ce6(arg0, arg1);
+function wasm_bindgen__convert__closures_____invoke__h828f12ffbfd843a4(arg0, arg1) {
+wasm.wasm_bindgen__convert__closures_____invoke__h828f12ffbfd843a4(arg0, arg1);
 }
-function wasm_bindgen__convert__closures_____invoke__h1cc702886a2c6b9e(arg0, arg1, arg2) {
-wasm.wasm_bindgen__convert__closures_____invoke__h1cc702886a2c6b9e(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h5d6004795102462c(arg0, arg1, arg2) {
+wasm.wasm_bindgen__convert__closures_____invoke__h5d6004795102462c(arg0, arg1, arg2);
 }
-function wasm_bindgen__convert__closures________invoke__hb7f4720a5c9e1017(arg0, arg1, arg2) {
-wasm.wasm_bindgen__convert__closures________invoke__hb7f4720a5c9e1017(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures________invoke__ha220bfdd8c790345(arg0, arg1, arg2) {
+wasm.wasm_bindgen__convert__closures________invoke__ha220bfdd8c790345(arg0, arg1, arg2);
 }
-function wasm_bindgen__convert__closures________invoke__h5b821d368e3874a1(arg0, arg1, arg2) {
-wasm.wasm_bindgen__convert__closures________invoke__h5b821d368e3874a1(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures________invoke__h661c137b4dbac338(arg0, arg1, arg2) {
+wasm.wasm_bindgen__convert__closures________invoke__h661c137b4dbac338(arg0, arg1, arg2);
 }
 function wasm_bindgen__convert__closures_____invoke__h4a96dd2f26cd2bb9(arg0, arg1, arg2) {
 const ret = wasm.wasm_bindgen__convert__closures_____invoke__h4a96dd2f26cd2bb9(arg0, arg1, arg2);

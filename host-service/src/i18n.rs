@@ -1,0 +1,536 @@
+//! Every word of the host's own HTML pages (cabinet, tracking page, privacy policy, error pages),
+//! in Russian and English, and the language rules for dates and counts.
+//!
+//! [`t`] is one exhaustive `match` over (message, language), so a message added without its
+//! translation does not compile. Texts with a number carry a `{n}` placeholder filled by [`tn`].
+//! Status names are not here: they come from [`civic_wire::Status::label`], shared with the widget.
+
+use civic_wire::Lang;
+
+/// One user-visible text of the host's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    /// The product's name in the page header (a name: the same in both languages).
+    Brand,
+    /// The name of the language, in that language (for "switch to …" links).
+    LanguageName,
+    Home,
+    PageNotFound,
+    PageNotFoundText,
+    Error,
+    // The tracking page.
+    ReportNotFound,
+    ReportNotFoundText,
+    TrackingFailed,
+    /// `{n}` is the report's number.
+    ReportNo,
+    Number,
+    Site,
+    Category,
+    Date,
+    Status,
+    Description,
+    Address,
+    Answers,
+    NoAnswersYet,
+    // The privacy policy.
+    PrivacyTitle,
+    PrivacyHeading,
+    PrivacyNotice,
+    PrivacyUse,
+    PrivacyStorage,
+    // The cabinet.
+    BackToTheList,
+    NotFound,
+    NoSuchReport,
+    RequestRefused,
+    RequestRefusedText,
+    NotSaved,
+    SomethingWentWrong,
+    LogOut,
+    LoginTitle,
+    Login,
+    Password,
+    LogIn,
+    FormUnreadable,
+    WrongLogin,
+    Reports,
+    All,
+    Show,
+    NoReports,
+    NewestFirst,
+    /// The heading of the number column.
+    NumberSign,
+    /// Count of reports found: `{n}` and the word in the form for 1, 21, 31…
+    ReportsOne,
+    /// … for 2–4, 22–24…
+    ReportsFew,
+    /// … for 0, 5–20, 25–30…
+    ReportsMany,
+    Pages,
+    /// `{n}` is the page number.
+    PageN,
+    Newer,
+    Older,
+    NotGiven,
+    Published,
+    Coordinates,
+    SentFrom,
+    ResidentsPage,
+    Reporter,
+    PersonalDataLogged,
+    Name,
+    Email,
+    Phone,
+    History,
+    Resident,
+    AnswerLabel,
+    NoteLabel,
+    ChangeStatus,
+    NewStatus,
+    PublicAnswer,
+    InternalNote,
+    Save,
+    ChooseStatus,
+    /// `{n}` is the length limit.
+    AnswerTooLong,
+    RefusalNeedsAnswer,
+}
+
+impl Msg {
+    /// Every message, in declaration order (a test checks that), for the translation tests.
+    pub const ALL: &'static [Msg] = &[
+        Msg::Brand,
+        Msg::LanguageName,
+        Msg::Home,
+        Msg::PageNotFound,
+        Msg::PageNotFoundText,
+        Msg::Error,
+        Msg::ReportNotFound,
+        Msg::ReportNotFoundText,
+        Msg::TrackingFailed,
+        Msg::ReportNo,
+        Msg::Number,
+        Msg::Site,
+        Msg::Category,
+        Msg::Date,
+        Msg::Status,
+        Msg::Description,
+        Msg::Address,
+        Msg::Answers,
+        Msg::NoAnswersYet,
+        Msg::PrivacyTitle,
+        Msg::PrivacyHeading,
+        Msg::PrivacyNotice,
+        Msg::PrivacyUse,
+        Msg::PrivacyStorage,
+        Msg::BackToTheList,
+        Msg::NotFound,
+        Msg::NoSuchReport,
+        Msg::RequestRefused,
+        Msg::RequestRefusedText,
+        Msg::NotSaved,
+        Msg::SomethingWentWrong,
+        Msg::LogOut,
+        Msg::LoginTitle,
+        Msg::Login,
+        Msg::Password,
+        Msg::LogIn,
+        Msg::FormUnreadable,
+        Msg::WrongLogin,
+        Msg::Reports,
+        Msg::All,
+        Msg::Show,
+        Msg::NoReports,
+        Msg::NewestFirst,
+        Msg::NumberSign,
+        Msg::ReportsOne,
+        Msg::ReportsFew,
+        Msg::ReportsMany,
+        Msg::Pages,
+        Msg::PageN,
+        Msg::Newer,
+        Msg::Older,
+        Msg::NotGiven,
+        Msg::Published,
+        Msg::Coordinates,
+        Msg::SentFrom,
+        Msg::ResidentsPage,
+        Msg::Reporter,
+        Msg::PersonalDataLogged,
+        Msg::Name,
+        Msg::Email,
+        Msg::Phone,
+        Msg::History,
+        Msg::Resident,
+        Msg::AnswerLabel,
+        Msg::NoteLabel,
+        Msg::ChangeStatus,
+        Msg::NewStatus,
+        Msg::PublicAnswer,
+        Msg::InternalNote,
+        Msg::Save,
+        Msg::ChooseStatus,
+        Msg::AnswerTooLong,
+        Msg::RefusalNeedsAnswer,
+    ];
+
+    /// Messages that are not words of either language (names, signs): the same in both.
+    pub const NOT_WORDS: &'static [Msg] = &[Msg::Brand];
+}
+
+/// The text of `msg` in `lang`.
+pub fn t(lang: Lang, msg: Msg) -> &'static str {
+    use Lang::{En, Ru};
+    match (msg, lang) {
+        (Msg::Brand, Ru | En) => "Civic Widget",
+        (Msg::LanguageName, Ru) => "Русский",
+        (Msg::LanguageName, En) => "English",
+        (Msg::Home, Ru) => "На главную",
+        (Msg::Home, En) => "Home",
+        (Msg::PageNotFound, Ru) => "Страница не найдена",
+        (Msg::PageNotFound, En) => "Page not found",
+        (Msg::PageNotFoundText, Ru) => "Такой страницы нет. Проверьте адрес.",
+        (Msg::PageNotFoundText, En) => "There is no such page. Check the address.",
+        (Msg::Error, Ru) => "Ошибка",
+        (Msg::Error, En) => "Error",
+        (Msg::ReportNotFound, Ru) => "Обращение не найдено",
+        (Msg::ReportNotFound, En) => "Report not found",
+        (Msg::ReportNotFoundText, Ru) => {
+            "Обращения с таким кодом нет. Проверьте ссылку из подтверждения."
+        }
+        (Msg::ReportNotFoundText, En) => {
+            "There is no report with this code. Check the link you were given."
+        }
+        (Msg::TrackingFailed, Ru) => "Не удалось показать обращение. Попробуйте позже.",
+        (Msg::TrackingFailed, En) => "Could not show the report. Try again later.",
+        (Msg::ReportNo, Ru) => "Обращение № {n}",
+        (Msg::ReportNo, En) => "Report No. {n}",
+        (Msg::Number, Ru) => "Номер",
+        (Msg::Number, En) => "Number",
+        (Msg::Site, Ru) => "Сайт",
+        (Msg::Site, En) => "Site",
+        (Msg::Category, Ru) => "Категория",
+        (Msg::Category, En) => "Category",
+        (Msg::Date, Ru) => "Дата",
+        (Msg::Date, En) => "Date",
+        (Msg::Status, Ru) => "Статус",
+        (Msg::Status, En) => "Status",
+        (Msg::Description, Ru) => "Описание",
+        (Msg::Description, En) => "Description",
+        (Msg::Address, Ru) => "Адрес",
+        (Msg::Address, En) => "Address",
+        (Msg::Answers, Ru) => "Ответы",
+        (Msg::Answers, En) => "Answers",
+        (Msg::NoAnswersYet, Ru) => "Ответов пока нет.",
+        (Msg::NoAnswersYet, En) => "No answers yet.",
+        (Msg::PrivacyTitle, Ru) => "Политика обработки персональных данных",
+        (Msg::PrivacyTitle, En) => "Personal data processing policy",
+        (Msg::PrivacyHeading, Ru) => "Политика обработки персональных данных (демо)",
+        (Msg::PrivacyHeading, En) => "Personal data processing policy (demo)",
+        (Msg::PrivacyNotice, Ru) => {
+            "Это заглушка для демонстрационного города. Настоящая администрация публикует свою политику."
+        }
+        (Msg::PrivacyNotice, En) => {
+            "This is a placeholder for the demo city. A real municipality publishes its own policy."
+        }
+        (Msg::PrivacyUse, Ru) => {
+            "Сообщая о проблеме, вы можете не указывать имя, электронную почту и телефон. Если вы их укажете, администрация использует их только для ответа на ваше обращение. Они хранятся отдельно от обращения, никогда не публикуются, а каждый их просмотр сотрудником записывается в журнал."
+        }
+        (Msg::PrivacyUse, En) => {
+            "When you report a problem, your name, e-mail and phone are optional. If you give them, the municipality uses them only to answer your report. They are stored separately from the report, are never published, and every access by an official is logged."
+        }
+        (Msg::PrivacyStorage, Ru) => {
+            "Данные хранятся на серверах в России в соответствии с Федеральным законом № 152-ФЗ «О персональных данных». Вы можете в любой момент попросить администрацию удалить их."
+        }
+        (Msg::PrivacyStorage, En) => {
+            "The data is stored on servers in Russia, in accordance with Federal Law No. 152-FZ “On Personal Data”. You may ask the municipality to delete it at any time."
+        }
+        (Msg::BackToTheList, Ru) => "К списку обращений",
+        (Msg::BackToTheList, En) => "Back to the list",
+        (Msg::NotFound, Ru) => "Не найдено",
+        (Msg::NotFound, En) => "Not found",
+        (Msg::NoSuchReport, Ru) => "Такого обращения нет.",
+        (Msg::NoSuchReport, En) => "There is no such report.",
+        (Msg::RequestRefused, Ru) => "Запрос отклонён",
+        (Msg::RequestRefused, En) => "Request refused",
+        (Msg::RequestRefusedText, Ru) => {
+            "Форма отправлена не со страницы кабинета или устарела. Обновите страницу и попробуйте ещё раз."
+        }
+        (Msg::RequestRefusedText, En) => {
+            "The form was not sent from a cabinet page, or it is out of date. Reload the page and try again."
+        }
+        (Msg::NotSaved, Ru) => "Не сохранено",
+        (Msg::NotSaved, En) => "Not saved",
+        (Msg::SomethingWentWrong, Ru) => "Что-то пошло не так. Попробуйте позже.",
+        (Msg::SomethingWentWrong, En) => "Something went wrong. Try again later.",
+        (Msg::LogOut, Ru) => "Выйти",
+        (Msg::LogOut, En) => "Log out",
+        (Msg::LoginTitle, Ru) => "Вход в кабинет",
+        (Msg::LoginTitle, En) => "Cabinet login",
+        (Msg::Login, Ru) => "Логин",
+        (Msg::Login, En) => "Login",
+        (Msg::Password, Ru) => "Пароль",
+        (Msg::Password, En) => "Password",
+        (Msg::LogIn, Ru) => "Войти",
+        (Msg::LogIn, En) => "Log in",
+        (Msg::FormUnreadable, Ru) => "Форма не прочитана.",
+        (Msg::FormUnreadable, En) => "The form could not be read.",
+        (Msg::WrongLogin, Ru) => "Неверный логин или пароль.",
+        (Msg::WrongLogin, En) => "Wrong login or password.",
+        (Msg::Reports, Ru) => "Обращения",
+        (Msg::Reports, En) => "Reports",
+        (Msg::All, Ru) => "Все",
+        (Msg::All, En) => "All",
+        (Msg::Show, Ru) => "Показать",
+        (Msg::Show, En) => "Show",
+        (Msg::NoReports, Ru) => "Обращений нет.",
+        (Msg::NoReports, En) => "No reports.",
+        (Msg::NewestFirst, Ru) => "Новые сверху",
+        (Msg::NewestFirst, En) => "Newest first",
+        (Msg::NumberSign, Ru) => "№",
+        (Msg::NumberSign, En) => "No.",
+        (Msg::ReportsOne, Ru) => "{n} обращение",
+        (Msg::ReportsOne, En) => "{n} report",
+        (Msg::ReportsFew, Ru) => "{n} обращения",
+        (Msg::ReportsFew | Msg::ReportsMany, En) => "{n} reports",
+        (Msg::ReportsMany, Ru) => "{n} обращений",
+        (Msg::Pages, Ru) => "Страницы",
+        (Msg::Pages, En) => "Pages",
+        (Msg::PageN, Ru) => "Страница {n}",
+        (Msg::PageN, En) => "Page {n}",
+        (Msg::Newer, Ru) => "← Новее",
+        (Msg::Newer, En) => "← Newer",
+        (Msg::Older, Ru) => "Старше →",
+        (Msg::Older, En) => "Older →",
+        (Msg::NotGiven, Ru) => "не указано",
+        (Msg::NotGiven, En) => "not given",
+        (Msg::Published, Ru) => "Опубликовано",
+        (Msg::Published, En) => "Published",
+        (Msg::Coordinates, Ru) => "Координаты",
+        (Msg::Coordinates, En) => "Coordinates",
+        (Msg::SentFrom, Ru) => "Страница отправки",
+        (Msg::SentFrom, En) => "Sent from",
+        (Msg::ResidentsPage, Ru) => "Страница жителя",
+        (Msg::ResidentsPage, En) => "Resident's page",
+        (Msg::Reporter, Ru) => "Заявитель",
+        (Msg::Reporter, En) => "Reporter",
+        (Msg::PersonalDataLogged, Ru) => "Персональные данные (152-ФЗ). Просмотр записан в журнал.",
+        (Msg::PersonalDataLogged, En) => "Personal data (152-FZ). This view has been logged.",
+        (Msg::Name, Ru) => "Имя",
+        (Msg::Name, En) => "Name",
+        (Msg::Email, Ru) => "Эл. почта",
+        (Msg::Email, En) => "E-mail",
+        (Msg::Phone, Ru) => "Телефон",
+        (Msg::Phone, En) => "Phone",
+        (Msg::History, Ru) => "История",
+        (Msg::History, En) => "History",
+        (Msg::Resident, Ru) => "житель",
+        (Msg::Resident, En) => "resident",
+        (Msg::AnswerLabel, Ru) => "Ответ: ",
+        (Msg::AnswerLabel, En) => "Answer: ",
+        (Msg::NoteLabel, Ru) => "Заметка: ",
+        (Msg::NoteLabel, En) => "Note: ",
+        (Msg::ChangeStatus, Ru) => "Изменить статус",
+        (Msg::ChangeStatus, En) => "Change the status",
+        (Msg::NewStatus, Ru) => "Новый статус",
+        (Msg::NewStatus, En) => "New status",
+        (Msg::PublicAnswer, Ru) => "Публичный ответ (увидит житель)",
+        (Msg::PublicAnswer, En) => "Public answer (the resident sees it)",
+        (Msg::InternalNote, Ru) => "Внутренняя заметка (только для сотрудников)",
+        (Msg::InternalNote, En) => "Internal note (officials only)",
+        (Msg::Save, Ru) => "Сохранить",
+        (Msg::Save, En) => "Save",
+        (Msg::ChooseStatus, Ru) => "Выберите статус.",
+        (Msg::ChooseStatus, En) => "Choose a status.",
+        (Msg::AnswerTooLong, Ru) => "Ответ или заметка длиннее {n} символов.",
+        (Msg::AnswerTooLong, En) => "The answer or the note is longer than {n} characters.",
+        (Msg::RefusalNeedsAnswer, Ru) => {
+            "Для отказа нужен публичный ответ: объясните жителю причину."
+        }
+        (Msg::RefusalNeedsAnswer, En) => "Refusing needs a public answer: tell the resident why.",
+    }
+}
+
+/// [`t`] with `{n}` replaced by `n`.
+pub fn tn(lang: Lang, msg: Msg, n: impl std::fmt::Display) -> String {
+    t(lang, msg).replace("{n}", &n.to_string())
+}
+
+/// The plural form a number takes. Russian has three (1 обращение, 2 обращения, 5 обращений);
+/// English two, which are `One` and `Many` here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plural {
+    One,
+    Few,
+    Many,
+}
+
+/// The plural form of `n` in `lang` (CLDR's rules for integers).
+pub fn plural(lang: Lang, n: u64) -> Plural {
+    match lang {
+        Lang::En if n == 1 => Plural::One,
+        Lang::En => Plural::Many,
+        Lang::Ru => match (n % 10, n % 100) {
+            (1, r) if r != 11 => Plural::One,
+            (2..=4, r) if !(12..=14).contains(&r) => Plural::Few,
+            _ => Plural::Many,
+        },
+    }
+}
+
+/// "5 обращений" / "5 reports".
+pub fn reports_count(lang: Lang, n: u64) -> String {
+    let msg = match plural(lang, n) {
+        Plural::One => Msg::ReportsOne,
+        Plural::Few => Msg::ReportsFew,
+        Plural::Many => Msg::ReportsMany,
+    };
+    tn(lang, msg, n)
+}
+
+/// A date and time as people write them: "25 ноября 2026, 14:05" / "25 November 2026, 14:05".
+/// All times are UTC, and say so, so that they are unambiguous.
+pub fn date_time(lang: Lang, unix: i64) -> String {
+    let Ok(t) = time::OffsetDateTime::from_unix_timestamp(unix) else {
+        return String::new();
+    };
+    format!(
+        "{} {} {}, {:02}:{:02} UTC",
+        t.day(),
+        month(lang, u8::from(t.month())),
+        t.year(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// The month's name as it stands after a day number (Russian puts it in the genitive case).
+fn month(lang: Lang, month: u8) -> &'static str {
+    const RU: [&str; 12] = [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let names = match lang {
+        Lang::Ru => &RU,
+        Lang::En => &EN,
+    };
+    names[usize::from(month.clamp(1, 12)) - 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has_cyrillic(s: &str) -> bool {
+        s.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+    }
+
+    fn has_latin_word(s: &str) -> bool {
+        s.split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| w.len() > 2)
+    }
+
+    #[test]
+    fn every_message_is_listed_once_in_order() {
+        for (i, msg) in Msg::ALL.iter().enumerate() {
+            assert_eq!(*msg as usize, i, "Msg::ALL[{i}] is {msg:?}");
+        }
+        assert_eq!(
+            Msg::ALL.last(),
+            Some(&Msg::RefusalNeedsAnswer),
+            "a new message goes into Msg::ALL too"
+        );
+    }
+
+    #[test]
+    fn every_message_is_translated_into_both_languages() {
+        for &msg in Msg::ALL {
+            let (ru, en) = (t(Lang::Ru, msg), t(Lang::En, msg));
+            assert!(
+                !ru.trim().is_empty() && !en.trim().is_empty(),
+                "{msg:?} is empty"
+            );
+            assert!(
+                !has_cyrillic(en),
+                "{msg:?}: the English text is not English: {en}"
+            );
+            if Msg::NOT_WORDS.contains(&msg) {
+                assert_eq!(ru, en, "{msg:?} is a name, the same in both");
+                continue;
+            }
+            if msg != Msg::NumberSign {
+                assert!(has_cyrillic(ru), "{msg:?}: no Russian text: {ru}");
+                assert!(has_latin_word(en), "{msg:?}: no English words: {en}");
+            }
+            assert!(
+                !has_latin_word(ru) || ru.contains("ФЗ"),
+                "{msg:?}: English words left in the Russian text: {ru}"
+            );
+            assert_eq!(
+                ru.contains("{n}"),
+                en.contains("{n}"),
+                "{msg:?}: placeholders differ"
+            );
+        }
+    }
+
+    #[test]
+    fn russian_counts_take_three_forms() {
+        for (n, words) in [
+            (0, "0 обращений"),
+            (1, "1 обращение"),
+            (2, "2 обращения"),
+            (4, "4 обращения"),
+            (5, "5 обращений"),
+            (11, "11 обращений"),
+            (12, "12 обращений"),
+            (14, "14 обращений"),
+            (21, "21 обращение"),
+            (22, "22 обращения"),
+            (25, "25 обращений"),
+            (101, "101 обращение"),
+            (111, "111 обращений"),
+            (1004, "1004 обращения"),
+        ] {
+            assert_eq!(reports_count(Lang::Ru, n), words);
+        }
+        assert_eq!(reports_count(Lang::En, 0), "0 reports");
+        assert_eq!(reports_count(Lang::En, 1), "1 report");
+        assert_eq!(reports_count(Lang::En, 21), "21 reports");
+    }
+
+    #[test]
+    fn dates_read_as_each_language_writes_them() {
+        // 2026-11-25 14:05:00 UTC
+        let at = 1_795_615_500;
+        assert_eq!(date_time(Lang::Ru, at), "25 ноября 2026, 14:05 UTC");
+        assert_eq!(date_time(Lang::En, at), "25 November 2026, 14:05 UTC");
+        assert_eq!(date_time(Lang::Ru, 0), "1 января 1970, 00:00 UTC");
+        assert_eq!(date_time(Lang::En, 0), "1 January 1970, 00:00 UTC");
+    }
+}

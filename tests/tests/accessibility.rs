@@ -1,0 +1,266 @@
+//! Accessibility, checked the way an auditor does: axe-core (from npm, `.tools/node_modules`) run
+//! in a real Chromium against every page a resident or an official sees, with the widget's open
+//! shadow root included (axe descends into it). The WCAG 2.0/2.1 A and AA rules must report no
+//! violation at all (ГОСТ Р 52872-2019 is built on WCAG 2.1 AA).
+
+use std::path::PathBuf;
+
+use civic_e2e::browser::{
+    Chromedriver, find_in, has_cyrillic, text_in, type_into, wait_for, widget,
+};
+use civic_e2e::host::Host;
+use fantoccini::{Client, Locator};
+use serde_json::Value;
+
+/// The rule sets of WCAG 2.0 and 2.1, levels A and AA.
+const WCAG_TAGS: &str = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']";
+
+fn axe_source() -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../.tools/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core is missing ({}: {e}); run scripts/install-tools.sh",
+            path.display()
+        )
+    })
+}
+
+/// Runs axe on the current page; returns one readable line per violation (empty when clean).
+async fn axe(client: &Client, source: &str, page: &str) -> Vec<String> {
+    // WebDriver scripts are not subject to the page's CSP, so axe goes in even under ours.
+    client
+        .execute(&format!("{source}\n;return typeof axe;"), vec![])
+        .await
+        .expect("axe-core injected");
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document, {{ runOnly: {{ type: 'tag', values: {WCAG_TAGS} }}, resultTypes: ['violations'] }})
+           .then(r => done(r.violations.map(v => ({{
+               id: v.id, impact: v.impact, help: v.help,
+               nodes: v.nodes.map(n => JSON.stringify(n.target) + ' ' + (n.failureSummary || '').replace(/\\s+/g, ' ')),
+             }}))), e => done('axe failed: ' + e));"
+    );
+    let result = client
+        .execute_async(&script, vec![])
+        .await
+        .expect("axe ran");
+    let Value::Array(violations) = result else {
+        panic!("{page}: {result}")
+    };
+    violations
+        .iter()
+        .map(|v| {
+            let nodes: Vec<String> = v["nodes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|n| format!("\n      {}", n.as_str().unwrap_or("")))
+                .collect();
+            format!(
+                "{page}: {} ({}) {}{}",
+                v["id"],
+                v["impact"],
+                v["help"],
+                nodes.concat()
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_widget_the_tracking_page_and_the_cabinet_pass_axe_wcag_21_aa() {
+    let source = axe_source();
+    let host = Host::start().await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(1280, 1000).await;
+    let mut found = Vec::new();
+
+    // The demo city's page, the widget ready, in Russian.
+    browser.goto(&host.url("/")).await.unwrap();
+    let w = widget(&browser, "[data-civic-widget]").await;
+    found.extend(axe(&browser, &source, "demo page, widget ready (ru)").await);
+
+    // The same form after sending it empty: every field explains its mistake.
+    find_in(&w, "button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    text_in(&w, ".civic-field-error[data-field=description]").await;
+    found.extend(axe(&browser, &source, "widget with field errors").await);
+
+    // Filled in and sent: the success panel with the number and the tracking link.
+    find_in(&w, "select[name=category]")
+        .await
+        .select_by_label("Освещение")
+        .await
+        .unwrap();
+    type_into(
+        &w,
+        "textarea[name=description]",
+        "Не горит фонарь у подъезда, вечером темно",
+    )
+    .await;
+    type_into(&w, "input[name=address]", "ул. Садовая, 12").await;
+    type_into(&w, "input[name=name]", "Ирина Петрова").await;
+    find_in(&w, "input[name=consent]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find_in(&w, "button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    text_in(&w, ".civic-success .civic-tracking-number").await;
+    found.extend(axe(&browser, &source, "widget success panel").await);
+    let tracking = find_in(&w, "a.civic-tracking-link")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+
+    // An English page: the widget in basic mode (data-lang=en) and in extended mode.
+    browser.goto(&host.url("/en.html")).await.unwrap();
+    widget(&browser, "#widget-basic").await;
+    widget(&browser, "#widget-extended").await;
+    found.extend(
+        axe(
+            &browser,
+            &source,
+            "English page, basic and extended widgets",
+        )
+        .await,
+    );
+    // Every word an English-speaking visitor sees in the widgets is English.
+    let text: String = browser
+        .execute(
+            "return ['#widget-basic', '#widget-extended']
+               .map(id => document.querySelector(id).shadowRoot.textContent).join(' ');",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The site's name is the city's own, in one language; it is data, not our words.
+    let site_name = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch('/api/v1/sites/demo?lang=en').then(r => r.json()).then(j => done(j.name), e => done(''));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let site_name = site_name
+        .as_str()
+        .filter(|n| !n.is_empty())
+        .expect("the demo site's name");
+    let text = text.replace(site_name, "");
+    assert!(
+        !has_cyrillic(&text),
+        "untranslated words in the English widgets: {text}"
+    );
+
+    // The resident's tracking page.
+    browser.goto(&tracking).await.unwrap();
+    wait_for("the tracking page", || async {
+        browser.find(Locator::Css(".problem-number")).await.ok()
+    })
+    .await;
+    found.extend(axe(&browser, &source, "tracking page").await);
+
+    // The cabinet: login, the list with the report in it, the report's page.
+    browser.goto(&host.url("/cabinet/login")).await.unwrap();
+    let login = wait_for("the login form", || async {
+        browser.find(Locator::Css("form#login")).await.ok()
+    })
+    .await;
+    found.extend(axe(&browser, &source, "cabinet login").await);
+    login
+        .find(Locator::Css("input[name=login]"))
+        .await
+        .unwrap()
+        .send_keys(&host.demo_login)
+        .await
+        .unwrap();
+    login
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(&host.demo_password)
+        .await
+        .unwrap();
+    login
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let link = wait_for("the report in the cabinet list", || async {
+        browser
+            .find(Locator::Css("table.problems tr[data-problem-id] a"))
+            .await
+            .ok()
+    })
+    .await;
+    found.extend(axe(&browser, &source, "cabinet list").await);
+    link.click().await.unwrap();
+    wait_for("the report's page", || async {
+        browser.find(Locator::Css("form#status-form")).await.ok()
+    })
+    .await;
+    found.extend(axe(&browser, &source, "cabinet problem page").await);
+
+    // The cabinet in English has no Russian left (but for the link to the Russian version).
+    browser
+        .goto(&host.url("/cabinet/login?lang=en"))
+        .await
+        .unwrap();
+    let text: String = browser
+        .execute(
+            "const body = document.body.cloneNode(true);
+             body.querySelectorAll('[lang]:not([lang=en])').forEach(e => e.remove());
+             return body.textContent;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        !has_cyrillic(&text),
+        "untranslated words in the English cabinet: {text}"
+    );
+    found.extend(axe(&browser, &source, "cabinet login (en)").await);
+
+    // The check itself can fail: an unlabelled field inside an open shadow root is reported.
+    browser
+        .execute(
+            "const host = document.createElement('div');
+             document.body.appendChild(host);
+             host.attachShadow({ mode: 'open' }).appendChild(document.createElement('input'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let planted = axe(&browser, &source, "planted mistake").await;
+    assert!(
+        planted.iter().any(|v| v.contains("\"label\"")),
+        "axe must see into shadow roots and report an unlabelled field: {planted:?}"
+    );
+
+    browser.close().await.unwrap();
+    host.stop().await;
+    assert!(
+        found.is_empty(),
+        "axe-core found WCAG 2.1 A/AA violations:\n  {}",
+        found.join("\n  ")
+    );
+}
