@@ -28,8 +28,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wbg_versi
 fi
 
 # 3. Node tools from npm, at the exact versions of tools/package.json (+ its lock file):
-#    binaryen's wasm-opt (Debian's is too old for what rustc emits) and axe-core (the
-#    accessibility tests). One manifest for both, so that installing one never prunes the other.
+#    binaryen's wasm-opt (Debian's is too old for what rustc emits), axe-core (the
+#    accessibility tests), jsonwebtoken and jose (the Node SSO example, examples/sso-node). One manifest for both, so that installing one never prunes the other.
 node_tools_ok() {
   [ -x .tools/node_modules/binaryen/bin/wasm-opt ] && [ -f .tools/node_modules/axe-core/axe.min.js ] \
     && node -e '
@@ -39,7 +39,7 @@ node_tools_ok() {
       }' 2>/dev/null
 }
 if ! node_tools_ok; then
-  log "installing node tools (binaryen, axe-core) from npm into .tools/"
+  log "installing node tools (binaryen, axe-core, jsonwebtoken, jose) from npm into .tools/"
   mkdir -p .tools
   cp tools/package.json tools/package-lock.json .tools/
   npm ci --prefix .tools --no-audit --no-fund >/dev/null
@@ -58,6 +58,18 @@ if [ "$(.tools/venv/bin/schemathesis --version 2>/dev/null || true)" != "schemat
   log "installing schemathesis $schemathesis_version into .tools/venv"
   [ -x .tools/venv/bin/pip ] || python3 -m venv .tools/venv
   .tools/venv/bin/pip install -q "schemathesis==$schemathesis_version"
+fi
+
+# 6. PyJWT (+ cryptography for EdDSA/ES256) in the same venv: the Python SSO example
+#    (examples/sso-python), which the interop test (host-service/tests/sso_interop.rs) and the
+#    SSO browser test run.
+pyjwt_version=2.15.1
+cryptography_version=50.0.2
+if [ "$(.tools/venv/bin/python -c 'import jwt, cryptography; print(jwt.__version__, cryptography.__version__)' 2>/dev/null || true)" \
+     != "$pyjwt_version $cryptography_version" ]; then
+  log "installing PyJWT $pyjwt_version and cryptography $cryptography_version into .tools/venv"
+  [ -x .tools/venv/bin/pip ] || python3 -m venv .tools/venv
+  .tools/venv/bin/pip install -q "PyJWT==$pyjwt_version" "cryptography==$cryptography_version"
 fi
 
 log "all tools present"

@@ -442,3 +442,75 @@ pub async fn revoke_api_keys(db: &Db, site_key: &str, client: &str) -> Result<us
     })
     .await
 }
+
+/// Checks a base-map tile URL template: an http(s) URL with `{z}`, `{x}` and `{y}`.
+pub fn check_tile_template(template: &str) -> Result<(), AdminError> {
+    let t = template.trim();
+    let ok = (t.starts_with("https://") || t.starts_with("http://"))
+        && ["{z}", "{x}", "{y}"].iter().all(|p| t.contains(p))
+        && t.len() <= 500
+        && !t.chars().any(char::is_whitespace);
+    if ok {
+        Ok(())
+    } else {
+        Err(AdminError::Invalid(
+            "a tile URL template is an http(s) URL with {z}, {x} and {y}, e.g. https://tiles.example/{z}/{x}/{y}.png".into(),
+        ))
+    }
+}
+
+/// Sets (or, with `None`, removes) the base map of the site `key`: an XYZ tile URL template
+/// and the attribution its provider requires.
+pub async fn set_tiles(
+    db: &Db,
+    key: &str,
+    tiles: Option<(String, String)>,
+) -> Result<(), AdminError> {
+    if let Some((template, attribution)) = &tiles {
+        check_tile_template(template)?;
+        let n = attribution.trim().chars().count();
+        if n == 0 || n > 300 {
+            return Err(AdminError::Invalid(
+                "the attribution is 1-300 characters (the tile provider's terms require one)"
+                    .into(),
+            ));
+        }
+    }
+    let key = key.to_owned();
+    let (template, attribution) = match tiles {
+        Some((t, a)) => (Some(t.trim().to_owned()), Some(a.trim().to_owned())),
+        None => (None, None),
+    };
+    db.write(move |conn| {
+        let n = conn.execute(
+            "UPDATE sites SET tile_url_template = ?1, tile_attribution = ?2 WHERE key = ?3",
+            params![template, attribution, key],
+        )?;
+        if n == 0 {
+            return Err(AdminError::Invalid(format!("no site {key:?}")));
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Registers an SSO verification key `kid` for the site `site_key` (`host-service site sso`).
+pub async fn add_sso_key(
+    db: &Db,
+    site_key: &str,
+    kid: &str,
+    key: crate::sso::SsoKey,
+) -> Result<(), AdminError> {
+    let (site_key, kid) = (site_key.to_owned(), kid.trim().to_owned());
+    db.write(move |conn| {
+        crate::sso::insert_key(conn, &site_key, &kid, &key).map_err(AdminError::Invalid)
+    })
+    .await
+}
+
+/// Revokes the SSO key `kid` of the site `site_key`; tokens signed with it are refused at once.
+pub async fn revoke_sso_key(db: &Db, site_key: &str, kid: &str) -> Result<bool, AdminError> {
+    let (site_key, kid) = (site_key.to_owned(), kid.trim().to_owned());
+    db.write(move |conn| Ok(crate::sso::revoke_key(conn, &site_key, &kid)?))
+        .await
+}

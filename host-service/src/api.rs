@@ -34,8 +34,24 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("could not read the request body")]
     BadBody,
+    #[error("too many reports from here; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// Any SSO token refusal; the reason is logged, never answered.
+    #[error("sign-in failed")]
+    SsoFailed,
+    /// A route that needs a widget session (`Authorization: Bearer`) got none, or a dead one.
+    #[error("sign in again")]
+    Unauthenticated,
     #[error("database: {0}")]
     Db(#[from] DbError),
+}
+
+impl From<crate::ratelimit::RateLimited> for ApiError {
+    fn from(r: crate::ratelimit::RateLimited) -> Self {
+        ApiError::RateLimited {
+            retry_after_secs: r.retry_after_secs,
+        }
+    }
 }
 
 impl From<rusqlite::Error> for ApiError {
@@ -59,6 +75,9 @@ impl ApiError {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::BadBody => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::SsoFailed => (StatusCode::UNAUTHORIZED, "sso_failed"),
+            ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             ApiError::Db(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -67,6 +86,11 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
+        let bearer_challenge = matches!(self, ApiError::Unauthenticated);
+        let retry_after = match self {
+            ApiError::RateLimited { retry_after_secs } => Some(retry_after_secs),
+            _ => None,
+        };
         let (message, fields) = match self {
             ApiError::Validation(fields) => ("the request has invalid fields".to_owned(), fields),
             ref e if status.is_server_error() => {
@@ -75,7 +99,19 @@ impl IntoResponse for ApiError {
             }
             e => (e.to_string(), Vec::new()),
         };
-        error_response(status, code, message, fields)
+        let mut response = error_response(status, code, message, fields);
+        if bearer_challenge {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+        }
+        response
     }
 }
 

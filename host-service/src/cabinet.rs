@@ -668,7 +668,7 @@ async fn detail(
     let official_id = session.official_id;
     // One write transaction: the audit row and the read of the contacts stand or fall together,
     // so contacts are never shown without their read being logged.
-    let (problem, events, contacts) = state
+    let (problem, events, (contacts, sso_sub)) = state
         .db
         .write(move |conn| {
             let problem = load_problem(conn, id, municipality_id, lang.lang)?.ok_or(CabinetError::NotFound)?;
@@ -694,8 +694,9 @@ async fn detail(
                     Ok(Contacts { name: r.get(0)?, email: r.get(1)?, phone: r.get(2)? })
                 })
                 .optional()?;
+            let sso_sub = crate::sso::problem_resident_sub(conn, id)?;
             audit(conn, Some(official_id), "view_reporter", Some(id), None)?;
-            Ok::<_, CabinetError>((problem, events, contacts))
+            Ok::<_, CabinetError>((problem, events, (contacts, sso_sub)))
         })
         .await
         .in_lang(lang)?;
@@ -728,6 +729,9 @@ async fn detail(
                 dt { (lang.m(Msg::Name)) } dd.reporter-name { (c.name.as_deref().unwrap_or(none)) }
                 dt { (lang.m(Msg::Email)) } dd.reporter-email { (c.email.as_deref().unwrap_or(none)) }
                 dt { (lang.m(Msg::Phone)) } dd.reporter-phone { (c.phone.as_deref().unwrap_or(none)) }
+                @if let Some(sub) = &sso_sub {
+                    dt { (lang.m(Msg::SignedInViaSite)) } dd.reporter-sso { "sub " code { (sub) } }
+                }
             }
         }
         h2 { (lang.m(Msg::History)) }
@@ -836,6 +840,8 @@ async fn change_status(
                  WHERE id = ?3",
                 params![status.as_str(), at, id],
             )?;
+            // Publication and status changes move the problem on the public map, atomically.
+            crate::map::index::sync(conn, id)?;
             conn.execute(
                 "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status, public_answer, internal_note)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

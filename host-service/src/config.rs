@@ -43,6 +43,69 @@ pub struct ServeArgs {
         global = true
     )]
     pub trusted_proxies: Vec<IpAddr>,
+    /// Reports (widget and Open311) one client address may file per minute; 0 turns the
+    /// per-address limit off.
+    #[arg(long, env = "CIVIC_IP_REPORTS_PER_MINUTE", global = true)]
+    pub ip_reports_per_minute: Option<u32>,
+    /// How many reports one client address may file at once before the per-minute rate applies.
+    #[arg(long, env = "CIVIC_IP_REPORTS_BURST", global = true)]
+    pub ip_reports_burst: Option<u32>,
+    /// Reports one site may receive per minute from all clients together; 0 turns it off.
+    #[arg(long, env = "CIVIC_SITE_REPORTS_PER_MINUTE", global = true)]
+    pub site_reports_per_minute: Option<u32>,
+    /// How many reports one site may receive at once before the per-minute rate applies.
+    #[arg(long, env = "CIVIC_SITE_REPORTS_BURST", global = true)]
+    pub site_reports_burst: Option<u32>,
+    /// A bearer token that lets a scraper read `/metrics` from anywhere (without it, only
+    /// direct loopback connections may).
+    #[arg(
+        long,
+        env = "CIVIC_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+}
+
+/// Rate limits on filing reports (the widget's POST and Open311's POST), per client address
+/// and per site, as token buckets: `burst` at once, then `per_minute` spread over the minute.
+#[derive(Debug, Clone)]
+pub struct RateLimits {
+    /// 0 means no per-address limit.
+    pub ip_per_minute: u32,
+    pub ip_burst: u32,
+    /// 0 means no per-site limit.
+    pub site_per_minute: u32,
+    pub site_burst: u32,
+    /// Client addresses remembered at most; the idle ones are forgotten first. Bounds the
+    /// memory an attacker with many addresses can make us spend.
+    pub max_tracked_clients: usize,
+}
+
+impl Default for RateLimits {
+    /// A resident files one or two reports; a school class reporting from one NAT address a
+    /// handful. A city of a million gets a few hundred reports a day, so 600 a minute per site
+    /// is only reached by a flood.
+    fn default() -> Self {
+        RateLimits {
+            ip_per_minute: 10,
+            ip_burst: 5,
+            site_per_minute: 600,
+            site_burst: 100,
+            max_tracked_clients: 100_000,
+        }
+    }
+}
+
+impl RateLimits {
+    /// No limits at all (benchmarks and load tests).
+    pub fn unlimited() -> RateLimits {
+        RateLimits {
+            ip_per_minute: 0,
+            site_per_minute: 0,
+            ..RateLimits::default()
+        }
+    }
 }
 
 /// Limits of the HTTP layer; tests lower them to provoke 408/413/503.
@@ -76,6 +139,9 @@ pub struct Config {
     pub demo: bool,
     pub trusted_proxies: Vec<IpAddr>,
     pub limits: HttpLimits,
+    pub rate_limits: RateLimits,
+    /// Lets a scraper read `/metrics` with `Authorization: Bearer <token>`; a secret.
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -88,10 +154,13 @@ impl Config {
             demo: true,
             trusted_proxies: Vec::new(),
             limits: HttpLimits::default(),
+            rate_limits: RateLimits::default(),
+            metrics_token: None,
         }
     }
 
     pub fn from_args(args: ServeArgs) -> Config {
+        let defaults = RateLimits::default();
         let demo_off_by_env = args.demo_env.as_deref().is_some_and(|v| {
             matches!(
                 v.trim().to_ascii_lowercase().as_str(),
@@ -104,6 +173,16 @@ impl Config {
                 .unwrap_or_else(|| default_public_url(args.listen)),
             demo: !(args.no_demo || demo_off_by_env),
             trusted_proxies: args.trusted_proxies,
+            rate_limits: RateLimits {
+                ip_per_minute: args.ip_reports_per_minute.unwrap_or(defaults.ip_per_minute),
+                ip_burst: args.ip_reports_burst.unwrap_or(defaults.ip_burst),
+                site_per_minute: args
+                    .site_reports_per_minute
+                    .unwrap_or(defaults.site_per_minute),
+                site_burst: args.site_reports_burst.unwrap_or(defaults.site_burst),
+                max_tracked_clients: defaults.max_tracked_clients,
+            },
+            metrics_token: args.metrics_token.filter(|t| !t.trim().is_empty()),
             ..Config::new(args.listen, args.db)
         }
     }
@@ -167,6 +246,11 @@ impl std::fmt::Debug for Config {
             .field("demo", &self.demo)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("limits", &self.limits)
+            .field("rate_limits", &self.rate_limits)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "REDACTED"),
+            )
             .finish()
     }
 }

@@ -13,6 +13,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
@@ -23,6 +24,8 @@ use tokio::sync::oneshot;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_open311.sql"),
+    include_str!("../migrations/0003_map.sql"),
+    include_str!("../migrations/0004_sso.sql"),
 ];
 
 /// How long a connection waits for a lock held by another process (e.g. the `site add`
@@ -64,6 +67,8 @@ struct Inner {
     path: PathBuf,
     writer: Mutex<mpsc::Sender<Job>>,
     readers: Mutex<Vec<Connection>>,
+    /// Jobs sent to the writer and not yet taken into a transaction (`/metrics`).
+    queued: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for Db {
@@ -92,20 +97,28 @@ impl Db {
         migrate(&mut conn)?;
 
         let (tx, rx) = mpsc::channel::<Job>();
+        let queued = Arc::new(AtomicUsize::new(0));
+        let taken = queued.clone();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer_loop(conn, rx))?;
+            .spawn(move || writer_loop(conn, rx, &taken))?;
         Ok(Db {
             inner: Arc::new(Inner {
                 path: path.to_owned(),
                 writer: Mutex::new(tx),
                 readers: Mutex::new(Vec::new()),
+                queued,
             }),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.inner.path
+    }
+
+    /// Write jobs waiting for the writer thread right now.
+    pub fn queue_depth(&self) -> usize {
+        self.inner.queued.load(Ordering::Relaxed)
     }
 
     /// Runs `job` in the next write transaction and returns its result once that transaction
@@ -155,13 +168,13 @@ impl Db {
                 let _ = reply.send(result);
             })
         });
-        let sent = self
-            .inner
-            .writer
-            .lock()
-            .map_err(|_| DbError::WriterGone)?
-            .send(job);
-        if sent.is_err() {
+        self.inner.queued.fetch_add(1, Ordering::Relaxed);
+        let sent = match self.inner.writer.lock() {
+            Ok(writer) => writer.send(job).is_ok(),
+            Err(_) => false,
+        };
+        if !sent {
+            self.inner.queued.fetch_sub(1, Ordering::Relaxed);
             return Err(DbError::WriterGone.into());
         }
         answer.await.map_err(|_| E::from(DbError::WriterGone))?
@@ -237,7 +250,7 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn writer_loop(mut conn: Connection, jobs: mpsc::Receiver<Job>) {
+fn writer_loop(mut conn: Connection, jobs: mpsc::Receiver<Job>, queued: &AtomicUsize) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -246,6 +259,7 @@ fn writer_loop(mut conn: Connection, jobs: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
+        queued.fetch_sub(batch.len(), Ordering::Relaxed);
         let mut finishers = Vec::with_capacity(batch.len());
         let commit_error = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
             Ok(mut txn) => {

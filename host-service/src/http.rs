@@ -59,6 +59,8 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         .layer(middleware::from_fn(api_error_shape))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
+        // Outside the limits and the panic catcher, so their 408/413/503/500 are counted too.
+        .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::track))
         .layer(
             TraceLayer::new_for_http()
                 // Method and route template only: the raw URI may carry a tracking code or a

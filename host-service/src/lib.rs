@@ -10,17 +10,23 @@
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod backup;
 pub mod cabinet;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod map;
+pub mod metrics;
 pub mod open311;
 pub mod openapi;
 pub mod pages;
 pub mod problems;
+pub mod ratelimit;
 pub mod secrets;
 pub mod sites;
+pub mod sso;
+pub mod tiles;
 pub mod tracking;
 
 use std::future::Future;
@@ -29,7 +35,7 @@ use std::sync::Arc;
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use config::{Config, HttpLimits, ServeArgs};
+pub use config::{Config, HttpLimits, RateLimits, ServeArgs};
 pub use db::Db;
 
 /// What every handler gets: the configuration (read once at start) and the database.
@@ -37,16 +43,27 @@ pub use db::Db;
 pub struct AppState {
     pub config: Arc<Config>,
     pub db: Db,
+    /// The report rate limits' buckets (in memory, per process).
+    pub limits: Arc<ratelimit::SubmissionLimits>,
+    /// Counters behind `/metrics` (in memory, per process).
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
     /// Opens (creating and migrating) the database named in `config`.
     pub fn open(config: &Config) -> anyhow::Result<AppState> {
         let db = Db::open(&config.db_path)?;
-        Ok(AppState {
-            config: Arc::new(config.clone()),
+        Ok(AppState::with_db(config.clone(), db))
+    }
+
+    /// A state over an already open database, with fresh rate-limit buckets and counters.
+    pub fn with_db(config: Config, db: Db) -> AppState {
+        AppState {
+            limits: Arc::new(ratelimit::SubmissionLimits::new(&config.rate_limits)),
+            metrics: Arc::new(metrics::Metrics::default()),
+            config: Arc::new(config),
             db,
-        })
+        }
     }
 }
 
@@ -56,6 +73,8 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::base())
         .merge(sites::router())
         .merge(problems::router())
+        .merge(map::router())
+        .merge(sso::router())
 }
 
 /// The whole HTTP application: every feature's routes and the shared layers.
@@ -68,7 +87,14 @@ pub fn app(state: AppState) -> Router {
         .merge(tracking::router())
         .merge(cabinet::router())
         .merge(pages::router())
-        .merge(assets::router());
+        .merge(tiles::router())
+        .merge(metrics::router())
+        .merge(assets::router())
+        // `/api/v1/sso/exchange` names its site in the body: its CORS is its own.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            sso::cors,
+        ));
     http::with_layers(routes, state)
 }
 
@@ -79,7 +105,10 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, app(state))
+    // The peer's address reaches handlers as `ConnectInfo`: the rate limits and `/metrics`
+    // need it.
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())
@@ -92,6 +121,8 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let state = AppState::open(&config)?;
+    // A database from before the map: index its public problems once.
+    map::index_missing(&state.db).await?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!(listen = %listener.local_addr()?, db = %config.db_path.display(), public_url = %config.public_url, "host service starting");
     if !config.secure_cookies() {

@@ -27,10 +27,34 @@ enum Command {
     /// Manage officials (cabinet accounts).
     #[command(subcommand)]
     User(UserCommand),
+    /// Development tools: generated data and benchmarks (`cargo xtask gen-problems`, `bench-map`).
+    #[command(subcommand, hide = true)]
+    Dev(host_service::map::generate::DevCommand),
+    /// Copy the database (--db) to PATH while the server may be running: a consistent snapshot,
+    /// checked with integrity_check, replacing PATH atomically. Restore: stop the server, put
+    /// the copy where --db points, start the server.
+    Backup {
+        /// Where to write the copy.
+        path: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
 enum SiteCommand {
+    /// Set the site's base map: an XYZ tile URL template ({z}, {x}, {y}) and its attribution;
+    /// or remove it with --clear.
+    SetTiles {
+        /// The site's key.
+        site: String,
+        /// e.g. https://tiles.example/{z}/{x}/{y}.png
+        #[arg(long, required_unless_present = "clear")]
+        url: Option<String>,
+        /// The attribution the tile provider requires, e.g. "© OpenStreetMap contributors".
+        #[arg(long, required_unless_present = "clear")]
+        attribution: Option<String>,
+        #[arg(long, conflicts_with_all = ["url", "attribution"])]
+        clear: bool,
+    },
     /// Create a site (and its municipality if new) and print the embed snippet.
     Add {
         #[arg(long)]
@@ -64,6 +88,26 @@ enum SiteCommand {
         #[arg(long)]
         client: String,
         /// Revoke every active key of this client instead of issuing one.
+        #[arg(long)]
+        revoke: bool,
+    },
+    /// Register a key the site's backend signs single sign-on tokens with (one algorithm per
+    /// key, taken from the key), or revoke one with --revoke.
+    #[command(group(clap::ArgGroup::new("material").args(["hs256_secret_file", "public_key_file", "revoke"]).required(true)))]
+    Sso {
+        /// The site's key (the tokens' `iss`).
+        site: String,
+        /// The key id the tokens name in their header (`kid`).
+        #[arg(long)]
+        kid: String,
+        /// An HS256 shared secret (at least 32 bytes) read from this file.
+        #[arg(long)]
+        hs256_secret_file: Option<PathBuf>,
+        /// A public key in PEM (SPKI): Ed25519 (EdDSA) or P-256 (ES256). Preferred: the host
+        /// then holds nothing that can sign users in.
+        #[arg(long)]
+        public_key_file: Option<PathBuf>,
+        /// Revoke the key `--kid` instead.
         #[arg(long)]
         revoke: bool,
     },
@@ -108,6 +152,21 @@ fn main() -> anyhow::Result<()> {
     runtime.block_on(async move {
         match cli.command {
             None => host_service::run(config, shutdown_signal()).await,
+            Some(Command::Backup { path }) => {
+                let db = config.db_path.clone();
+                let summary =
+                    tokio::task::spawn_blocking(move || host_service::backup::backup(&db, &path))
+                        .await??;
+                println!(
+                    "Backed up {} to {}: {} bytes, {} problems, schema version {}, integrity ok",
+                    config.db_path.display(),
+                    summary.path.display(),
+                    summary.bytes,
+                    summary.problems,
+                    summary.schema_version
+                );
+                Ok(())
+            }
             Some(Command::Site(SiteCommand::Add {
                 key,
                 name,
@@ -134,6 +193,26 @@ fn main() -> anyhow::Result<()> {
                 println!("{}", admin::embed_snippet(&config.public_base(), &key));
                 Ok(())
             }
+            Some(Command::Dev(command)) => {
+                host_service::map::generate::run_dev(command, config).await
+            }
+            Some(Command::Site(SiteCommand::SetTiles {
+                site,
+                url,
+                attribution,
+                clear: _,
+            })) => {
+                let state = AppState::open(&config)?;
+                let tiles = url.zip(attribution);
+                let set = tiles.is_some();
+                admin::set_tiles(&state.db, &site, tiles).await?;
+                if set {
+                    println!("Base map of {site} set");
+                } else {
+                    println!("Base map of {site} removed");
+                }
+                Ok(())
+            }
             Some(Command::Site(SiteCommand::ApiKey {
                 site,
                 client,
@@ -150,6 +229,39 @@ fn main() -> anyhow::Result<()> {
                         issued.key
                     );
                 }
+                Ok(())
+            }
+            Some(Command::Site(SiteCommand::Sso {
+                site,
+                kid,
+                hs256_secret_file,
+                public_key_file,
+                revoke,
+            })) => {
+                let state = AppState::open(&config)?;
+                if revoke {
+                    let revoked = admin::revoke_sso_key(&state.db, &site, &kid).await?;
+                    anyhow::ensure!(revoked, "no active key {kid:?} on {site}");
+                    println!("Revoked SSO key {kid:?} of {site}");
+                    return Ok(());
+                }
+                let key = match (hs256_secret_file, public_key_file) {
+                    (Some(path), None) => {
+                        let secret = std::fs::read(path)?;
+                        let secret = secret.trim_ascii_end();
+                        host_service::sso::SsoKey::hs256(secret)
+                    }
+                    (None, Some(path)) => {
+                        host_service::sso::SsoKey::public_pem(&std::fs::read_to_string(path)?)
+                    }
+                    _ => Err("give exactly one of --hs256-secret-file, --public-key-file".into()),
+                }
+                .map_err(anyhow::Error::msg)?;
+                let alg = key.alg.as_str();
+                admin::add_sso_key(&state.db, &site, &kid, key).await?;
+                println!(
+                    "SSO key {kid:?} ({alg}) registered for {site}. Tokens: iss={site:?}, aud=\"civic-widget:{site}\", header kid={kid:?}, alg {alg}."
+                );
                 Ok(())
             }
             Some(Command::User(UserCommand::Add {

@@ -14,6 +14,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::api::{ApiError, ApiJson};
 use crate::db::now;
+use crate::ratelimit::ClientIp;
 use crate::secrets;
 use crate::sites::{Site, find_site, normalize_origin};
 
@@ -30,6 +31,8 @@ pub struct ReportSource {
     pub origin: Option<String>,
     /// The Open311 API client that filed it.
     pub api_client_id: Option<i64>,
+    /// The resident signed in through the site's SSO (`Authorization: Bearer`), if any.
+    pub resident_id: Option<i64>,
 }
 
 /// A stored report: its public number and the reporter's tracking code.
@@ -70,19 +73,25 @@ fn non_empty(s: Option<&str>) -> Option<String> {
     responses(
         (status = 201, description = "Stored (committed) and waiting for moderation", body = ProblemCreated),
         (status = 400, description = "Not JSON, or not `Content-Type: application/json`", body = civic_wire::ApiError),
+        (status = 401, description = "An `Authorization: Bearer` widget session was sent but is unknown, expired or of another site", body = civic_wire::ApiError),
         (status = 403, description = "This origin may not use the site's widget", body = civic_wire::ApiError),
         (status = 404, description = "No site with this key", body = civic_wire::ApiError),
         (status = 413, description = "The body is larger than 64 KiB", body = civic_wire::ApiError),
         (status = 422, description = "Invalid fields, each named in `error.fields`", body = civic_wire::ApiError),
+        (status = 429, description = "Too many reports from this address or for this site; `Retry-After` says when to retry", body = civic_wire::ApiError),
     )
 )]
 #[tracing::instrument(skip_all, fields(site.key = %key, problem.id))]
 async fn create_problem(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     Path(key): Path<String>,
     headers: HeaderMap,
     ApiJson(report): ApiJson<NewProblem>,
 ) -> Result<(StatusCode, axum::Json<ProblemCreated>), ApiError> {
+    // Counted before anything else, the honeypot included: a bot learns nothing from which of
+    // its reports were dropped, and cannot use them to probe the limit.
+    state.limits.check_ip(client)?;
     let base = state.config.public_base();
     if report
         .website
@@ -115,9 +124,12 @@ async fn create_problem(
         .read(move |conn| find_site(conn, &lookup_key).map_err(ApiError::from))
         .await?
         .ok_or(ApiError::UnknownSite)?;
+    state.limits.check_site(&site.key)?;
+    let resident = crate::sso::bearer_resident(&state, &headers, site.id).await?;
     let source = ReportSource {
         origin,
         api_client_id: None,
+        resident_id: resident.map(|r| r.id),
     };
     let CreatedProblem {
         id,
@@ -170,9 +182,14 @@ pub async fn create(
     };
     let site_id = site.id;
     let municipality_id = site.municipality_id;
+    let source_label = if source.api_client_id.is_some() {
+        "open311"
+    } else {
+        "widget"
+    };
     // The category is checked inside the write so a category switched off a moment ago cannot
     // slip in; the other field errors are reported together with it.
-    state
+    let created = state
         .db
         .write(move |conn| {
             let category_ok = conn
@@ -197,8 +214,9 @@ pub async fn create(
             let code = secrets::tracking_code();
             conn.execute(
                 "INSERT INTO problems (site_id, category_id, status, description, address, lat, lon,
-                                       tracking_code, lang, origin, api_client_id, created_at, updated_at)
-                 VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+                                       tracking_code, lang, origin, api_client_id, created_at, updated_at,
+                                       resident_id)
+                 VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
                 params![
                     site_id,
                     clean.category_id,
@@ -210,7 +228,8 @@ pub async fn create(
                     clean.lang,
                     source.origin,
                     source.api_client_id,
-                    at
+                    at,
+                    source.resident_id
                 ],
             )?;
             let id = conn.last_insert_rowid();
@@ -228,5 +247,7 @@ pub async fn create(
                 tracking_code: code,
             })
         })
-        .await
+        .await?;
+    state.metrics.record_submission(&site.key, source_label);
+    Ok(created)
 }

@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use civic_wire::{Bounds, Category, Lang, LatLon, Mode, SiteConfig};
+use civic_wire::{Bounds, Category, Lang, LatLon, Mode, SiteConfig, SiteConfigAnswer};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
@@ -51,7 +51,7 @@ struct LangQuery {
     tag = "sites",
     params(("key" = String, Path, description = "The site's public key (`data-site`)"), LangQuery),
     responses(
-        (status = 200, description = "The site's configuration", body = SiteConfig, headers(
+        (status = 200, description = "The site's configuration", body = SiteConfigAnswer, headers(
             ("ETag" = String, description = "Strong validator of this body"),
             ("Cache-Control" = String, description = "How long the answer may be reused"),
         )),
@@ -65,7 +65,7 @@ async fn site_config(
     State(state): State<AppState>,
     Path(key): Path<String>,
     Query(q): Query<LangQuery>,
-) -> Result<axum::Json<SiteConfig>, ApiError> {
+) -> Result<axum::Json<SiteConfigAnswer>, ApiError> {
     let config = state
         .db
         .read(move |conn| {
@@ -78,7 +78,12 @@ async fn site_config(
                 .and_then(Lang::from_tag)
                 .unwrap_or(site.default_lang);
             let categories = active_categories(conn, site.municipality_id, lang)?;
-            Ok(Some(SiteConfig {
+            let (tile_url_template, tile_attribution) = conn.query_row(
+                "SELECT tile_url_template, tile_attribution FROM sites WHERE id = ?1",
+                [site.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let config = SiteConfig {
                 key: site.key,
                 name: site.name,
                 municipality: site.municipality,
@@ -88,6 +93,11 @@ async fn site_config(
                 default_mode: site.default_mode,
                 privacy_policy_url: site.privacy_policy_url,
                 categories,
+            };
+            Ok(Some(SiteConfigAnswer {
+                config,
+                tile_url_template,
+                tile_attribution,
             }))
         })
         .await?;

@@ -89,10 +89,7 @@ async fn a_spawned_server_takes_reports_and_shuts_down_gracefully() {
 fn layered(routes: Router<AppState>, app: &TestApp, tweak: impl FnOnce(&mut Config)) -> Router {
     let mut config = (*app.state.config).clone();
     tweak(&mut config);
-    let state = AppState {
-        config: std::sync::Arc::new(config),
-        db: app.state.db.clone(),
-    };
+    let state = AppState::with_db(config, app.state.db.clone());
     host_service::http::with_layers(routes, state)
 }
 

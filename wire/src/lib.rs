@@ -368,6 +368,212 @@ pub fn looks_like_phone(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
 }
 
+/// `GET /api/v1/sites/{key}` as served: [`SiteConfig`] and the site's base map, when one is set.
+///
+/// The base-map fields live here rather than in [`SiteConfig`] because the widget builds
+/// `SiteConfig` field by field; adding fields to it would break that code. The JSON is flat: the
+/// two fields sit beside `SiteConfig`'s own and are absent when no base map is configured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SiteConfigAnswer {
+    #[serde(flatten)]
+    pub config: SiteConfig,
+    /// An XYZ raster tile URL template with `{z}`, `{x}`, `{y}` (Leaflet's syntax).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tile_url_template: Option<String>,
+    /// The attribution the tile provider requires, shown on the map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tile_attribution: Option<String>,
+}
+
+/// `GET /api/v1/sites/{key}/map`: what to draw in a viewport. Either `clusters` or `problems`
+/// is filled (the other is empty), and the answer stays small whatever the city's size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MapView {
+    /// Groups of problems, when the viewport holds too many to show one by one.
+    pub clusters: Vec<MapCluster>,
+    /// Single problems, when the viewport holds few enough (or the zoom is street-level).
+    pub problems: Vec<MapProblem>,
+    /// How many problems the clusters or the list stand for (clusters at the viewport's edge
+    /// count all their problems, some of which lie just outside).
+    pub total: u64,
+    /// `true` when the answer shows only part of what matches (a cap was hit): zoom in.
+    pub truncated: bool,
+}
+
+/// A group of problems drawn as one circle with a count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MapCluster {
+    /// The group's centroid.
+    pub lat: f64,
+    pub lon: f64,
+    pub count: u64,
+    /// The zoom to fly to (centred on `lat`, `lon`) to see the group split.
+    pub expansion_zoom: u8,
+}
+
+/// One problem drawn as a marker (details by id from the card endpoint).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MapProblem {
+    pub id: i64,
+    pub lat: f64,
+    pub lon: f64,
+    pub status: Status,
+    pub category_id: i64,
+}
+
+/// `GET /api/v1/sites/{key}/problems/{id}`: a published problem's public card. No field here
+/// is about the reporter; officials appear only as the administration, never by name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProblemCard {
+    /// The public number.
+    pub id: i64,
+    pub category: Category,
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<LatLon>,
+    pub status: Status,
+    /// `status` in the language asked for.
+    pub status_label: String,
+    /// RFC 3339 (UTC) timestamps.
+    pub created_at: String,
+    pub published_at: String,
+    pub updated_at: String,
+    /// When the administration promised to solve it (RFC 3339 date), when one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    pub support_count: u64,
+    /// Status changes, oldest first, with their public answers.
+    pub history: Vec<CardEvent>,
+    /// The administration's public answers, oldest first (the same texts as in `history`).
+    pub answers: Vec<OfficialAnswer>,
+}
+
+/// One step of a problem's public history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CardEvent {
+    pub at: String,
+    pub status: Status,
+    pub status_label: String,
+    /// Who made the change, as a role («Администрация»); absent for the report itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+}
+
+/// A public answer of the administration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficialAnswer {
+    pub at: String,
+    /// The role that answered («Администрация»), never a person's name.
+    pub by: String,
+    pub text: String,
+}
+
+/// `GET /api/v1/sites/{key}/problems/nearby`: open problems of one category near a point,
+/// nearest first, for the widget's "maybe it is already reported" suggestion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NearbyProblems {
+    /// The category's duplicate-search radius that was used.
+    pub radius_m: u32,
+    pub problems: Vec<NearbyProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NearbyProblem {
+    pub id: i64,
+    pub lat: f64,
+    pub lon: f64,
+    pub status: Status,
+    pub category_id: i64,
+    /// Distance from the asked point, in metres (rounded).
+    pub distance_m: u32,
+    /// The start of the description (at most 200 characters).
+    pub excerpt: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    pub created_at: String,
+    pub support_count: u64,
+}
+
+// ---- Single sign-on (issue 3) ----
+//
+// The one exception to "no contacts flow out": [`SsoSession::resident`] and nothing else carries a
+// signed-in resident's own name and contacts, and only back to that resident's widget (they came
+// from the resident's own site in the token just exchanged). No public answer carries them.
+
+/// `POST /api/v1/sso/exchange`: an identity token the host site's backend signed for its visitor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SsoExchange {
+    /// The site's public key (`data-site`); must equal the token's `iss`.
+    pub site: String,
+    /// The JWT (compact serialization).
+    pub token: String,
+}
+
+/// A widget session: send `Authorization: Bearer <session>`; keep it in memory only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SsoSession {
+    pub session: String,
+    /// Seconds until the session expires; exchange a fresh token then.
+    pub expires_in: u64,
+    pub resident: ResidentProfile,
+}
+
+/// The signed-in resident as their own site named them (for their own widget's form only).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResidentProfile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// `GET /api/v1/sites/{key}/me/problems`: the signed-in resident's own reports, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyProblems {
+    pub page: u32,
+    pub per_page: u32,
+    /// Whether a next page exists.
+    pub more: bool,
+    pub problems: Vec<MyProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyProblem {
+    pub id: i64,
+    pub category: String,
+    pub description: String,
+    pub status: Status,
+    pub status_label: String,
+    /// The day it was filed (`YYYY-MM-DD`, UTC).
+    pub created: String,
+    /// When the administration promised to solve it (`YYYY-MM-DD`), when one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// The administration's public answers, oldest first.
+    #[serde(default)]
+    pub answers: Vec<OfficialAnswer>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

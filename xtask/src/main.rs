@@ -6,12 +6,16 @@
 //! - `cargo xtask dist --check` builds the same into a temporary folder and compares it byte for
 //!   byte with `dist/` (CI runs it to prove `dist/` is what the sources build).
 //! - `cargo xtask sizes` prints the sizes of what is in `dist/` now.
+//! - `cargo xtask bench` builds the host and `bench/` in release mode and runs the benchmarks,
+//!   which print a Markdown table (see BENCHMARKS.md).
 //!
 //! The pipeline is fixed so that any machine produces the same bytes: `cargo rustc` with the
 //! `wasm-release` profile and path remapping, the wasm-bindgen CLI of the exact version in
 //! `Cargo.lock`, and binaryen's `wasm-opt` 132 from npm (see `/work/shared/TOOLCHAIN.md`).
 
+mod bench_map;
 mod bundle;
+mod generate;
 
 use std::collections::BTreeMap;
 use std::env;
@@ -42,7 +46,14 @@ fn main() -> ExitCode {
         ["dist"] => dist(false),
         ["dist", "--check"] => dist(true),
         ["sizes"] => sizes(),
-        _ => Err("usage: cargo xtask dist [--check] | cargo xtask sizes".into()),
+        ["bench"] => bench().and_then(|()| bench_map::run(&workspace_root(), &[])),
+        ["gen-problems", rest @ ..] => generate::run(&workspace_root(), rest),
+        ["bench-map", rest @ ..] => bench_map::run(&workspace_root(), rest),
+        _ => {
+            Err("usage: cargo xtask dist [--check] | sizes | bench | bench-map [--sizes N,..] [--queries N] \
+                 | gen-problems --db PATH --count N [--seed S]"
+                .into())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -302,4 +313,36 @@ fn write(dist: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
         fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
+}
+
+/// Builds the release host and the benchmark runner, then runs it (it finds the host binary
+/// next to itself in `target/release/`).
+fn bench() -> Result<()> {
+    let root = workspace_root();
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .current_dir(&root)
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "host-service",
+            "-p",
+            "civic-bench",
+        ])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("the release build failed".into());
+    }
+    let runner = root.join("target/release/civic-bench");
+    let status = Command::new(&runner)
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", runner.display()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("the benchmarks failed".into())
+    }
 }

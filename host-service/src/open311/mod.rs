@@ -34,6 +34,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::AppState;
 use crate::api::ApiError;
 use crate::problems::{self, ReportSource};
+use crate::ratelimit::ClientIp;
 use crate::sites::{Site, active_categories, find_site};
 use doc::{Doc, Failure, Format, Node};
 
@@ -660,6 +661,7 @@ fn parse_coordinate(params: &Params, name: &str) -> Result<Option<f64>, Failure>
 /// `POST requests.{xml,json}`: files a report for moderation, as the widget does.
 async fn create_request(
     State(state): State<AppState>,
+    ClientIp(client_ip): ClientIp,
     uri: Uri,
     RawQuery(query): RawQuery,
     body: Bytes,
@@ -671,8 +673,16 @@ async fn create_request(
     params
         .0
         .extend(Params::parse(query.unwrap_or_default().as_bytes()).0);
+    // Seconds to put in `Retry-After` when a rate limit refused the report (0: none did).
+    let retry_after = std::sync::atomic::AtomicU64::new(0);
+    let limited = |r: crate::ratelimit::RateLimited| {
+        retry_after.store(r.retry_after_secs, std::sync::atomic::Ordering::Relaxed);
+        rate_limited(r)
+    };
     let result = async {
+        state.limits.check_ip(client_ip).map_err(limited)?;
         let site = jurisdiction(&state, &params).await?;
+        state.limits.check_site(&site.key).map_err(limited)?;
         let client = api_client(&state, &site, &params).await?;
         let code = params
             .get("service_code")
@@ -711,6 +721,7 @@ async fn create_request(
         let source = ReportSource {
             origin: None,
             api_client_id: Some(client),
+            resident_id: None,
         };
         let created = problems::create(&state, &site, report, source).await?;
         tracing::info!(site.key = %site.key, problem.id = created.id, api_client.id = client, "Open311 request created");
@@ -725,5 +736,24 @@ async fn create_request(
         ])]))
     }
     .await;
-    respond(result, StatusCode::CREATED, format)
+    let mut response = respond(result, StatusCode::CREATED, format);
+    let secs = retry_after.into_inner();
+    if secs > 0 {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(secs),
+        );
+    }
+    response
+}
+
+/// A refused report in the spec's error format (429 and `Retry-After`).
+fn rate_limited(r: crate::ratelimit::RateLimited) -> Failure {
+    Failure::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!(
+            "too many requests; try again in {} seconds",
+            r.retry_after_secs
+        ),
+    )
 }

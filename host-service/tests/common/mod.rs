@@ -51,6 +51,9 @@ impl TestApp {
             dir.path().join("data/civic.db"),
         );
         config.public_url = PUBLIC.parse().unwrap();
+        // Every oneshot request comes from the same (loopback) client; the tests of the rate
+        // limits themselves (`ratelimit.rs`) build their app with the real defaults.
+        config.rate_limits = host_service::RateLimits::unlimited();
         TestApp::with_config(dir, config).await
     }
 
