@@ -22,12 +22,19 @@ pub struct Host {
 
 impl Host {
     pub async fn start() -> Host {
+        Host::start_with(|_| {}).await
+    }
+
+    /// Like [`Host::start`], with the configuration adjusted first (e.g. limits lifted for a
+    /// test that sends many reports from one address).
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Host {
         let dir = tempfile::tempdir().unwrap();
         let db_path = dir.path().join("civic.db");
         // Bind first, then build the configuration from the real address: no port races.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let config = Config::new(addr, &db_path);
+        let mut config = Config::new(addr, &db_path);
+        adjust(&mut config);
         let state = AppState::open(&config).expect("the database opens");
         let login = demo::seed(&state).await.expect("the demo city is seeded");
         let mut host = Host {
@@ -77,6 +84,11 @@ impl Host {
 
     pub async fn stop(mut self) {
         self.stop_serving().await;
+    }
+
+    /// The SQLite file the host writes.
+    pub fn db_path(&self) -> &std::path::Path {
+        &self.db_path
     }
 
     /// How many problems are stored, read from the SQLite file itself.

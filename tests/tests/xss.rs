@@ -1,0 +1,147 @@
+//! User text is never HTML (SECURITY.md): a corpus of injection payloads, sent as a report's
+//! description, address, reporter name and as a category name, shows as plain text in the
+//! cabinet and on the tracking page of a real browser, and creates no element or handler.
+//!
+//! The check reads the DOM, so it holds even where the CSP would have blocked a script anyway.
+
+use civic_e2e::browser::{Chromedriver, wait_for};
+use civic_e2e::host::Host;
+use fantoccini::{Client, Locator};
+use serde_json::json;
+
+/// Payloads from the usual filter-evasion lists: tags, attribute breakouts, URLs, encodings.
+const PAYLOADS: &[&str] = &[
+    "<script>window.__pwned=1</script>",
+    "<img src=x onerror=window.__pwned=1>",
+    "\"><img src=x onerror=window.__pwned=1>",
+    "'><svg onload=window.__pwned=1>",
+    "<svg><script>window.__pwned=1</script></svg>",
+    "<iframe src=\"javascript:window.__pwned=1\"></iframe>",
+    "<a href=\"javascript:window.__pwned=1\">click</a>",
+    "javascript:window.__pwned=1",
+    "<body onload=window.__pwned=1>",
+    "<input autofocus onfocus=window.__pwned=1>",
+    "<details open ontoggle=window.__pwned=1>",
+    "<marquee onstart=window.__pwned=1>",
+    "<video><source onerror=window.__pwned=1></video>",
+    "<object data=\"javascript:window.__pwned=1\"></object>",
+    "<embed src=\"javascript:window.__pwned=1\">",
+    "<math><mtext><table><mglyph><style><img src=x onerror=window.__pwned=1>",
+    "<style>@import 'javascript:window.__pwned=1';</style>",
+    "<link rel=stylesheet href=\"javascript:window.__pwned=1\">",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:window.__pwned=1\">",
+    "<base href=\"javascript:window.__pwned=1//\">",
+    "<form action=\"javascript:window.__pwned=1\"><button>x</button></form>",
+    "<textarea></textarea><script>window.__pwned=1</script>",
+    "</title><script>window.__pwned=1</script>",
+    "</td></tr></table><script>window.__pwned=1</script>",
+    "&lt;script&gt;window.__pwned=1&lt;/script&gt;",
+    "&#60;img src=x onerror=window.__pwned=1&#62;",
+    "<scr<script>ipt>window.__pwned=1</scr</script>ipt>",
+    "<SCRIPT SRC=//example.invalid/x.js></SCRIPT>",
+    "<img src=\"x\" onerror=\"&#119;indow.__pwned=1\">",
+    "{{constructor.constructor('window.__pwned=1')()}}",
+    "${window.__pwned=1}",
+    "<div style=\"background:url(javascript:window.__pwned=1)\">x</div>",
+];
+
+/// What a payload could have made: elements with handlers, scripts, frames, javascript: URLs.
+const INJECTED: &str = "
+    const bad = [...document.querySelectorAll('*')].filter(e =>
+        [...e.attributes].some(a => a.name.startsWith('on')
+            || /^\\s*javascript:/i.test(a.value) && ['href', 'src', 'action', 'data', 'formaction'].includes(a.name)));
+    const inlineScripts = [...document.querySelectorAll('script:not([src])')];
+    const frames = document.querySelectorAll('iframe, object, embed, svg, math, marquee, video, base, meta[http-equiv]');
+    return {
+        pwned: window.__pwned === 1,
+        handlers: bad.map(e => e.outerHTML.slice(0, 120)),
+        inlineScripts: inlineScripts.length,
+        frames: frames.length,
+    };";
+
+async fn assert_inert(browser: &Client, page: &str) {
+    let found = browser.execute(INJECTED, vec![]).await.unwrap();
+    assert_eq!(
+        found,
+        json!({ "pwned": false, "handlers": [], "inlineScripts": 0, "frames": 0 }),
+        "payload markup became live on {page}"
+    );
+}
+
+/// Sends one report from the demo page, through the same API the widget uses.
+async fn submit(browser: &Client, description: &str, address: &str, name: &str) -> i64 {
+    let created = browser
+        .execute(
+            "const [description, address, name] = arguments;
+             return fetch('/api/v1/sites/demo/problems', {
+               method: 'POST', headers: {'content-type': 'application/json'},
+               body: JSON.stringify({category_id: 1, description, address, consent: true,
+                                     reporter: {name, email: 'x@example.ru'}}),
+             }).then(r => r.json());",
+            vec![json!(description), json!(address), json!(name)],
+        )
+        .await
+        .unwrap();
+    created["id"].as_i64().unwrap_or_else(|| panic!("a report was created: {created}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn injection_payloads_show_as_text_in_the_cabinet_and_on_tracking_pages() {
+    // Thirty-odd reports from one address: the per-address limit would (rightly) refuse most.
+    let host = Host::start_with(|c| c.rate_limits = host_service::RateLimits::unlimited()).await;
+    // A category name is the webmaster's text, but it is still never markup.
+    let category_payload = "<img src=x onerror=window.__pwned=1>Дороги";
+    {
+        let db = rusqlite::Connection::open(host.db_path()).unwrap();
+        db.execute("UPDATE categories SET name_ru = ?1 WHERE id = 1", [category_payload]).unwrap();
+    }
+
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(1280, 1000).await;
+    browser.goto(&host.url("/privacy")).await.unwrap();
+
+    let mut reports = Vec::new();
+    for (i, payload) in PAYLOADS.iter().enumerate() {
+        // Padding keeps every payload above the description's minimum length.
+        let description = format!("Проверка {i}: {payload}");
+        let id = submit(&browser, &description, payload, payload).await;
+        reports.push((id, description));
+    }
+
+    // The cabinet: log in, the list of every report, then each report's own page.
+    browser.goto(&host.url("/cabinet/login")).await.unwrap();
+    let form = browser.find(Locator::Css("form#login")).await.unwrap();
+    form.find(Locator::Css("input[name=login]")).await.unwrap().send_keys(&host.demo_login).await.unwrap();
+    form.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(&host.demo_password).await.unwrap();
+    form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for("the cabinet list", || async { browser.find(Locator::Css("table.problems")).await.ok() }).await;
+    assert_inert(&browser, "the cabinet list").await;
+    let list_text = browser.find(Locator::Css("table.problems")).await.unwrap().text().await.unwrap();
+    assert!(list_text.contains("<img src=x onerror="), "payloads show as text in the list");
+
+    for (id, description) in &reports {
+        browser.goto(&host.url(&format!("/cabinet/problems/{id}"))).await.unwrap();
+        let body = wait_for("the problem page", || async {
+            browser.find(Locator::Css("main")).await.ok()?.text().await.ok()
+        })
+        .await;
+        assert_inert(&browser, &format!("cabinet problem {id}")).await;
+        assert!(body.contains(description.as_str()), "problem {id} shows its description as text");
+        assert!(body.contains(category_payload), "problem {id} shows the category name as text");
+    }
+
+    // The reporter's tracking page, for each report.
+    for (id, description) in &reports {
+        let code: String = {
+            let db = rusqlite::Connection::open(host.db_path()).unwrap();
+            db.query_row("SELECT tracking_code FROM problems WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+        };
+        browser.goto(&host.url(&format!("/t/{code}"))).await.unwrap();
+        let body = browser.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
+        assert_inert(&browser, &format!("tracking page of {id}")).await;
+        assert!(body.contains(description.as_str()), "tracking page {id} shows the text");
+    }
+
+    browser.close().await.unwrap();
+    host.stop().await;
+}
