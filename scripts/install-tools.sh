@@ -72,4 +72,11 @@ if [ "$(.tools/venv/bin/python -c 'import jwt, cryptography; print(jwt.__version
   .tools/venv/bin/pip install -q "PyJWT==$pyjwt_version" "cryptography==$cryptography_version"
 fi
 
+# Fuzzing: cargo-fuzz from crates.io (it runs on the stable toolchain with RUSTC_BOOTSTRAP=1).
+cargo_fuzz_version=0.13.2
+if [ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz $cargo_fuzz_version" ]; then
+  log "installing cargo-fuzz $cargo_fuzz_version"
+  cargo install cargo-fuzz --version "$cargo_fuzz_version"
+fi
+
 log "all tools present"
