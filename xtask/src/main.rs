@@ -46,7 +46,9 @@ fn main() -> ExitCode {
         ["dist"] => dist(false),
         ["dist", "--check"] => dist(true),
         ["sizes"] => sizes(),
-        ["bench"] => bench().and_then(|()| bench_map::run(&workspace_root(), &[])),
+        ["bench"] => bench()
+            .and_then(|()| bench_map::run(&workspace_root(), &[]))
+            .and_then(|()| widget_tti()),
         ["gen-problems", rest @ ..] => generate::run(&workspace_root(), rest),
         ["bench-map", rest @ ..] => bench_map::run(&workspace_root(), rest),
         _ => {
@@ -317,6 +319,18 @@ fn write(dist: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
 
 /// Builds the release host and the benchmark runner, then runs it (it finds the host binary
 /// next to itself in `target/release/`).
+/// The widget's time to interactive in Chromium against a static form (needs chromium and
+/// chromedriver, which `scripts/install-tools.sh` installs).
+fn widget_tti() -> Result<()> {
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .current_dir(workspace_root())
+        .args(["run", "--quiet", "--release", "-p", "civic-e2e", "--bin", "widget_tti"])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() { Ok(()) } else { Err("the time-to-interactive benchmark failed".into()) }
+}
+
 fn bench() -> Result<()> {
     let root = workspace_root();
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
