@@ -1,12 +1,18 @@
 (function () {
 'use strict';
-var JS = 'civic-widget-bc6d2ea2974a330e.js';
-var WASM = 'civic-widget-bc6d2ea2974a330e_bg.wasm';
+var JS = 'civic-widget-d47d6db597dca456.js';
+var WASM = 'civic-widget-d47d6db597dca456_bg.wasm';
 var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');
 if (!me || !me.src) return;
 var base = new URL('widget/', me.src).href;
 var api = new URL(me.src).origin;
 var cw = window.CivicWidget = window.CivicWidget || {};
+var conf = cw.__o = cw.__o || {}, q = cw.q;
+function tell(out) { conf.out = out; window.dispatchEvent(new Event('civic-widget-sso')); }
+cw.configure = function (o) { for (var k in o) conf[k] = o[k]; tell(0); };
+cw.logout = function () { tell(1); };
+cw.q = { push: function (c) { if (cw[c[0]]) cw[c[0]](c[1]); } };
+if (q && q.forEach) q.forEach(cw.q.push);
 function bundle() {
 if (!cw.__ready) {
 cw.__ready = new Promise(function (resolve, reject) {
@@ -36,6 +42,14 @@ o[k] = attr(el, k) || attr(me, k);
 });
 var near = el.closest('[lang]') || me.closest('[lang]') || document.documentElement;
 o.pageLang = near.getAttribute('lang') || '';
+var once = attr(el, 'sso-token') || attr(me, 'sso-token');
+o.ssoToken = function () {
+return Promise.resolve().then(function () {
+var f = conf.ssoToken, t = once;
+once = '';
+return conf.out ? '' : f ? f() : t;
+}).then(function (t) { return t && typeof t == 'string' ? t : null; }, function () { return null; });
+};
 return o;
 }
 function start() {

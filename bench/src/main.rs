@@ -326,7 +326,7 @@ async fn generate(db: &Path, n: usize) -> Result<()> {
     Ok(())
 }
 
-/// The cabinet's list query (the first page and the total, as `cabinet.rs` runs them):
+/// The cabinet's list query (the first page and the total: `cabinet.rs`'s own functions):
 /// (p50, p99) unfiltered and filtered by status.
 fn list_latency(db: &Path) -> Result<((Duration, Duration), (Duration, Duration))> {
     let conn = Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
@@ -339,22 +339,20 @@ fn list_latency(db: &Path) -> Result<((Duration, Duration), (Duration, Duration)
         let mut times = Vec::with_capacity(LIST_RUNS);
         for _ in 0..LIST_RUNS {
             let t = Instant::now();
-            let mut stmt = conn.prepare_cached(
-                "SELECT p.id, p.created_at, s.name, c.name_ru, p.status, p.description
-                 FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
-                 WHERE s.municipality_id = ?1 AND (?2 IS NULL OR p.status = ?2) AND (?3 IS NULL OR p.category_id = ?3)
-                 ORDER BY p.id DESC LIMIT ?4 OFFSET ?5",
-            )?;
-            let rows = stmt
-                .query_map(params![municipality, status, None::<i64>, 51, 0], |r| {
-                    r.get::<_, i64>(0)
-                })?
-                .count();
-            let total: i64 = conn.prepare_cached(
-                "SELECT count(*) FROM problems p JOIN sites s ON s.id = p.site_id
-                 WHERE s.municipality_id = ?1 AND (?2 IS NULL OR p.status = ?2) AND (?3 IS NULL OR p.category_id = ?3)",
+            let filter = host_service::cabinet::ListFilter {
+                status: status.and_then(civic_wire::Status::parse),
+                category: None,
+            };
+            let rows = host_service::cabinet::list_page(
+                &conn,
+                municipality,
+                filter,
+                host_service::cabinet::ListCursor::First,
+                civic_wire::Lang::Ru,
             )?
-            .query_row(params![municipality, status, None::<i64>], |r| r.get(0))?;
+            .rows
+            .len();
+            let total = host_service::cabinet::list_total(&conn, municipality, filter)?;
             std::hint::black_box((rows, total));
             times.push(t.elapsed());
         }

@@ -45,6 +45,27 @@ async function main() {
     console.log(await mint(cfg, user, JSON.parse(a.claims)));
     return;
   }
+  const SSO_JS = `// Hands the widget a fresh token whenever it asks; tells it about logout. Works whether or not
+// the widget's loader (async) has run yet: calls queued in CivicWidget.q are replayed by it.
+(function (cw) {
+  var q = function (call) { (cw.q = cw.q || []).push(call); };
+  q(["configure", {
+    ssoToken: async () => {
+      const r = await fetch("/sso-token", { credentials: "same-origin" });
+      return r.ok ? (await r.json()).token : null;
+    },
+  }]);
+  // Log out of this site without leaving the page, and sign the widget out with it.
+  const out = document.getElementById("site-logout");
+  if (out) out.form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    await fetch("/logout", { method: "POST", credentials: "same-origin" });
+    q(["logout"]);
+    out.form.remove();
+    document.getElementById("who").textContent = "Вы вышли с сайта";
+  });
+})(window.CivicWidget = window.CivicWidget || {});
+`;
   const server = http.createServer(async (req, res) => {
     const sid = /(?:^|;\s*)site_session=([^;]+)/.exec(req.headers.cookie || "")?.[1];
     const user = USERS[SESSIONS.get(sid)];
@@ -58,9 +79,7 @@ async function main() {
       return send(200, JSON.stringify({ token: await mint(cfg, user) }), "application/json");
     }
     if (req.method === "GET" && url.pathname === "/sso.js") {
-      return send(200, `CivicWidget.configure && CivicWidget.configure({ ssoToken: async () => {
-  const r = await fetch("/sso-token", { credentials: "same-origin" });
-  return r.ok ? (await r.json()).token : null; } });\n`, "text/javascript");
+      return send(200, SSO_JS, "text/javascript; charset=utf-8");
     }
     if (req.method === "POST") {
       let body = "";

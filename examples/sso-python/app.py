@@ -120,13 +120,26 @@ def make_handler(args, key):
     return Handler
 
 
-SSO_JS = """// Hands the widget a fresh token whenever it asks; tells it about logout.
-CivicWidget.configure && CivicWidget.configure({
-  ssoToken: async () => {
-    const r = await fetch("/sso-token", { credentials: "same-origin" });
-    return r.ok ? (await r.json()).token : null;
-  },
-});
+SSO_JS = """// Hands the widget a fresh token whenever it asks; tells it about logout. Works whether or not
+// the widget's loader (async) has run yet: calls queued in CivicWidget.q are replayed by it.
+(function (cw) {
+  var q = function (call) { (cw.q = cw.q || []).push(call); };
+  q(["configure", {
+    ssoToken: async () => {
+      const r = await fetch("/sso-token", { credentials: "same-origin" });
+      return r.ok ? (await r.json()).token : null;
+    },
+  }]);
+  // Log out of this site without leaving the page, and sign the widget out with it.
+  const out = document.getElementById("site-logout");
+  if (out) out.form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    await fetch("/logout", { method: "POST", credentials: "same-origin" });
+    q(["logout"]);
+    out.form.remove();
+    document.getElementById("who").textContent = "Вы вышли с сайта";
+  });
+})(window.CivicWidget = window.CivicWidget || {});
 """
 
 

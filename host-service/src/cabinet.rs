@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use crate::db::{DbError, now};
 use crate::http::SESSION_TTL;
-use crate::pages::i18n::{self, Msg};
+use crate::i18n::{self, Msg};
 use crate::pages::{PageLang, format_time, iso_time, language_switch, layout, message_page, page};
 use crate::{AppState, Config, secrets};
 
@@ -422,16 +422,47 @@ fn audit(
 struct ListQuery {
     status: Option<String>,
     category: Option<String>,
+    /// The page's number, as shown; the rows are chosen by `before` / `after`.
     page: Option<i64>,
+    /// Keyset cursor: the rows older than this problem id (the "older" link).
+    before: Option<i64>,
+    /// Keyset cursor: the rows newer than this problem id (the "newer" link).
+    after: Option<i64>,
 }
 
-struct ListRow {
-    id: i64,
+/// One row of the cabinet's list.
+pub struct ListRow {
+    pub id: i64,
     created_at: i64,
     site: String,
     category: String,
     status: Status,
     excerpt: String,
+}
+
+/// What the list is filtered by.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListFilter {
+    pub status: Option<Status>,
+    pub category: Option<i64>,
+}
+
+/// Which page of the list: keyset pagination, so a page costs the same at any depth.
+#[derive(Debug, Clone, Copy)]
+pub enum ListCursor {
+    /// The newest problems.
+    First,
+    /// The problems older than (with an id below) this one.
+    Before(i64),
+    /// The problems newer than (with an id above) this one.
+    After(i64),
+}
+
+/// One page of the list, newest first: the rows, and whether newer and older rows exist.
+pub struct ListPage {
+    pub rows: Vec<ListRow>,
+    pub has_newer: bool,
+    pub has_older: bool,
 }
 
 fn category_name_column(lang: Lang) -> &'static str {
@@ -451,6 +482,107 @@ fn excerpt(text: &str, max: usize) -> String {
     }
 }
 
+/// One page of a municipality's problems (the list query of `/cabinet`).
+///
+/// `problems` is the outer loop (`CROSS JOIN` fixes the order), read newest first by its primary
+/// key, or by `problems_status` / `problems_category` when filtered, and the scan stops after
+/// one page: no sort, no `OFFSET`.
+pub fn list_page(
+    conn: &Connection,
+    municipality_id: i64,
+    filter: ListFilter,
+    cursor: ListCursor,
+    lang: Lang,
+) -> rusqlite::Result<ListPage> {
+    let name_col = category_name_column(lang);
+    let mut wheres = vec!["s.municipality_id = ?1", "p.id > ?2", "p.id < ?3"];
+    if filter.status.is_some() {
+        wheres.push("p.status = ?4");
+    }
+    if filter.category.is_some() {
+        wheres.push("p.category_id = ?5");
+    }
+    let (low, high, order) = match cursor {
+        ListCursor::First => (i64::MIN, i64::MAX, "DESC"),
+        ListCursor::Before(id) => (i64::MIN, id, "DESC"),
+        ListCursor::After(id) => (id, i64::MAX, "ASC"),
+    };
+    let sql = format!(
+        "SELECT p.id, p.created_at, s.name, {name_col}, p.status, p.description
+         FROM problems p CROSS JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
+         WHERE {}
+         ORDER BY p.id {order} LIMIT ?6",
+        wheres.join(" AND ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt
+        .query_map(
+            params![
+                municipality_id,
+                low,
+                high,
+                filter.status.map(Status::as_str),
+                filter.category,
+                PAGE_SIZE + 1
+            ],
+            |r| {
+                Ok(ListRow {
+                    id: r.get(0)?,
+                    created_at: r.get(1)?,
+                    site: r.get(2)?,
+                    category: r.get(3)?,
+                    status: Status::parse(&r.get::<_, String>(4)?).unwrap_or(Status::New),
+                    excerpt: excerpt(&r.get::<_, String>(5)?, 120),
+                })
+            },
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    Ok(match cursor {
+        ListCursor::First => ListPage {
+            rows,
+            has_newer: false,
+            has_older: more,
+        },
+        ListCursor::Before(_) => ListPage {
+            rows,
+            has_newer: true,
+            has_older: more,
+        },
+        ListCursor::After(_) => {
+            rows.reverse();
+            ListPage {
+                rows,
+                has_newer: more,
+                has_older: true,
+            }
+        }
+    })
+}
+
+/// How many problems of the municipality match the filter: a sum over the `problem_counts` rows
+/// of its sites (a few dozen), which the triggers of migration 0005 keep exact.
+pub fn list_total(
+    conn: &Connection,
+    municipality_id: i64,
+    filter: ListFilter,
+) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "SELECT coalesce(sum(pc.n), 0) FROM problem_counts pc JOIN sites s ON s.id = pc.site_id
+         WHERE s.municipality_id = ?1 AND (?2 IS NULL OR pc.status = ?2)
+           AND (?3 IS NULL OR pc.category_id = ?3)",
+    )?
+    .query_row(
+        params![
+            municipality_id,
+            filter.status.map(Status::as_str),
+            filter.category
+        ],
+        |r| r.get(0),
+    )
+}
+
 #[tracing::instrument(skip_all, fields(official.id = session.official_id))]
 async fn list(
     State(state): State<AppState>,
@@ -468,54 +600,38 @@ async fn list(
         .as_deref()
         .filter(|s| !s.is_empty())
         .and_then(|c| c.parse::<i64>().ok());
-    let page_no = q.page.unwrap_or(1).max(1);
+    let filter = ListFilter { status, category };
+    let cursor = match (q.before, q.after) {
+        (Some(id), _) => ListCursor::Before(id),
+        (None, Some(id)) => ListCursor::After(id),
+        (None, None) => ListCursor::First,
+    };
     let municipality_id = session.municipality_id;
     let name_col = category_name_column(lang.lang);
-    let (rows, total, categories) = state
+    let (list, total, categories) = state
         .db
         .read(move |conn| {
-            let sql = format!(
-                "SELECT p.id, p.created_at, s.name, {name_col}, p.status, p.description
-                 FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
-                 WHERE s.municipality_id = ?1 AND (?2 IS NULL OR p.status = ?2) AND (?3 IS NULL OR p.category_id = ?3)
-                 ORDER BY p.id DESC LIMIT ?4 OFFSET ?5"
-            );
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt
-                .query_map(
-                    params![municipality_id, status.map(Status::as_str), category, PAGE_SIZE + 1, (page_no - 1) * PAGE_SIZE],
-                    |r| {
-                        Ok(ListRow {
-                            id: r.get(0)?,
-                            created_at: r.get(1)?,
-                            site: r.get(2)?,
-                            category: r.get(3)?,
-                            status: Status::parse(&r.get::<_, String>(4)?).unwrap_or(Status::New),
-                            excerpt: excerpt(&r.get::<_, String>(5)?, 120),
-                        })
-                    },
-                )?
-                .collect::<Result<Vec<_>, _>>()?;
-            let total: i64 = conn.query_row(
-                "SELECT count(*) FROM problems p JOIN sites s ON s.id = p.site_id
-                 WHERE s.municipality_id = ?1 AND (?2 IS NULL OR p.status = ?2) AND (?3 IS NULL OR p.category_id = ?3)",
-                params![municipality_id, status.map(Status::as_str), category],
-                |r| r.get(0),
-            )?;
+            let list = list_page(conn, municipality_id, filter, cursor, lang.lang)?;
+            let total = list_total(conn, municipality_id, filter)?;
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT c.id, {name_col} FROM categories c WHERE c.municipality_id = ?1 ORDER BY c.position, c.id"
             ))?;
             let categories = stmt
                 .query_map([municipality_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok::<_, CabinetError>((rows, total, categories))
+            Ok::<_, CabinetError>((list, total, categories))
         })
         .await
         .in_lang(lang)?;
-    let has_next = rows.len() as i64 > PAGE_SIZE;
-    let rows = &rows[..rows.len().min(PAGE_SIZE as usize)];
-    let page_href = |n: i64| {
-        let mut query = vec![format!("page={n}")];
+    // The shown number: 1 on the newest page, else what the link said.
+    let page_no = if list.has_newer {
+        q.page.unwrap_or(2).max(2)
+    } else {
+        1
+    };
+    let rows = &list.rows;
+    let page_href = |n: i64, cursor: &str| {
+        let mut query = vec![format!("page={n}"), cursor.to_owned()];
         if let Some(s) = status {
             query.push(format!("status={}", s.as_str()));
         }
@@ -524,6 +640,14 @@ async fn list(
         }
         lang.href(&format!("/cabinet?{}", query.join("&")))
     };
+    let newer_href = rows
+        .first()
+        .filter(|_| list.has_newer)
+        .map(|r| page_href(page_no - 1, &format!("after={}", r.id)));
+    let older_href = rows
+        .last()
+        .filter(|_| list.has_older)
+        .map(|r| page_href(page_no + 1, &format!("before={}", r.id)));
     let title = lang.m(Msg::Reports);
     let content = html! {
         h1 { (title) }
@@ -578,9 +702,9 @@ async fn list(
             }
         }
         nav.pager aria-label=(lang.m(Msg::Pages)) {
-            @if page_no > 1 { a rel="prev" href=(page_href(page_no - 1)) { (lang.m(Msg::Newer)) } }
-            @if page_no > 1 || has_next { span aria-current="page" { (lang.tn(Msg::PageN, page_no)) } }
-            @if has_next { a rel="next" href=(page_href(page_no + 1)) { (lang.m(Msg::Older)) } }
+            @if let Some(href) = &newer_href { a rel="prev" href=(href) { (lang.m(Msg::Newer)) } }
+            @if newer_href.is_some() || older_href.is_some() { span aria-current="page" { (lang.tn(Msg::PageN, page_no)) } }
+            @if let Some(href) = &older_href { a rel="next" href=(href) { (lang.m(Msg::Older)) } }
         }
     };
     Ok(page(
@@ -668,7 +792,7 @@ async fn detail(
     let official_id = session.official_id;
     // One write transaction: the audit row and the read of the contacts stand or fall together,
     // so contacts are never shown without their read being logged.
-    let (problem, events, (contacts, sso_sub)) = state
+    let (problem, events, (contacts, sso_sub), supporters) = state
         .db
         .write(move |conn| {
             let problem = load_problem(conn, id, municipality_id, lang.lang)?.ok_or(CabinetError::NotFound)?;
@@ -695,8 +819,9 @@ async fn detail(
                 })
                 .optional()?;
             let sso_sub = crate::sso::problem_resident_sub(conn, id)?;
+            let supporters = crate::map::support_counts(conn, &[id])?.get(&id).copied().unwrap_or(0);
             audit(conn, Some(official_id), "view_reporter", Some(id), None)?;
-            Ok::<_, CabinetError>((problem, events, (contacts, sso_sub)))
+            Ok::<_, CabinetError>((problem, events, (contacts, sso_sub), supporters))
         })
         .await
         .in_lang(lang)?;
@@ -720,6 +845,7 @@ async fn detail(
             dd { @if let (Some(lat), Some(lon)) = (problem.lat, problem.lon) { (format!("{lat:.6}, {lon:.6}")) } @else { (none) } }
             dt { (lang.m(Msg::SentFrom)) } dd { (problem.origin.as_deref().unwrap_or(none)) }
             dt { (lang.m(Msg::ResidentsPage)) } dd { a href=(tracking) { (tracking) } }
+            dt { (lang.m(Msg::Supporters)) } dd.support-count { (supporters) }
         }
         section.reporter aria-labelledby="reporter-title" {
             h2 id="reporter-title" { (lang.m(Msg::Reporter)) }

@@ -26,6 +26,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_open311.sql"),
     include_str!("../migrations/0003_map.sql"),
     include_str!("../migrations/0004_sso.sql"),
+    include_str!("../migrations/0005_cabinet_indexes.sql"),
+    include_str!("../migrations/0006_map_months.sql"),
 ];
 
 /// How long a connection waits for a lock held by another process (e.g. the `site add`

@@ -77,6 +77,8 @@ pub enum Msg {
     Coordinates,
     SentFrom,
     ResidentsPage,
+    /// How many residents supported the report ("this concerns me too"); followed by the number.
+    Supporters,
     Reporter,
     PersonalDataLogged,
     /// A report filed by a resident signed in through the site (SSO); followed by their `sub`.
@@ -158,6 +160,7 @@ impl Msg {
         Msg::Coordinates,
         Msg::SentFrom,
         Msg::ResidentsPage,
+        Msg::Supporters,
         Msg::Reporter,
         Msg::PersonalDataLogged,
         Msg::SignedInViaSite,
@@ -316,6 +319,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::SentFrom, En) => "Sent from",
         (Msg::ResidentsPage, Ru) => "Страница жителя",
         (Msg::ResidentsPage, En) => "Resident's page",
+        (Msg::Supporters, Ru) => "Поддержали",
+        (Msg::Supporters, En) => "Supporters",
         (Msg::Reporter, Ru) => "Заявитель",
         (Msg::Reporter, En) => "Reporter",
         (Msg::PersonalDataLogged, Ru) => "Персональные данные (152-ФЗ). Просмотр записан в журнал.",

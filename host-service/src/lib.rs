@@ -16,6 +16,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod i18n;
 pub mod map;
 pub mod metrics;
 pub mod open311;

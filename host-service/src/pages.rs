@@ -16,12 +16,7 @@ use crate::AppState;
 use crate::api::ApiError;
 use crate::assets::SITE_CSS_PATH;
 
-// The catalogue is a module of its own (`src/i18n.rs`); it is declared here, next to the page
-// chrome that uses it, so that it is reachable as `crate::pages::i18n`.
-#[path = "i18n.rs"]
-pub mod i18n;
-
-use i18n::Msg;
+use crate::i18n::{self, Msg};
 
 pub fn router() -> Router<AppState> {
     Router::new()

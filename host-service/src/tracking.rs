@@ -14,7 +14,7 @@ use rusqlite::{OptionalExtension, params};
 
 use crate::AppState;
 use crate::api::ApiError;
-use crate::pages::i18n::Msg;
+use crate::i18n::Msg;
 use crate::pages::{PageLang, format_time, iso_time, language_switch, layout, message_page, page};
 use crate::secrets::is_tracking_code;
 

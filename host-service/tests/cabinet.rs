@@ -382,3 +382,153 @@ async fn logout_ends_the_session() {
     let r = app.get("/cabinet", &[("cookie", &cookie)]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
+
+/// Adds `n` reports of the demo site straight into the database (as an import would), newest
+/// last; returns their ids.
+async fn add_reports(app: &TestApp, n: usize) -> Vec<i64> {
+    let category = app.demo_category;
+    app.state
+        .db
+        .write(move |c| {
+            let site: i64 = c.query_row("SELECT id FROM sites WHERE key = 'demo'", [], |r| {
+                r.get(0)
+            })?;
+            let mut ids = Vec::new();
+            for i in 0..n {
+                c.execute(
+                    "INSERT INTO problems (site_id, category_id, status, description, tracking_code, lang, created_at, updated_at)
+                     VALUES (?1, ?2, 'new', ?3, ?4, 'ru', 1780000000, 1780000000)",
+                    rusqlite::params![site, category, format!("Импортированное обращение {i}"), format!("IMPORT{i:06}")],
+                )?;
+                ids.push(c.last_insert_rowid());
+            }
+            Ok::<_, host_service::api::ApiError>(ids)
+        })
+        .await
+        .unwrap()
+}
+
+fn row_ids(html: &str) -> Vec<i64> {
+    html.split(r#"<tr data-problem-id=""#)
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().parse().unwrap())
+        .collect()
+}
+
+fn link(html: &str, rel: &str) -> Option<String> {
+    let marker = format!(r#"<a rel="{rel}" href=""#);
+    let start = html.find(&marker)? + marker.len();
+    Some(
+        html[start..]
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&amp;", "&"),
+    )
+}
+
+#[tokio::test]
+async fn the_list_counts_every_report_in_words_and_pages_through_all_of_them() {
+    let (app, created) = app_with_report().await;
+    let imported = add_reports(&app, 122).await;
+    let (cookie, csrf) = app.login(demo::LOGIN, &app.demo_password).await;
+    let get = |uri: String| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move { app.get(&uri, &[("cookie", &cookie)]).await }
+    };
+
+    // 123 reports: the total is the whole municipality's, with the Russian plural for 23.
+    let first = get("/cabinet".into()).await;
+    assert!(first.body.contains("123 обращения"), "{}", first.body);
+    let en = get("/cabinet?lang=en".into()).await;
+    assert!(en.body.contains("123 reports"), "{}", en.body);
+
+    // Three pages, newest first, each report exactly once, and back again.
+    let mut seen = row_ids(&first.body);
+    assert_eq!(seen.len(), 50);
+    assert_eq!(seen[0], *imported.last().unwrap());
+    assert!(link(&first.body, "prev").is_none());
+    let second = get(link(&first.body, "next").expect("an older page")).await;
+    assert!(second.body.contains("Страница 2"), "{}", second.body);
+    assert!(second.body.contains("123 обращения"));
+    seen.extend(row_ids(&second.body));
+    let third = get(link(&second.body, "next").expect("a third page")).await;
+    assert!(third.body.contains("Страница 3"));
+    assert!(link(&third.body, "next").is_none(), "the last page");
+    seen.extend(row_ids(&third.body));
+    let mut all: Vec<i64> = imported.clone();
+    all.push(created.id);
+    all.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(seen, all);
+    let back = get(link(&third.body, "prev").expect("a newer page")).await;
+    assert!(back.body.contains("Страница 2"));
+    assert_eq!(row_ids(&back.body), row_ids(&second.body));
+    let back = get(link(&back.body, "prev").unwrap()).await;
+    assert_eq!(row_ids(&back.body), row_ids(&first.body));
+
+    // A status change moves the report between the filtered totals at once.
+    let r = app
+        .post_raw(
+            &format!("/cabinet/problems/{}/status", created.id),
+            &[FORM, ("cookie", &cookie)],
+            form(&[("csrf", &csrf), ("status", "in_progress")]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let new = get("/cabinet?status=new".into()).await;
+    assert!(new.body.contains("122 обращения"), "{}", new.body);
+    assert!(!row_ids(&new.body).contains(&created.id));
+    let in_progress = get(format!(
+        "/cabinet?status=in_progress&category={}",
+        app.demo_category
+    ))
+    .await;
+    assert!(
+        in_progress.body.contains("1 обращение"),
+        "{}",
+        in_progress.body
+    );
+    assert_eq!(row_ids(&in_progress.body), vec![created.id]);
+    let resolved = get("/cabinet?status=resolved".into()).await;
+    assert!(resolved.body.contains("0 обращений"));
+    let all_again = get("/cabinet".into()).await;
+    assert!(all_again.body.contains("123 обращения"));
+
+    // Another municipality's official counts none of ours.
+    let other = get(format!("/cabinet?category={}", app.other_category)).await;
+    assert!(other.body.contains("0 обращений"), "{}", other.body);
+}
+
+#[tokio::test]
+async fn the_problem_page_shows_how_many_residents_support_it() {
+    let (app, created) = app_with_report().await;
+    let (cookie, csrf) = app.login(demo::LOGIN, &app.demo_password).await;
+    let uri = format!("/cabinet/problems/{}", created.id);
+    let page = app.get(&uri, &[("cookie", &cookie)]).await;
+    assert!(page.body.contains("Поддержали"), "{}", page.body);
+    assert!(page.body.contains(r#"<dd class="support-count">0</dd>"#));
+
+    let r = app
+        .post_raw(
+            &format!("{uri}/status"),
+            &[FORM, ("cookie", &cookie)],
+            form(&[("csrf", &csrf), ("status", "published")]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    for voter in ["a@example.ru", "b@example.ru"] {
+        host_service::map::support_problem(
+            &app.state.db,
+            created.id,
+            host_service::map::VoterKey::email(voter),
+        )
+        .await
+        .unwrap();
+    }
+    let page = app
+        .get(&format!("{uri}?lang=en"), &[("cookie", &cookie)])
+        .await;
+    assert!(page.body.contains("Supporters"), "{}", page.body);
+    assert!(page.body.contains(r#"<dd class="support-count">2</dd>"#));
+}

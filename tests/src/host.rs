@@ -86,6 +86,11 @@ impl Host {
         self.stop_serving().await;
     }
 
+    /// The running host's state (its database, for admin calls such as registering keys).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// The SQLite file the host writes.
     pub fn db_path(&self) -> &std::path::Path {
         &self.db_path

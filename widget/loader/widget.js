@@ -12,6 +12,13 @@
   var base = new URL('widget/', me.src).href;
   var api = new URL(me.src).origin;
   var cw = window.CivicWidget = window.CivicWidget || {};
+  // Single sign-on: configure({ssoToken}) and logout(), also queued before this ran in CivicWidget.q.
+  var conf = cw.__o = cw.__o || {}, q = cw.q;
+  function tell(out) { conf.out = out; window.dispatchEvent(new Event('civic-widget-sso')); }
+  cw.configure = function (o) { for (var k in o) conf[k] = o[k]; tell(0); };
+  cw.logout = function () { tell(1); };
+  cw.q = { push: function (c) { if (cw[c[0]]) cw[c[0]](c[1]); } };
+  if (q && q.forEach) q.forEach(cw.q.push);
 
   // The bundle is fetched once per page however many loader tags run.
   function bundle() {
@@ -45,6 +52,15 @@
     });
     var near = el.closest('[lang]') || me.closest('[lang]') || document.documentElement;
     o.pageLang = near.getAttribute('lang') || '';
+    // A fresh token: the page's hook, else data-sso-token (once); none after logout().
+    var once = attr(el, 'sso-token') || attr(me, 'sso-token');
+    o.ssoToken = function () {
+      return Promise.resolve().then(function () {
+        var f = conf.ssoToken, t = once;
+        once = '';
+        return conf.out ? '' : f ? f() : t;
+      }).then(function (t) { return t && typeof t == 'string' ? t : null; }, function () { return null; });
+    };
     return o;
   }
 

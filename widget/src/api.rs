@@ -9,7 +9,7 @@ use std::pin::Pin;
 
 use civic_wire::{
     API_PREFIX, Bounds, Category, FieldError, FieldErrorCode, Lang, LatLon, Mode, NewProblem,
-    ProblemCreated, SiteConfig, Status,
+    ProblemCreated, ResidentProfile, SiteConfig, Status,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -29,6 +29,8 @@ pub enum Failure {
     NotFound,
     /// This page's origin may not use the site (403).
     Forbidden,
+    /// No (longer a) valid widget session, or a refused sign-in token (401).
+    Unauthorized,
     /// The body was over the host's limit (413).
     TooLarge,
     /// Too many reports from here (429).
@@ -39,22 +41,38 @@ pub enum Failure {
     Unexpected,
 }
 
-/// What the widget asks of the host.
+/// A signed-in resident's widget session. The bearer lives in this value only: in memory, never
+/// in storage or a cookie.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub bearer: String,
+    pub resident: ResidentProfile,
+}
+
+/// What the widget asks of the host (and of the page, for a sign-in token).
 pub trait Backend {
     /// `GET /api/v1/sites/{site}?lang=`.
     fn site_config(&self, site: &str, lang: Lang) -> LocalFuture<Result<SiteConfig, Failure>>;
-    /// `POST /api/v1/sites/{site}/problems`.
+    /// `POST /api/v1/sites/{site}/problems`, as the signed-in resident when `bearer` is given.
     fn submit_problem(
         &self,
         site: &str,
         problem: &NewProblem,
+        bearer: Option<&str>,
     ) -> LocalFuture<Result<ProblemCreated, Failure>>;
+    /// A fresh sign-in token from the page (`CivicWidget.configure({ssoToken})` or
+    /// `data-sso-token`), `None` when the visitor is not signed in there.
+    fn sso_token(&self) -> LocalFuture<Option<String>>;
+    /// `POST /api/v1/sso/exchange`.
+    fn sso_exchange(&self, site: &str, token: &str) -> LocalFuture<Result<Session, Failure>>;
 }
 
 /// The real client: `fetch` against the host the loader came from.
 pub struct HttpBackend {
     /// Origin of the host service, e.g. `https://widget.example.ru` (no trailing slash).
     pub api_base: String,
+    /// The loader's `ssoToken()`: a Promise of a token string or `null`.
+    pub sso_token: Option<js_sys::Function>,
 }
 
 impl HttpBackend {
@@ -70,34 +88,68 @@ impl HttpBackend {
 impl Backend for HttpBackend {
     fn site_config(&self, site: &str, lang: Lang) -> LocalFuture<Result<SiteConfig, Failure>> {
         let url = format!("{}?lang={}", self.site_url(site), lang.code());
-        Box::pin(async move { read(fetch(&url, None).await?, 200, json::site_config) })
+        Box::pin(async move { read(fetch(&url, None, None).await?, 200, json::site_config) })
     }
 
     fn submit_problem(
         &self,
         site: &str,
         problem: &NewProblem,
+        bearer: Option<&str>,
     ) -> LocalFuture<Result<ProblemCreated, Failure>> {
-        let url = format!("{}/problems", self.site_url(site));
+        let url = self.site_url(site) + "/problems";
         let body = json::stringify(&json::new_problem(problem));
-        Box::pin(async move { read(fetch(&url, Some(body)).await?, 201, json::problem_created) })
+        let bearer = bearer.map(str::to_owned);
+        Box::pin(async move {
+            read(
+                fetch(&url, Some(body), bearer.as_deref()).await?,
+                201,
+                json::problem_created,
+            )
+        })
+    }
+
+    fn sso_token(&self) -> LocalFuture<Option<String>> {
+        let promise = self
+            .sso_token
+            .as_ref()
+            .and_then(|f| f.call0(&JsValue::NULL).ok());
+        Box::pin(async move {
+            let promise = js_sys::Promise::resolve(&promise?);
+            JsFuture::from(promise).await.ok()?.as_string()
+        })
+    }
+
+    fn sso_exchange(&self, site: &str, token: &str) -> LocalFuture<Result<Session, Failure>> {
+        let url = self.api_base.clone() + API_PREFIX + "/sso/exchange";
+        let body = json::object_of_strings(&[("site", site), ("token", token)]);
+        Box::pin(async move { read(fetch(&url, Some(body), None).await?, 200, json::session) })
     }
 }
 
 /// One request without cookies; the answer's status and its JSON body (`null` if none).
-async fn fetch(url: &str, json_body: Option<String>) -> Result<(u16, JsValue), Failure> {
+async fn fetch(
+    url: &str,
+    json_body: Option<String>,
+    bearer: Option<&str>,
+) -> Result<(u16, JsValue), Failure> {
     let window = web_sys::window().ok_or(Failure::Unexpected)?;
     let init = RequestInit::new();
     init.set_credentials(RequestCredentials::Omit);
+    let headers = Headers::new().map_err(|_| Failure::Unexpected)?;
+    if let Some(bearer) = bearer {
+        headers
+            .set("authorization", &(String::from("Bearer ") + bearer))
+            .map_err(|_| Failure::Unexpected)?;
+    }
     if let Some(body) = json_body {
-        let headers = Headers::new().map_err(|_| Failure::Unexpected)?;
         headers
             .set("content-type", "application/json")
             .map_err(|_| Failure::Unexpected)?;
         init.set_method("POST");
-        init.set_headers(&headers);
         init.set_body(&JsValue::from_str(&body));
     }
+    init.set_headers(&headers);
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(|_| Failure::Network)?
@@ -129,6 +181,7 @@ fn read<T>(
 pub fn failure_for(status: u16, fields: Vec<FieldError>) -> Failure {
     match status {
         400 | 422 if !fields.is_empty() => Failure::Validation(fields),
+        401 => Failure::Unauthorized,
         403 => Failure::Forbidden,
         404 => Failure::NotFound,
         413 => Failure::TooLarge,
@@ -252,6 +305,19 @@ pub mod json {
             tracking_code: string(v, "tracking_code")?,
             tracking_url: string(v, "tracking_url")?,
             status: Status::parse(&string(v, "status")?)?,
+        })
+    }
+
+    /// An [`civic_wire::SsoSession`], as the widget keeps it.
+    pub fn session(v: &JsValue) -> Option<Session> {
+        let r = get(v, "resident");
+        Some(Session {
+            bearer: string(v, "session")?,
+            resident: ResidentProfile {
+                display_name: string(&r, "display_name"),
+                email: string(&r, "email"),
+                phone: string(&r, "phone"),
+            },
         })
     }
 

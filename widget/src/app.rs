@@ -9,12 +9,13 @@ use web_sys::HtmlElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{Backend, Failure};
+use crate::api::{Backend, Failure, Session};
 use crate::draft;
 use crate::geo::{self, GeoFailure};
+use crate::i18n::tn;
 use crate::i18n::{Msg, t};
 use crate::options::WidgetOptions;
-use crate::report_form::ReportForm;
+use crate::report_form::{ReportFormProps, focus_first_error, report_form};
 use crate::state::{Action, FormState, Phase};
 use crate::success::{SuccessProps, success};
 
@@ -30,7 +31,39 @@ impl PartialEq for AppProps {
     }
 }
 
-/// Checks the form and, when it is complete, sends it.
+type Dispatcher = UseReducerDispatcher<FormState>;
+
+/// A widget session for the page's current sign-in token, if the page has one and the host takes it.
+async fn sign_in(backend: &dyn Backend, site: &str) -> Option<Session> {
+    let token = backend.sso_token().await?;
+    backend.sso_exchange(site, &token).await.ok()
+}
+
+/// Signs in (again) in the background; a failure leaves the widget as it was.
+fn start_sign_in(backend: Rc<dyn Backend>, site: String, dispatcher: Dispatcher) {
+    spawn_local(async move {
+        if let Some(session) = sign_in(&*backend, &site).await {
+            dispatcher.dispatch(Action::SignedIn(session));
+        }
+    });
+}
+
+/// After a 401: one fresh token from the page; without one, the widget is anonymous again.
+async fn renew(backend: &dyn Backend, site: &str, dispatcher: &Dispatcher) -> Option<String> {
+    let session = sign_in(backend, site).await;
+    let bearer = session.as_ref().map(|s| s.bearer.clone());
+    dispatcher.dispatch(match session {
+        Some(s) => Action::SignedIn(s),
+        None => Action::SignedOut,
+    });
+    bearer
+}
+
+fn bearer(state: &FormState) -> Option<String> {
+    state.session.as_ref().map(|s| s.bearer.clone())
+}
+
+/// Checks the form and, when it is complete, sends it (as the signed-in resident, if one is).
 fn send(state: &UseReducerHandle<FormState>, props: &AppProps) {
     if matches!(state.phase, Phase::Submitting | Phase::Done(_)) {
         return;
@@ -39,13 +72,23 @@ fn send(state: &UseReducerHandle<FormState>, props: &AppProps) {
         Err(errors) => state.dispatch(Action::Invalid(errors)),
         Ok(problem) => {
             state.dispatch(Action::Sending);
-            let future = props.backend.submit_problem(&props.options.site, &problem);
+            let (backend, site) = (props.backend.clone(), props.options.site.clone());
+            let bearer = bearer(state);
             let dispatcher = state.dispatcher();
             spawn_local(async move {
-                match future.await {
-                    Ok(created) => dispatcher.dispatch(Action::Sent(created)),
-                    Err(failure) => dispatcher.dispatch(Action::SendFailed(failure)),
+                let mut result = backend
+                    .submit_problem(&site, &problem, bearer.as_deref())
+                    .await;
+                if bearer.is_some() && matches!(result, Err(Failure::Unauthorized)) {
+                    let renewed = renew(&*backend, &site, &dispatcher).await;
+                    result = backend
+                        .submit_problem(&site, &problem, renewed.as_deref())
+                        .await;
                 }
+                dispatcher.dispatch(match result {
+                    Ok(created) => Action::Sent(created),
+                    Err(failure) => Action::SendFailed(failure),
+                });
             });
         }
     }
@@ -93,18 +136,37 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
-    // When the connection comes back, finish what it interrupted.
+    // When the connection comes back, finish what it interrupted. Single sign-on: sign in at
+    // once, again whenever the page calls `CivicWidget.configure`, out on `CivicWidget.logout()`.
     {
         let dispatcher = state.dispatcher();
+        let props = props.clone();
         use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|window| {
-                EventListener::new(&window, "online", move |_| {
-                    dispatcher.dispatch(Action::BackOnline)
-                })
+            start_sign_in(
+                props.backend.clone(),
+                props.options.site.clone(),
+                dispatcher.clone(),
+            );
+            let listeners = web_sys::window().map(|window| {
+                let d = dispatcher.clone();
+                let online =
+                    EventListener::new(&window, "online", move |_| d.dispatch(Action::BackOnline));
+                // `configure` or `logout`: forget the session, then ask the page again (after
+                // `logout` the loader answers no token until the next `configure`).
+                let sso = EventListener::new(&window, "civic-widget-sso", move |_| {
+                    dispatcher.dispatch(Action::SignedOut);
+                    start_sign_in(
+                        props.backend.clone(),
+                        props.options.site.clone(),
+                        dispatcher.clone(),
+                    )
+                });
+                (online, sso)
             });
-            move || drop(listener)
+            move || drop(listeners)
         });
     }
+
     {
         let state = state.clone();
         let props = props.clone();
@@ -117,14 +179,19 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
-    // When the report is in, the form the visitor was in is gone: focus the news instead.
+    // When the report is in, the form the visitor was in is gone: focus the news instead. After
+    // a refused send, focus moves to the first refused field.
     let success_heading = use_node_ref();
+    let form_ref = use_node_ref();
     {
         let heading = success_heading.clone();
+        let form_ref = form_ref.clone();
         let done = matches!(state.phase, Phase::Done(_));
-        use_effect_with(done, move |done| {
-            if let Some(h) = heading.cast::<HtmlElement>().filter(|_| *done) {
+        use_effect_with((done, state.error_round), move |&(done, round)| {
+            if let Some(h) = heading.cast::<HtmlElement>().filter(|_| done) {
                 let _ = h.focus();
+            } else if round > 0 {
+                focus_first_error(&form_ref);
             }
         });
     }
@@ -173,13 +240,31 @@ pub fn app(props: &AppProps) -> Html {
         Some(c) if !c.name.is_empty() => format!("{} · {}", t(lang, Msg::Title), c.name),
         _ => t(lang, Msg::Title).to_owned(),
     };
+    let ready = matches!(
+        state.phase,
+        Phase::Ready | Phase::Submitting | Phase::Done(_)
+    );
+    let signed_in = match &state.session {
+        Some(session) if ready => {
+            let r = &session.resident;
+            let name = r
+                .display_name
+                .as_ref()
+                .or(r.email.as_ref())
+                .or(r.phone.as_ref());
+            html! {
+                <p class="civic-signed-in">{ tn(lang, Msg::SignedInAs, name.map_or("", |n| n.as_str())) }</p>
+            }
+        }
+        _ => Html::default(),
+    };
     let body = match (&state.phase, &state.config) {
         (Phase::Loading, _) => html! {
             <p class="civic-loading" role="status"><span class="civic-spinner" aria-hidden="true"></span>{ " " }{ t(lang, Msg::Loading) }</p>
         },
         (Phase::LoadFailed(failure), _) => html! {
             <div class="civic-error" role="alert">
-                <p>{ t(lang, if *failure == Failure::NotFound { Msg::SiteNotFound } else { Msg::LoadFailed }) }</p>
+                <p>{ t(lang, if matches!(failure, Failure::NotFound) { Msg::SiteNotFound } else { Msg::LoadFailed }) }</p>
                 <button type="button" class="civic-retry" onclick={on_reload}>{ t(lang, Msg::Retry) }</button>
             </div>
         },
@@ -194,11 +279,12 @@ pub fn app(props: &AppProps) -> Html {
                 if o.mode == Mode::Extended {
                     <p class="civic-note">{ t(lang, Msg::ExtendedModeNote) }</p>
                 }
-                <ReportForm options={o.clone()} config={config.clone()} fields={state.fields.clone()}
-                    geo={state.geo} errors={state.errors.clone()} failure={state.failure.clone()}
-                    submitting={state.phase == Phase::Submitting} error_round={state.error_round}
-                    on_edit={on_edit} on_consent={on_consent} on_locate={on_locate}
-                    on_clear_location={on_clear_location} on_submit={on_submit} />
+                { report_form(ReportFormProps {
+                    options: o.clone(), config: config.clone(), fields: state.fields.clone(),
+                    geo: state.geo, errors: state.errors.clone(), failure: state.failure.clone(),
+                    submitting: matches!(state.phase, Phase::Submitting),
+                    on_edit, on_consent, on_locate, on_clear_location, on_submit,
+                }, form_ref) }
             </>
         },
         (Phase::Ready | Phase::Submitting, None) => Html::default(),
@@ -208,6 +294,7 @@ pub fn app(props: &AppProps) -> Html {
         <section class="civic-widget" lang={lang.code()} data-state={state.data_state()}
             aria-labelledby={o.id("title")}>
             <h2 id={o.id("title")}>{ heading }</h2>
+            { signed_in }
             { body }
         </section>
     }

@@ -38,3 +38,8 @@ pub fn described_by(ids: &[Option<String>]) -> Option<AttrValue> {
         .join(" ");
     (!joined.is_empty()).then(|| AttrValue::from(joined))
 }
+
+/// An ARIA boolean (`aria-invalid`, `aria-busy`) as a static string, without formatting code.
+pub fn flag(on: bool) -> &'static str {
+    if on { "true" } else { "false" }
+}

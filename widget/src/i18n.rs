@@ -72,6 +72,9 @@ pub enum Msg {
     ErrLocationInvalid,
     ErrOutsideBounds,
     ErrConsentRequired,
+    // Single sign-on.
+    /// `{n}` is the resident's name.
+    SignedInAs,
 }
 
 impl Msg {
@@ -134,6 +137,7 @@ impl Msg {
         Msg::ErrLocationInvalid,
         Msg::ErrOutsideBounds,
         Msg::ErrConsentRequired,
+        Msg::SignedInAs,
     ];
 }
 
@@ -303,17 +307,27 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         }
         (Msg::ErrConsentRequired, Ru) => "Нужно согласие на обработку персональных данных.",
         (Msg::ErrConsentRequired, En) => "Consent to the processing of personal data is required.",
+        (Msg::SignedInAs, Ru) => "Вы вошли как {n}",
+        (Msg::SignedInAs, En) => "Signed in as {n}",
     }
 }
 
 /// [`t`] with `{n}` replaced by `n`.
 pub fn tn(lang: Lang, msg: Msg, n: impl std::fmt::Display) -> String {
-    t(lang, msg).replace("{n}", &n.to_string())
+    fill(t(lang, msg), "{n}", &n.to_string())
+}
+
+/// `text` with the first `key` replaced by `value` (simpler and smaller than `str::replace`).
+fn fill(text: &str, key: &str, value: &str) -> String {
+    match text.split_once(key) {
+        Some((before, after)) => String::from(before) + value + after,
+        None => text.to_owned(),
+    }
 }
 
 /// The character counter under the description.
 pub fn char_count(lang: Lang, n: usize, max: usize) -> String {
-    tn(lang, Msg::CharCount, n).replace("{max}", &max.to_string())
+    fill(&tn(lang, Msg::CharCount, n), "{max}", &max.to_string())
 }
 
 /// The words for one field error, whether found in the widget or sent back by the host.

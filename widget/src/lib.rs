@@ -9,13 +9,21 @@
 //! - Nothing outside the widget's shadow root is touched, and nothing in it is built from HTML
 //!   strings (`clippy.toml` bans the ways to do so).
 //! - Styles come only through constructable stylesheets ([`style`]), so a strict host CSP holds.
-//! - The widget holds no cookie and no session; contacts are never written to storage.
+//! - The widget holds no cookie; contacts are never written to storage. A signed-in resident's
+//!   widget session (single sign-on) lives only in memory, in the App's state.
+//!
+//! Single sign-on: the page calls `CivicWidget.configure({ssoToken})` (a function returning a
+//! token or a Promise of one) or puts `data-sso-token` on the tag; `CivicWidget.logout()` signs
+//! every widget out. The loader keeps the options and fires `civic-widget-sso` on `window`; each
+//! widget then forgets its session and asks the loader's `ssoToken()` again (no token after
+//! `logout()` until the next `configure`).
 //!
 //! Stable hooks for end-to-end tests, inside the shadow root: `[data-state]` on the root (with
 //! `lang`), `form.civic-form`, `select[name=category]`, `textarea[name=description]`,
 //! `input[name=address]`, `button.civic-locate`, `input[name=name|email|phone|consent]`,
 //! `button[type=submit]`, `.civic-field-error[data-field=<wire field>]`, `.civic-error`,
-//! `.civic-success` with `.civic-tracking-number` and `a.civic-tracking-link`.
+//! `.civic-success` with `.civic-tracking-number` and `a.civic-tracking-link`; signed in:
+//! `.civic-signed-in` (the name).
 
 pub mod api;
 pub mod app;
@@ -65,6 +73,10 @@ pub fn widget_options(raw: &RawOptions) -> WidgetOptions {
 #[wasm_bindgen]
 pub fn mount(shadow: ShadowRoot, options: JsValue) -> Result<(), JsValue> {
     let raw = RawOptions::from_js(&options);
+    // The loader's `ssoToken()`: the page's hook or `data-sso-token`, a Promise of a token or null.
+    let sso_token = js_sys::Reflect::get(&options, &JsValue::from_str("ssoToken"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     if raw.site.trim().is_empty() {
         return Err(JsValue::from_str(
             "Civic Widget: the data-site attribute is missing",
@@ -73,6 +85,7 @@ pub fn mount(shadow: ShadowRoot, options: JsValue) -> Result<(), JsValue> {
     let options = widget_options(&raw);
     let backend = Rc::new(HttpBackend {
         api_base: options.api_base.clone(),
+        sso_token,
     });
     mount_with(&shadow, options, backend, Some(raw.accent.as_str()))?;
     Ok(())

@@ -7,7 +7,7 @@ use civic_wire::FieldError;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::field_error::{described_by, field_error_text};
+use crate::field_error::{described_by, field_error_text, flag};
 use crate::i18n::{Msg, t};
 use crate::options::WidgetOptions;
 use crate::state::Geo;
@@ -58,7 +58,7 @@ pub fn location_field(props: LocationFieldProps) -> Html {
             <p class="civic-hint" id={o.id("location-hint")}>{ t(lang, Msg::LocationHint) }</p>
             <div class="civic-locate-row">
                 <button type="button" class="civic-locate" onclick={on_locate}
-                    disabled={props.geo == Geo::Locating}>{ pin() }{ t(lang, Msg::LocateMe) }</button>
+                    disabled={matches!(props.geo, Geo::Locating)}>{ pin() }{ t(lang, Msg::LocateMe) }</button>
                 if matches!(props.geo, Geo::Found(_)) {
                     <button type="button" class="civic-clear-location" onclick={on_clear}>{ t(lang, Msg::ClearLocation) }</button>
                 }
@@ -68,7 +68,7 @@ pub fn location_field(props: LocationFieldProps) -> Html {
             <input type="text" id={o.id("address")} name="address" autocomplete="street-address"
                 value={props.address.clone()} oninput={on_address}
                 placeholder={t(lang, Msg::AddressHint)}
-                aria-invalid={invalid.to_string()}
+                aria-invalid={flag(invalid)}
                 aria-describedby={described_by(&[location_error_id, address_error_id])} />
             { field_error_text(o.id("location-error"), "location", lang, props.location_error.clone()) }
             { field_error_text(o.id("address-error"), "address", lang, props.address_error.clone()) }

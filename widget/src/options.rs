@@ -20,7 +20,7 @@ pub struct WidgetOptions {
 impl WidgetOptions {
     /// The id of a part of this widget, e.g. `id("description")`.
     pub fn id(&self, part: &str) -> String {
-        format!("{}-{part}", self.id_prefix)
+        self.id_prefix.clone() + "-" + part
     }
 }
 

@@ -10,13 +10,13 @@ use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElem
 use yew::prelude::*;
 
 use crate::api::Failure;
-use crate::field_error::{described_by, field_error_text};
+use crate::field_error::{described_by, field_error_text, flag};
 use crate::i18n::{self, Msg, t};
 use crate::location::{LocationFieldProps, location_field};
 use crate::options::WidgetOptions;
 use crate::state::{Field, Fields, Geo};
 
-#[derive(Properties, PartialEq)]
+/// What the form shows and where its events go.
 pub struct ReportFormProps {
     pub options: Rc<WidgetOptions>,
     pub config: Rc<SiteConfig>,
@@ -25,8 +25,6 @@ pub struct ReportFormProps {
     pub errors: Rc<Vec<FieldError>>,
     pub failure: Option<Failure>,
     pub submitting: bool,
-    /// Changes each time new errors are shown: focus then moves to the first refused field.
-    pub error_round: u32,
     pub on_edit: Callback<(Field, String)>,
     pub on_consent: Callback<bool>,
     pub on_locate: Callback<()>,
@@ -43,7 +41,7 @@ pub fn failure_text(failure: &Failure) -> Msg {
         Failure::TooLarge => Msg::ErrTooLarge,
         Failure::RateLimited => Msg::ErrRateLimited,
         Failure::Server => Msg::ErrServer,
-        Failure::Unexpected => Msg::ErrUnexpected,
+        Failure::Unexpected | Failure::Unauthorized => Msg::ErrUnexpected,
     }
 }
 
@@ -52,27 +50,26 @@ pub fn is_web_link(url: &str) -> bool {
     url.starts_with("https://") || url.starts_with("http://")
 }
 
-#[function_component(ReportForm)]
-pub fn report_form(props: &ReportFormProps) -> Html {
+/// Moves focus to the first refused field of the form in `form_ref` (the App runs it each time
+/// new errors are shown).
+pub fn focus_first_error(form_ref: &NodeRef) {
+    let first = form_ref
+        .cast::<HtmlElement>()
+        .and_then(|form| form.query_selector("[aria-invalid=true]").ok().flatten())
+        .and_then(|el| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(el).ok());
+    if let Some(el) = first {
+        let _ = el.focus();
+    }
+}
+
+/// A view function rather than a component, like [`crate::success::success`]: every component
+/// type adds its own copy of Yew's lifecycle code to the bundle. `form_ref` is the App's, which
+/// focuses the first refused field ([`focus_first_error`]).
+pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
+    let props = &props;
     let o = &props.options;
     let lang = o.lang;
     let f = &props.fields;
-    let form_ref = use_node_ref();
-
-    {
-        let form_ref = form_ref.clone();
-        use_effect_with(props.error_round, move |round| {
-            if *round > 0 {
-                let first = form_ref
-                    .cast::<HtmlElement>()
-                    .and_then(|form| form.query_selector("[aria-invalid=true]").ok().flatten())
-                    .and_then(|el| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(el).ok());
-                if let Some(el) = first {
-                    let _ = el.focus();
-                }
-            }
-        });
-    }
 
     let error = |wire: &str| props.errors.iter().find(|e| e.field == wire).cloned();
     let error_id = |wire: &str, part: &str| error(wire).map(|_| o.id(part));
@@ -127,27 +124,27 @@ pub fn report_form(props: &ReportFormProps) -> Html {
         let err = error(field.wire());
         let err_id = err
             .as_ref()
-            .map(|_| o.id(&format!("{}-error", field.name())));
+            .map(|_| o.id(&(field.name().to_owned() + "-error")));
         html! {
             <div class="civic-field">
                 <label for={o.id(field.name())}>{ t(lang, label) }</label>
                 <input type={kind} id={o.id(field.name())} name={field.name()}
                     autocomplete={autocomplete} value={f.get(field).to_owned()}
                     oninput={edit(field)}
-                    aria-invalid={err.is_some().to_string()}
+                    aria-invalid={flag(err.is_some())}
                     aria-describedby={described_by(&[err_id])} />
-                { field_error_text(o.id(&format!("{}-error", field.name())), field.wire(), lang, err) }
+                { field_error_text(o.id(&(field.name().to_owned() + "-error")), field.wire(), lang, err) }
             </div>
         }
     };
 
     html! {
         <form class="civic-form" novalidate=true onsubmit={on_submit} ref={form_ref}
-            aria-busy={props.submitting.to_string()}>
+            aria-busy={flag(props.submitting)}>
             <div class="civic-field">
                 <label for={o.id("category")}>{ t(lang, Msg::Category) }{ required.clone() }</label>
                 <select id={o.id("category")} name="category" onchange={on_category}
-                    aria-required="true" aria-invalid={category_error.is_some().to_string()}
+                    aria-required="true" aria-invalid={flag(category_error.is_some())}
                     aria-describedby={described_by(&[
                         hint.as_ref().map(|_| o.id("category-hint")),
                         error_id("category_id", "category-error").or_else(|| error_id("category", "category-error")),
@@ -173,7 +170,7 @@ pub fn report_form(props: &ReportFormProps) -> Html {
                 <p class="civic-hint" id={o.id("description-hint")}>{ t(lang, Msg::DescriptionHint) }</p>
                 <textarea id={o.id("description")} name="description" rows="5"
                     value={f.description.clone()} oninput={on_description}
-                    aria-required="true" aria-invalid={error("description").is_some().to_string()}
+                    aria-required="true" aria-invalid={flag(error("description").is_some())}
                     aria-describedby={described_by(&[
                         Some(o.id("description-hint")),
                         Some(o.id("description-count")),
@@ -215,7 +212,7 @@ pub fn report_form(props: &ReportFormProps) -> Html {
                 <label class="civic-check" for={o.id("consent")}>
                     <input type="checkbox" id={o.id("consent")} name="consent" checked={f.consent}
                         onchange={on_consent} aria-required="true"
-                        aria-invalid={error("consent").is_some().to_string()}
+                        aria-invalid={flag(error("consent").is_some())}
                         aria-describedby={described_by(&[error_id("consent", "consent-error")])} />
                     <span>
                         { t(lang, Msg::ConsentText) }{ " " }

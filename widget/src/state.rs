@@ -11,7 +11,7 @@ use civic_wire::{
 };
 use yew::Reducible;
 
-use crate::api::Failure;
+use crate::api::{Failure, Session};
 
 /// A text field of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,6 +144,8 @@ pub struct FormState {
     pub error_round: u32,
     /// Bumped each time the browser says it is back online.
     pub online_round: u32,
+    /// The signed-in resident (single sign-on); `None` for an anonymous visitor.
+    pub session: Option<Rc<Session>>,
 }
 
 impl FormState {
@@ -163,6 +165,7 @@ impl FormState {
             failure: None,
             error_round: 0,
             online_round: 0,
+            session: None,
         }
     }
 
@@ -266,6 +269,10 @@ pub enum Action {
     SendFailed(Failure),
     BackOnline,
     ReportAnother,
+    /// The page's sign-in token was exchanged for a widget session.
+    SignedIn(Session),
+    /// The page said the visitor logged out, or the session could not be renewed.
+    SignedOut,
 }
 
 impl Reducible for FormState {
@@ -349,6 +356,37 @@ impl Reducible for FormState {
                 s.errors = Rc::default();
                 s.failure = None;
                 s.phase = Phase::Ready;
+            }
+            Action::SignedIn(session) => {
+                // Prefilled, still editable: what the visitor typed wins.
+                let r = &session.resident;
+                for (field, value) in [
+                    (Field::Name, &r.display_name),
+                    (Field::Email, &r.email),
+                    (Field::Phone, &r.phone),
+                ] {
+                    let slot = s.fields.get_mut(field);
+                    if slot.is_empty() {
+                        *slot = value.clone().unwrap_or_default();
+                    }
+                }
+                s.session = Some(Rc::new(session));
+            }
+            Action::SignedOut => {
+                // The next person at this computer must not find the previous one's contacts.
+                if let Some(old) = s.session.take() {
+                    let r = &old.resident;
+                    for (field, value) in [
+                        (Field::Name, &r.display_name),
+                        (Field::Email, &r.email),
+                        (Field::Phone, &r.phone),
+                    ] {
+                        let slot = s.fields.get_mut(field);
+                        if value.as_deref() == Some(slot.as_str()) {
+                            slot.clear();
+                        }
+                    }
+                }
             }
         }
         Rc::new(s)

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use civic_wire::{
     Bounds, Category, FieldError, FieldErrorCode, Lang, LatLon, Mode, NewProblem, ProblemCreated,
-    SiteConfig, Status,
+    ResidentProfile, SiteConfig, Status,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -18,7 +18,7 @@ use web_sys::{
     Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement,
     HtmlTextAreaElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
-use widget::api::{Backend, Failure, LocalFuture};
+use widget::api::{Backend, Failure, LocalFuture, Session};
 use widget::i18n::{self, Msg, t};
 use widget::options::RawOptions;
 
@@ -61,13 +61,26 @@ fn config() -> SiteConfig {
 struct FakeBackend {
     answers: RefCell<Vec<Result<ProblemCreated, Failure>>>,
     sent: RefCell<Vec<NewProblem>>,
+    /// The bearer each report was sent with.
+    bearers: RefCell<Vec<Option<String>>>,
+    /// The tokens the page hands out, one per call (`None`: not signed in there).
+    tokens: RefCell<Vec<Option<String>>>,
 }
 
 impl FakeBackend {
     fn answering(answers: Vec<Result<ProblemCreated, Failure>>) -> Rc<FakeBackend> {
+        FakeBackend::signed_in(answers, vec![])
+    }
+
+    fn signed_in(
+        answers: Vec<Result<ProblemCreated, Failure>>,
+        tokens: Vec<Option<&str>>,
+    ) -> Rc<FakeBackend> {
         Rc::new(FakeBackend {
             answers: RefCell::new(answers),
             sent: RefCell::default(),
+            bearers: RefCell::default(),
+            tokens: RefCell::new(tokens.into_iter().map(|t| t.map(str::to_owned)).collect()),
         })
     }
 }
@@ -81,9 +94,37 @@ impl Backend for FakeBackend {
         &self,
         _site: &str,
         problem: &NewProblem,
+        bearer: Option<&str>,
     ) -> LocalFuture<Result<ProblemCreated, Failure>> {
         self.sent.borrow_mut().push(problem.clone());
+        self.bearers.borrow_mut().push(bearer.map(str::to_owned));
         let answer = self.answers.borrow_mut().remove(0);
+        Box::pin(std::future::ready(answer))
+    }
+
+    fn sso_token(&self) -> LocalFuture<Option<String>> {
+        let mut tokens = self.tokens.borrow_mut();
+        let token = if tokens.is_empty() {
+            None
+        } else {
+            tokens.remove(0)
+        };
+        Box::pin(std::future::ready(token))
+    }
+
+    /// Token "t1" is Мария's first session, "t2" her renewed one; anything else is refused.
+    fn sso_exchange(&self, _site: &str, token: &str) -> LocalFuture<Result<Session, Failure>> {
+        let answer = match token {
+            "t1" | "t2" => Ok(Session {
+                bearer: format!("bearer-{token}"),
+                resident: ResidentProfile {
+                    display_name: Some("Мария Иванова".into()),
+                    email: Some("maria@example.ru".into()),
+                    phone: None,
+                },
+            }),
+            _ => Err(Failure::Unauthorized),
+        };
         Box::pin(std::future::ready(answer))
     }
 }
@@ -445,6 +486,133 @@ async fn success_shows_the_number_and_the_tracking_link() {
     );
 }
 
+fn value(root: &ShadowRoot, name: &str) -> String {
+    get(root, &format!("input[name={name}]"))
+        .unchecked_into::<HtmlInputElement>()
+        .value()
+}
+
+/// What the loader does on `CivicWidget.configure(...)` and `CivicWidget.logout()`.
+async fn sso_event() {
+    window()
+        .dispatch_event(&Event::new("civic-widget-sso").unwrap())
+        .unwrap();
+    tick().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_signed_in_resident_is_named_prefilled_and_reports_with_the_bearer() {
+    let backend = FakeBackend::signed_in(vec![Ok(created())], vec![Some("t1")]);
+    let root = mount(&site("sso"), "ru", backend.clone()).await;
+    assert_eq!(
+        text(&root, ".civic-signed-in"),
+        "Вы вошли как Мария Иванова"
+    );
+    assert_eq!(value(&root, "name"), "Мария Иванова");
+    assert_eq!(value(&root, "email"), "maria@example.ru");
+    assert_eq!(value(&root, "phone"), "");
+    // Prefilled, still editable.
+    type_into(&root, "phone", "+7 900 123-45-67").await;
+    fill_valid(&root).await;
+    click(&root, "button[type=submit]").await;
+    assert_eq!(state(&root), "done");
+    assert_eq!(
+        backend.bearers.borrow().as_slice(),
+        [Some("bearer-t1".to_owned())]
+    );
+    let sent = backend.sent.borrow()[0].clone();
+    assert_eq!(sent.reporter.name.as_deref(), Some("Мария Иванова"));
+    assert_eq!(sent.reporter.phone.as_deref(), Some("+7 900 123-45-67"));
+    // The bearer is in memory only.
+    let storage = window().local_storage().unwrap().unwrap();
+    for i in 0..storage.length().unwrap() {
+        let key = storage.key(i).unwrap().unwrap();
+        let item = storage.get_item(&key).unwrap().unwrap_or_default();
+        assert!(
+            !item.contains("bearer-"),
+            "no session in localStorage: {key}"
+        );
+    }
+    let cookie = js_sys::Reflect::get(
+        &window().document().unwrap(),
+        &wasm_bindgen::JsValue::from_str("cookie"),
+    )
+    .unwrap()
+    .as_string()
+    .unwrap_or_default();
+    assert!(!cookie.contains("bearer"), "no session in a cookie");
+}
+
+#[wasm_bindgen_test]
+async fn signed_in_in_english() {
+    let backend = FakeBackend::signed_in(vec![], vec![Some("t1")]);
+    let root = mount(&site("sso-en"), "en", backend).await;
+    assert_eq!(
+        text(&root, ".civic-signed-in"),
+        "Signed in as Мария Иванова"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn logout_brings_back_the_anonymous_form() {
+    let backend = FakeBackend::signed_in(vec![], vec![Some("t1"), None]);
+    let root = mount(&site("sso-out"), "ru", backend).await;
+    assert!(find(&root, ".civic-signed-in").is_some());
+    type_into(&root, "description", "Яма у дома номер пять").await;
+    sso_event().await;
+    assert!(find(&root, ".civic-signed-in").is_none(), "no name shown");
+    assert_eq!(value(&root, "name"), "", "the resident's contacts are gone");
+    assert_eq!(value(&root, "email"), "");
+    assert_eq!(
+        get(&root, "textarea[name=description]")
+            .unchecked_into::<HtmlTextAreaElement>()
+            .value(),
+        "Яма у дома номер пять",
+        "the report being written stays"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn without_a_token_the_form_is_anonymous() {
+    let backend = FakeBackend::signed_in(vec![], vec![Some("forged")]);
+    let root = mount(&site("sso-none"), "ru", backend).await;
+    assert_eq!(state(&root), "ready");
+    assert!(find(&root, ".civic-signed-in").is_none());
+    assert_eq!(value(&root, "name"), "");
+}
+
+#[wasm_bindgen_test]
+async fn a_401_renews_the_session_once_then_falls_back_to_anonymous() {
+    // Renewed: the report goes again with the fresh bearer.
+    let backend = FakeBackend::signed_in(
+        vec![Err(Failure::Unauthorized), Ok(created())],
+        vec![Some("t1"), Some("t2")],
+    );
+    let root = mount(&site("sso-renew"), "ru", backend.clone()).await;
+    fill_valid(&root).await;
+    click(&root, "button[type=submit]").await;
+    assert_eq!(state(&root), "done");
+    assert_eq!(
+        backend.bearers.borrow().as_slice(),
+        [Some("bearer-t1".to_owned()), Some("bearer-t2".to_owned())]
+    );
+
+    // No fresh token: sent anonymously, and the widget says so by not naming anyone.
+    let backend = FakeBackend::signed_in(
+        vec![Err(Failure::Unauthorized), Ok(created())],
+        vec![Some("t1"), None],
+    );
+    let root = mount(&site("sso-fallback"), "ru", backend.clone()).await;
+    fill_valid(&root).await;
+    click(&root, "button[type=submit]").await;
+    assert_eq!(state(&root), "done");
+    assert_eq!(
+        backend.bearers.borrow().as_slice(),
+        [Some("bearer-t1".to_owned()), None]
+    );
+    assert!(find(&root, ".civic-signed-in").is_none());
+}
+
 #[wasm_bindgen_test]
 async fn two_widgets_on_a_page_have_distinct_ids() {
     let a = mount(&site("ids-a"), "ru", FakeBackend::answering(vec![])).await;
@@ -470,7 +638,7 @@ fn the_catalogue_has_every_text_in_both_languages() {
     }
     assert_eq!(
         Msg::ALL.last(),
-        Some(&Msg::ErrConsentRequired),
+        Some(&Msg::SignedInAs),
         "a new message goes into Msg::ALL"
     );
     for msg in Msg::ALL {
@@ -573,6 +741,20 @@ fn the_hand_written_json_agrees_with_the_wire_types() {
     };
     let text = json::stringify(&json::new_problem(&problem));
     assert_eq!(serde_json::from_str::<NewProblem>(&text).unwrap(), problem);
+    let session = civic_wire::SsoSession {
+        session: "s3cr3t".into(),
+        expires_in: 3600,
+        resident: ResidentProfile {
+            display_name: Some("Мария".into()),
+            email: None,
+            phone: Some("+7 900".into()),
+        },
+    };
+    let read = json::session(&json::parse(&serde_json::to_string(&session).unwrap())).unwrap();
+    assert_eq!(
+        (read.bearer, read.resident),
+        (session.session, session.resident)
+    );
 }
 
 #[wasm_bindgen_test]

@@ -81,6 +81,12 @@ pub async fn run(
     json: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     let state = AppState::open(&config)?;
+    // As `run()` does: a database generated before the month cells gets them here, once.
+    let started = std::time::Instant::now();
+    crate::map::index_missing(&state.db).await?;
+    if started.elapsed().as_secs() > 1 {
+        eprintln!("index catch-up (month cells) took {:?}", started.elapsed());
+    }
     let (site, problems) = state
         .db
         .read(|conn| {

@@ -15,6 +15,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub const MAX_CELL_ZOOM: u8 = 17;
 /// Sub-divisions of a tile per axis in the cell grid: 2^2 = 4, so a cell is 64 px on screen.
 pub const CELL_SHIFT: u8 = 2;
+/// Cells split by the month of creation (`map_cell_months`) exist for zoom levels
+/// `0..=MAX_MONTH_ZOOM`, where cells are big; a period filter (`since`) sums whole months there.
+pub const MAX_MONTH_ZOOM: u8 = 14;
 /// `category_id` and `status` of the per-cell totals rows.
 pub const ALL_CATEGORIES: i64 = 0;
 pub const ALL_STATUSES: &str = "*";
@@ -61,6 +64,26 @@ pub const PUBLIC_SQL: &str = "published_at IS NOT NULL AND status <> 'new'";
 
 /// A row of `map_cells` in its primary key's order: site, zoom, category, status, x, y.
 type CellKey = (i64, u8, i64, &'static str, i64, i64);
+/// A row of `map_cell_months` in its primary key's order: site, zoom, category, status, month,
+/// x, y.
+type MonthCellKey = (i64, u8, i64, &'static str, i64, i64, i64);
+
+/// The month (UTC) of a unix time, counted from January of year 0: `year * 12 + month - 1`.
+pub fn month_of(unix: i64) -> i64 {
+    let date = time::OffsetDateTime::from_unix_timestamp(unix)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .date();
+    i64::from(date.year()) * 12 + i64::from(u8::from(date.month())) - 1
+}
+
+/// The first second (UTC) of `month` (as [`month_of`] counts).
+pub fn month_start(month: i64) -> i64 {
+    let year = month.div_euclid(12) as i32;
+    let m = time::Month::try_from((month.rem_euclid(12) + 1) as u8).unwrap_or(time::Month::January);
+    time::Date::from_calendar_date(year, m, 1)
+        .map(|d| d.midnight().assume_utc().unix_timestamp())
+        .unwrap_or(0)
+}
 
 /// Changes to `map_cells` gathered in memory and written once: one problem's change in the live
 /// path, a whole batch in the generator. Both go through [`CellDeltas::add`] and
@@ -69,6 +92,7 @@ type CellKey = (i64, u8, i64, &'static str, i64, i64);
 pub struct CellDeltas {
     // Ordered, so a large flush walks the table's B-tree in key order.
     cells: BTreeMap<CellKey, (i64, f64, f64)>,
+    months: BTreeMap<MonthCellKey, (i64, f64, f64)>,
 }
 
 impl CellDeltas {
@@ -89,14 +113,35 @@ impl CellDeltas {
                 e.2 += sign as f64 * point.lon;
             }
         }
+        self.add_months(point, sign);
+    }
+
+    /// Counts `point` in or out of its month's cells only (the month rebuild uses it alone).
+    pub fn add_months(&mut self, point: &IndexedPoint, sign: i64) {
+        let month = month_of(point.created_at);
+        for zoom in 0..=MAX_MONTH_ZOOM {
+            let (x, y) = cell_of(zoom, point.lat, point.lon);
+            for (category, status) in [
+                (point.category_id, static_status(&point.status)),
+                (ALL_CATEGORIES, ALL_STATUSES),
+            ] {
+                let e = self
+                    .months
+                    .entry((point.site_id, zoom, category, status, month, x, y))
+                    .or_insert((0, 0.0, 0.0));
+                e.0 += sign;
+                e.1 += sign as f64 * point.lat;
+                e.2 += sign as f64 * point.lon;
+            }
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.cells.len()
+        self.cells.len() + self.months.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
+        self.cells.is_empty() && self.months.is_empty()
     }
 
     /// Writes the gathered changes; cells left empty are deleted.
@@ -120,6 +165,29 @@ impl CellDeltas {
             upsert.execute(params![site, zoom, x, y, category, status, count, lat, lon])?;
             if count < 0 {
                 prune.execute(params![site, zoom, x, y, category, status])?;
+            }
+        }
+        let mut upsert = conn.prepare_cached(
+            "INSERT INTO map_cell_months (site_id, zoom, category_id, status, month, cell_x, cell_y, count, sum_lat, sum_lon)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT DO UPDATE SET count = count + excluded.count,
+                 sum_lat = sum_lat + excluded.sum_lat, sum_lon = sum_lon + excluded.sum_lon",
+        )?;
+        let mut prune = conn.prepare_cached(
+            "DELETE FROM map_cell_months WHERE site_id = ?1 AND zoom = ?2 AND category_id = ?3
+                 AND status = ?4 AND month = ?5 AND cell_x = ?6 AND cell_y = ?7 AND count <= 0",
+        )?;
+        for ((site, zoom, category, status, month, x, y), (count, lat, lon)) in
+            std::mem::take(&mut self.months)
+        {
+            if count == 0 && lat == 0.0 && lon == 0.0 {
+                continue;
+            }
+            upsert.execute(params![
+                site, zoom, category, status, month, x, y, count, lat, lon
+            ])?;
+            if count < 0 {
+                prune.execute(params![site, zoom, category, status, month, x, y])?;
             }
         }
         Ok(())
@@ -212,9 +280,50 @@ pub fn sync(conn: &Connection, id: i64) -> rusqlite::Result<()> {
     deltas.flush(conn)
 }
 
+/// Fills `map_cell_months` from `map_points` when it is empty but points exist (a database
+/// from before migration 0006). Returns how many points were counted.
+pub fn rebuild_months_if_missing(conn: &Connection) -> rusqlite::Result<usize> {
+    let missing: bool = conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM map_cell_months) AND EXISTS (SELECT 1 FROM map_points)",
+        [],
+        |r| r.get(0),
+    )?;
+    if !missing {
+        return Ok(0);
+    }
+    let mut stmt = conn
+        .prepare("SELECT id, site_id, category_id, status, lat, lon, created_at FROM map_points")?;
+    let mut rows = stmt.query([])?;
+    let mut deltas = CellDeltas::default();
+    let mut counted = 0;
+    while let Some(r) = rows.next()? {
+        deltas.add_months(
+            &IndexedPoint {
+                id: r.get(0)?,
+                site_id: r.get(1)?,
+                category_id: r.get(2)?,
+                status: r.get(3)?,
+                lat: r.get(4)?,
+                lon: r.get(5)?,
+                created_at: r.get(6)?,
+            },
+            1,
+        );
+        counted += 1;
+        // Bounded memory on big databases: the upserts add up.
+        if deltas.len() > 1_000_000 {
+            deltas.flush(conn)?;
+        }
+    }
+    deltas.flush(conn)?;
+    Ok(counted)
+}
+
 /// Indexes public problems the index does not hold yet (a database from before the map
-/// existed). Returns how many were added.
+/// existed), after filling the month cells of a database from before them. Returns how many
+/// problems were added.
 pub fn index_missing(conn: &Connection) -> rusqlite::Result<usize> {
+    rebuild_months_if_missing(conn)?;
     let ids: Vec<i64> = conn
         .prepare(&format!(
             "SELECT id FROM problems WHERE {PUBLIC_SQL} AND lat IS NOT NULL AND id NOT IN (SELECT id FROM map_points)"

@@ -39,8 +39,8 @@ use index::{ALL_CATEGORIES, ALL_STATUSES, MAX_CELL_ZOOM, PUBLIC_SQL, cell_of};
 pub const MAX_VIEW_CELLS: i64 = 512;
 /// A viewport holding at most this many problems shows them one by one.
 pub const SINGLES_MAX: usize = 300;
-/// With a period filter the cells cannot answer (they are not split by time): the R*Tree is
-/// scanned instead (pruned by the creation day too), at most this many points.
+/// With a period filter at a level above [`index::MAX_MONTH_ZOOM`] (no month cells there) the
+/// R*Tree is scanned instead (pruned by the creation day too), at most this many points.
 pub const PERIOD_SCAN_MAX: usize = 20_000;
 /// The deepest zoom a map may ask for.
 pub const MAX_ZOOM: u8 = 20;
@@ -353,14 +353,17 @@ pub fn view(conn: &Connection, site: &Site, req: &MapRequest) -> rusqlite::Resul
     let Some(bbox) = clip(req.bbox, site.bounds) else {
         return Ok(empty);
     };
-    if req.since.is_some() {
-        return period_view(conn, site, req, bbox);
-    }
     if req.zoom > MAX_CELL_ZOOM {
         return singles_view(conn, site, req, bbox);
     }
     let level = view_level(bbox, req.zoom);
-    let cells = read_cells(conn, site, req, bbox, level)?;
+    let cells = match req.since {
+        None => read_cells(conn, site, req, bbox, level)?,
+        Some(since) if level <= index::MAX_MONTH_ZOOM => {
+            read_month_cells(conn, site, req, bbox, level, since)?
+        }
+        Some(_) => return period_view(conn, site, req, bbox),
+    };
     let total: i64 = cells.values().map(|c| c.0).sum();
     if total as usize <= SINGLES_MAX {
         return singles_view(conn, site, req, bbox);
@@ -393,16 +396,10 @@ pub fn view(conn: &Connection, site: &Site, req: &MapRequest) -> rusqlite::Resul
 /// A cell's count, sum of latitudes and sum of longitudes.
 type CellSum = (i64, f64, f64);
 
-/// Sums the cells of `bbox` at `level`, per cell: (count, sum of lat, sum of lon).
-fn read_cells(
-    conn: &Connection,
-    site: &Site,
-    req: &MapRequest,
-    bbox: Bounds,
-    level: u8,
-) -> rusqlite::Result<HashMap<(i64, i64), CellSum>> {
-    let (x0, x1, y0, y1) = cell_range(bbox, level);
-    let filter = if req.categories.is_empty() && req.statuses.is_empty() {
+/// The `WHERE` terms choosing the cell rows of the request's categories and statuses: the totals
+/// rows when unfiltered.
+fn cell_filter(conn: &Connection, site: &Site, req: &MapRequest) -> rusqlite::Result<String> {
+    Ok(if req.categories.is_empty() && req.statuses.is_empty() {
         format!("category_id = {ALL_CATEGORIES} AND status = '{ALL_STATUSES}'")
     } else {
         let categories = if req.categories.is_empty() {
@@ -423,7 +420,100 @@ fn read_cells(
             sql_list(categories),
             status_list(&statuses)
         )
+    })
+}
+
+/// The cells of a view since `since` at `level` (at most [`index::MAX_MONTH_ZOOM`]), exact:
+/// the whole months from `map_cell_months`, and the part of the month holding `since` from
+/// `problems_map_time` — added (the days from `since` to the month's end) or subtracted (the days
+/// from the month's start to `since`) from that month's cells, whichever reads fewer days.
+fn read_month_cells(
+    conn: &Connection,
+    site: &Site,
+    req: &MapRequest,
+    bbox: Bounds,
+    level: u8,
+    since: i64,
+) -> rusqlite::Result<HashMap<(i64, i64), CellSum>> {
+    let (x0, x1, y0, y1) = cell_range(bbox, level);
+    let first = index::month_of(since);
+    let (start, next) = (index::month_start(first), index::month_start(first + 1));
+    // (first whole month, edge from, edge to, sign of the edge)
+    let (from_month, edge) = if since == start {
+        (first, None)
+    } else if next - since <= since - start {
+        (first + 1, Some((since, next, 1.0)))
+    } else {
+        (first, Some((start, since, -1.0)))
     };
+    let last: Option<i64> = conn
+        .prepare_cached(&format!(
+            "SELECT max(month) FROM map_cell_months WHERE site_id = ?1 AND zoom = 0
+               AND category_id = {ALL_CATEGORIES} AND status = '{ALL_STATUSES}'"
+        ))?
+        .query_row([site.id], |r| r.get(0))?;
+    let mut cells: HashMap<(i64, i64), CellSum> = HashMap::new();
+    let last = last.unwrap_or(i64::MIN);
+    if from_month <= last {
+        let filter = cell_filter(conn, site, req)?;
+        let sql = format!(
+            "SELECT cell_x, cell_y, count, sum_lat, sum_lon FROM map_cell_months
+             WHERE site_id = ?1 AND zoom = ?2 AND {filter} AND month IN ({})
+               AND cell_x IN ({}) AND cell_y BETWEEN ?3 AND ?4",
+            sql_list(from_month..=last),
+            sql_list(x0..=x1)
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(params![site.id, level, y0, y1])?;
+        while let Some(r) = rows.next()? {
+            let e = cells.entry((r.get(0)?, r.get(1)?)).or_insert((0, 0.0, 0.0));
+            e.0 += r.get::<_, i64>(2)?;
+            e.1 += r.get::<_, f64>(3)?;
+            e.2 += r.get::<_, f64>(4)?;
+        }
+    }
+    if let Some((from, to, sign)) = edge {
+        let mut sql = format!(
+            "SELECT lat, lon FROM problems INDEXED BY problems_map_time
+             WHERE site_id = ?1 AND created_at >= ?2 AND created_at < ?3 AND {PUBLIC_SQL}
+               AND lat IS NOT NULL AND lon IS NOT NULL"
+        );
+        if !req.categories.is_empty() {
+            sql.push_str(&format!(
+                " AND category_id IN ({})",
+                sql_list(&req.categories)
+            ));
+        }
+        if !req.statuses.is_empty() {
+            sql.push_str(&format!(" AND status IN ({})", status_list(&req.statuses)));
+        }
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(params![site.id, from, to])?;
+        while let Some(r) = rows.next()? {
+            let (lat, lon): (f64, f64) = (r.get(0)?, r.get(1)?);
+            let (x, y) = cell_of(level, lat, lon);
+            if !((x0..=x1).contains(&x) && (y0..=y1).contains(&y)) {
+                continue;
+            }
+            let e = cells.entry((x, y)).or_insert((0, 0.0, 0.0));
+            e.0 += sign as i64;
+            e.1 += sign * lat;
+            e.2 += sign * lon;
+        }
+    }
+    Ok(cells)
+}
+
+/// Sums the cells of `bbox` at `level`, per cell: (count, sum of lat, sum of lon).
+fn read_cells(
+    conn: &Connection,
+    site: &Site,
+    req: &MapRequest,
+    bbox: Bounds,
+    level: u8,
+) -> rusqlite::Result<HashMap<(i64, i64), CellSum>> {
+    let (x0, x1, y0, y1) = cell_range(bbox, level);
+    let filter = cell_filter(conn, site, req)?;
     // `cell_x IN (...)` (not BETWEEN) so SQLite seeks each column of cells, then reads only the
     // viewport's range down it.
     let sql = format!(
@@ -522,10 +612,11 @@ fn singles_view(
     })
 }
 
-/// A view with a period filter: the cells are not split by time, so the R*Tree is scanned
-/// (pruned by day as well as by place), at most [`PERIOD_SCAN_MAX`] points, and grouped into the
-/// same grid as the cells. A recent period touches few points; a long one over a dense city
-/// hits the cap and answers `truncated: true`.
+/// A view with a period filter at a level without month cells (above
+/// [`index::MAX_MONTH_ZOOM`]): the R*Tree is scanned (pruned by day as well as by place), at most
+/// [`PERIOD_SCAN_MAX`] points, and grouped into the same grid as the cells. A recent period
+/// touches few points; a long one over a dense part of a city hits the cap and answers
+/// `truncated: true`. Coarser levels sum month cells instead ([`read_month_cells`]).
 fn period_view(
     conn: &Connection,
     site: &Site,

@@ -75,6 +75,10 @@ __wbg_cache_key_b632302705d13aa5: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
+__wbg_call_40b008ba32f73991: function() { return handleError(function (arg0, arg1) {
+const ret = arg0.call(arg1);
+return ret;
+}, arguments); },
 __wbg_cancelBubble_1164dd588f0c3481: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;

@@ -1,0 +1,289 @@
+//! Single sign-on, end to end: the Python example site (`examples/sso-python/app.py serve`, real
+//! PyJWT) logs its user in and hands the widget a token through `CivicWidget.configure`; the
+//! widget on that page shows the resident as signed in, reports under them (the cabinet says so),
+//! and is signed out by `CivicWidget.logout()` when the site logs out.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use civic_e2e::browser::{Chromedriver, find_in, text_in, type_into, wait_for, widget};
+use civic_e2e::host::Host;
+use fantoccini::Locator;
+use host_service::sso::SsoKey;
+use host_service::{admin, demo};
+
+const DESCRIPTION: &str = "Во дворе разбита скамейка, торчат гвозди";
+const SECRET: &str = "e2e-shared-secret-of-at-least-32-bytes!!";
+
+/// The example site's process; killed (by its pid) when the test ends, pass or fail.
+struct ExampleSite {
+    child: Child,
+    origin: String,
+}
+
+impl Drop for ExampleSite {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The project's Python with PyJWT, or a failure that says how to get it.
+fn python() -> PathBuf {
+    let python = root().join(".tools/venv/bin/python");
+    let ok = python.exists()
+        && Command::new(&python)
+            .args(["-c", "import jwt"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "{} with PyJWT is missing: run scripts/install-tools.sh",
+        python.display()
+    );
+    python
+}
+
+fn start_example(widget_host: &str, secret_file: &Path) -> ExampleSite {
+    let mut child = Command::new(python())
+        .arg(root().join("examples/sso-python/app.py"))
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--site",
+            demo::SITE_KEY,
+            "--kid",
+            "e2e",
+            "--alg",
+            "HS256",
+        ])
+        .arg("--key")
+        .arg(secret_file)
+        .arg("--widget")
+        .arg(widget_host)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the example site starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let origin = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_default()
+        .to_owned();
+    let site = ExampleSite { child, origin };
+    assert!(
+        site.origin.starts_with("http://127.0.0.1:"),
+        "the example site says where it listens: {line:?}"
+    );
+    site
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resident_signed_in_on_the_city_site_reports_under_their_name_and_logs_out() {
+    let host = Host::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let secret_file = dir.path().join("secret.txt");
+    std::fs::write(&secret_file, SECRET).unwrap();
+    admin::add_sso_key(
+        &host.state().db,
+        demo::SITE_KEY,
+        "e2e",
+        SsoKey::hs256(SECRET.as_bytes()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let site = start_example(host.url("").trim_end_matches('/'), &secret_file);
+    admin::allow_origin(&host.state().db, demo::SITE_KEY, &site.origin)
+        .await
+        .unwrap();
+
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(1024, 900).await;
+
+    // Log in on the city's own site.
+    browser.goto(&format!("{}/", site.origin)).await.unwrap();
+    let login = wait_for("the site's login form", || async {
+        browser.find(Locator::Css("#login-form")).await.ok()
+    })
+    .await;
+    login
+        .find(Locator::Css("#login"))
+        .await
+        .unwrap()
+        .send_keys("maria")
+        .await
+        .unwrap();
+    login
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys("demo")
+        .await
+        .unwrap();
+    login
+        .find(Locator::Css("#site-login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for("signed in on the site", || async {
+        browser.find(Locator::Css("#who")).await.ok()
+    })
+    .await;
+
+    // The widget knows them: the name, the contacts prefilled.
+    let w = widget(&browser, "[data-civic-mounted]").await;
+    let who = text_in(&w, ".civic-signed-in").await;
+    assert!(
+        who.contains("Вы вошли как Мария Иванова"),
+        "the widget names the resident: {who:?}"
+    );
+    let name = find_in(&w, "input[name=name]")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(name, "Мария Иванова", "the name is prefilled");
+    let email = find_in(&w, "input[name=email]")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(email, "maria@example.ru", "the e-mail is prefilled");
+
+    // They report.
+    let category = find_in(&w, "select[name=category]").await;
+    let first = category
+        .find(Locator::Css("option:not([disabled])"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    category.select_by_label(&first).await.unwrap();
+    type_into(&w, "textarea[name=description]", DESCRIPTION).await;
+    type_into(&w, "input[name=address]", "ул. Садовая, 12").await;
+    find_in(&w, "input[name=consent]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find_in(&w, "button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let number_text = text_in(&w, ".civic-success .civic-tracking-number").await;
+    let id: i64 = number_text
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap();
+
+    // Logout on the site's page (no reload) signs the widget out: the anonymous form is back.
+    browser
+        .find(Locator::Css("#site-logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for("the site says it logged out", || async {
+        let t = browser
+            .find(Locator::Css("#who"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        t.contains("вышли").then_some(())
+    })
+    .await;
+    find_in(&w, "button.civic-report-another")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for("the widget signed out", || async {
+        let gone = w.find(Locator::Css(".civic-signed-in")).await.is_err();
+        let name = w
+            .find(Locator::Css("input[name=name]"))
+            .await
+            .ok()?
+            .prop("value")
+            .await
+            .ok()??;
+        (gone && name.is_empty()).then_some(())
+    })
+    .await;
+
+    // The official sees the report as filed by a resident signed in through the site.
+    browser.goto(&host.url("/cabinet")).await.unwrap();
+    let login = wait_for("the cabinet login form", || async {
+        browser.find(Locator::Css("form#login")).await.ok()
+    })
+    .await;
+    login
+        .find(Locator::Css("input[name=login]"))
+        .await
+        .unwrap()
+        .send_keys(&host.demo_login)
+        .await
+        .unwrap();
+    login
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(&host.demo_password)
+        .await
+        .unwrap();
+    login
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let row_css = format!("table.problems tr[data-problem-id='{id}']");
+    let row = wait_for("the report in the cabinet list", || async {
+        browser.find(Locator::Css(&row_css)).await.ok()
+    })
+    .await;
+    row.find(Locator::Css("a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let page = wait_for("the problem page", || async {
+        let s = browser.source().await.ok()?;
+        s.contains(DESCRIPTION).then_some(s)
+    })
+    .await;
+    assert!(
+        page.contains("Вошёл через сайт"),
+        "the cabinet says the resident signed in through the site"
+    );
+
+    drop(site);
+    host.stop().await;
+}
