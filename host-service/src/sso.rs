@@ -16,9 +16,9 @@
 //! the reason is logged (never the token).
 
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use civic_wire::{
     Lang, MyProblem, MyProblems, OfficialAnswer, ResidentProfile, SsoExchange, SsoSession, Status,
 };
@@ -678,21 +678,7 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
         .await
         .unwrap_or(false);
     let mut response = if req.method() == Method::OPTIONS && known {
-        let mut r = StatusCode::NO_CONTENT.into_response();
-        let h = r.headers_mut();
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("POST, OPTIONS"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("content-type"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("600"),
-        );
-        r
+        crate::sites::preflight_answer("POST, OPTIONS", "content-type")
     } else {
         next.run(req).await
     };

@@ -91,6 +91,21 @@ impl Host {
         &self.state
     }
 
+    /// Fills in and sends the cabinet's login form (on the page the browser shows, or reached by
+    /// a redirect) as the demo official.
+    pub async fn log_in_as_demo_official(&self, browser: &fantoccini::Client) {
+        use fantoccini::Locator;
+        let form = crate::browser::wait_for("the cabinet login form", || async {
+            browser.find(Locator::Css("form#login")).await.ok()
+        })
+        .await;
+        for (field, value) in [("login", &self.demo_login), ("password", &self.demo_password)] {
+            let input = form.find(Locator::Css(&format!("input[name={field}]"))).await.unwrap();
+            input.send_keys(value).await.unwrap();
+        }
+        form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    }
+
     /// The SQLite file the host writes.
     pub fn db_path(&self) -> &std::path::Path {
         &self.db_path

@@ -176,32 +176,12 @@ async fn the_widget_the_tracking_page_and_the_cabinet_pass_axe_wcag_21_aa() {
 
     // The cabinet: login, the list with the report in it, the report's page.
     browser.goto(&host.url("/cabinet/login")).await.unwrap();
-    let login = wait_for("the login form", || async {
+    wait_for("the login form", || async {
         browser.find(Locator::Css("form#login")).await.ok()
     })
     .await;
     found.extend(axe(&browser, &source, "cabinet login").await);
-    login
-        .find(Locator::Css("input[name=login]"))
-        .await
-        .unwrap()
-        .send_keys(&host.demo_login)
-        .await
-        .unwrap();
-    login
-        .find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(&host.demo_password)
-        .await
-        .unwrap();
-    login
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    host.log_in_as_demo_official(&browser).await;
     let link = wait_for("the report in the cabinet list", || async {
         browser
             .find(Locator::Css("table.problems tr[data-problem-id] a"))

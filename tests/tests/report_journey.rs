@@ -46,19 +46,7 @@ async fn a_resident_reports_and_an_official_sees_it_with_contacts() {
 
     // The official: logs in and finds the report in the list, then the contacts on its page.
     browser.goto(&host.url("/cabinet")).await.unwrap();
-    let login = wait_for("the login form", || async {
-        browser.find(Locator::Css("form#login")).await.ok()
-    })
-    .await;
-    login.find(Locator::Css("input[name=login]")).await.unwrap().send_keys(&host.demo_login).await.unwrap();
-    login
-        .find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(&host.demo_password)
-        .await
-        .unwrap();
-    login.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    host.log_in_as_demo_official(&browser).await;
 
     let row_css = format!("table.problems tr[data-problem-id='{id}']");
     let row = wait_for("the report in the cabinet list", || async {

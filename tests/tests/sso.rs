@@ -238,31 +238,7 @@ async fn a_resident_signed_in_on_the_city_site_reports_under_their_name_and_logs
 
     // The official sees the report as filed by a resident signed in through the site.
     browser.goto(&host.url("/cabinet")).await.unwrap();
-    let login = wait_for("the cabinet login form", || async {
-        browser.find(Locator::Css("form#login")).await.ok()
-    })
-    .await;
-    login
-        .find(Locator::Css("input[name=login]"))
-        .await
-        .unwrap()
-        .send_keys(&host.demo_login)
-        .await
-        .unwrap();
-    login
-        .find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(&host.demo_password)
-        .await
-        .unwrap();
-    login
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    host.log_in_as_demo_official(&browser).await;
     let row_css = format!("table.problems tr[data-problem-id='{id}']");
     let row = wait_for("the report in the cabinet list", || async {
         browser.find(Locator::Css(&row_css)).await.ok()

@@ -110,10 +110,7 @@ async fn injection_payloads_show_as_text_in_the_cabinet_and_on_tracking_pages() 
 
     // The cabinet: log in, the list of every report, then each report's own page.
     browser.goto(&host.url("/cabinet/login")).await.unwrap();
-    let form = browser.find(Locator::Css("form#login")).await.unwrap();
-    form.find(Locator::Css("input[name=login]")).await.unwrap().send_keys(&host.demo_login).await.unwrap();
-    form.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(&host.demo_password).await.unwrap();
-    form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    host.log_in_as_demo_official(&browser).await;
     wait_for("the cabinet list", || async { browser.find(Locator::Css("table.problems")).await.ok() }).await;
     assert_inert(&browser, "the cabinet list").await;
     let list_text = browser.find(Locator::Css("table.problems")).await.unwrap().text().await.unwrap();
