@@ -1,7 +1,7 @@
 (function () {
 'use strict';
-var JS = 'civic-widget-d47d6db597dca456.js';
-var WASM = 'civic-widget-d47d6db597dca456_bg.wasm';
+var JS = 'civic-widget-26237de9fc2cfc92.js';
+var WASM = 'civic-widget-26237de9fc2cfc92_bg.wasm';
 var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');
 if (!me || !me.src) return;
 var base = new URL('widget/', me.src).href;

@@ -300,15 +300,14 @@ pub fn validate_new_problem(p: &NewProblem) -> Vec<FieldError> {
         );
     }
     let address = p.address.as_deref().map(str::trim).filter(|a| !a.is_empty());
-    if let Some(a) = address {
-        if a.chars().count() > ADDRESS_MAX_CHARS {
-            push("address", FieldErrorCode::TooLong, format!("at most {ADDRESS_MAX_CHARS} characters"));
-        }
+    if let Some(a) = address
+        && a.chars().count() > ADDRESS_MAX_CHARS
+    {
+        push("address", FieldErrorCode::TooLong, format!("at most {ADDRESS_MAX_CHARS} characters"));
     }
     match p.location {
-        Some(l) if !(l.lat.is_finite() && l.lon.is_finite())
-            || !(-90.0..=90.0).contains(&l.lat)
-            || !(-180.0..=180.0).contains(&l.lon) =>
+        // NaN and infinities are outside every range, so the ranges check finiteness too.
+        Some(l) if !(-90.0..=90.0).contains(&l.lat) || !(-180.0..=180.0).contains(&l.lon) =>
         {
             push("location", FieldErrorCode::Invalid, "not a valid latitude/longitude".into())
         }
@@ -320,10 +319,10 @@ pub fn validate_new_problem(p: &NewProblem) -> Vec<FieldError> {
         _ => {}
     }
     let r = &p.reporter;
-    if let Some(name) = r.name.as_deref() {
-        if name.trim().chars().count() > NAME_MAX_CHARS {
-            push("reporter.name", FieldErrorCode::TooLong, format!("at most {NAME_MAX_CHARS} characters"));
-        }
+    if let Some(name) = r.name.as_deref()
+        && name.trim().chars().count() > NAME_MAX_CHARS
+    {
+        push("reporter.name", FieldErrorCode::TooLong, format!("at most {NAME_MAX_CHARS} characters"));
     }
     if let Some(email) = r.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         if email.chars().count() > EMAIL_MAX_CHARS {
@@ -603,7 +602,8 @@ mod tests {
     #[test]
     fn each_bad_field_is_named() {
         use FieldErrorCode::*;
-        let cases: Vec<(Box<dyn Fn(&mut NewProblem)>, &str, FieldErrorCode)> = vec![
+        type Case = (Box<dyn Fn(&mut NewProblem)>, &'static str, FieldErrorCode);
+        let cases: Vec<Case> = vec![
             (Box::new(|p| p.description = "   ".into()), "description", Required),
             (Box::new(|p| p.description = "яма".into()), "description", TooShort),
             (Box::new(|p| p.description = "я".repeat(4001)), "description", TooLong),
