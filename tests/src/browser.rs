@@ -37,10 +37,17 @@ impl Chromedriver {
             .process_group(0)
             .spawn()
             .expect("chromedriver is installed (scripts/install-tools.sh installs it)");
-        let driver = Chromedriver { child, port, profiles: tempfile::tempdir().unwrap() };
+        let driver = Chromedriver {
+            child,
+            port,
+            profiles: tempfile::tempdir().unwrap(),
+        };
         let deadline = Instant::now() + PATIENCE;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start listening on {port}");
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not start listening on {port}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         driver
@@ -73,7 +80,9 @@ impl Chromedriver {
                 "prefs": { "intl.accept_languages": "ru-RU,ru" },
             },
         });
-        let serde_json::Value::Object(caps) = caps else { unreachable!() };
+        let serde_json::Value::Object(caps) = caps else {
+            unreachable!()
+        };
         ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))
@@ -109,7 +118,11 @@ fn chromium_binary() -> &'static str {
 }
 
 fn free_port() -> u16 {
-    StdTcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    StdTcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Polls `probe` until it yields `Some`, or fails the test with `what` after [`PATIENCE`].
@@ -142,8 +155,10 @@ pub async fn widget(client: &Client, host_css: &str) -> ShadowRoot {
 
 /// The first element matching `css` inside a shadow root, waiting for it to appear.
 pub async fn find_in(root: &ShadowRoot, css: &str) -> Element {
-    wait_for(&format!("{css} in the widget"), || async { root.find(Locator::Css(css)).await.ok() })
-        .await
+    wait_for(&format!("{css} in the widget"), || async {
+        root.find(Locator::Css(css)).await.ok()
+    })
+    .await
 }
 
 /// The text of `css` inside a shadow root once it is non-empty.
@@ -153,6 +168,11 @@ pub async fn text_in(root: &ShadowRoot, css: &str) -> String {
         (!t.trim().is_empty()).then_some(t)
     })
     .await
+}
+
+/// Clicks an element inside a shadow root, waiting for it to appear.
+pub async fn click_in(root: &ShadowRoot, css: &str) {
+    find_in(root, css).await.click().await.unwrap();
 }
 
 /// Types into a field as a person does (clearing what is there first).

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use civic_e2e::browser::{
-    Chromedriver, find_in, has_cyrillic, text_in, type_into, wait_for, widget,
+    Chromedriver, click_in, find_in, has_cyrillic, text_in, type_into, wait_for, widget,
 };
 use civic_e2e::host::Host;
 use fantoccini::{Client, Locator};
@@ -82,11 +82,7 @@ async fn the_widget_the_tracking_page_and_the_cabinet_pass_axe_wcag_21_aa() {
     found.extend(axe(&browser, &source, "demo page, widget ready (ru)").await);
 
     // The same form after sending it empty: every field explains its mistake.
-    find_in(&w, "button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click_in(&w, "button[type=submit]").await;
     text_in(&w, ".civic-field-error[data-field=description]").await;
     found.extend(axe(&browser, &source, "widget with field errors").await);
 
@@ -104,16 +100,8 @@ async fn the_widget_the_tracking_page_and_the_cabinet_pass_axe_wcag_21_aa() {
     .await;
     type_into(&w, "input[name=address]", "ул. Садовая, 12").await;
     type_into(&w, "input[name=name]", "Ирина Петрова").await;
-    find_in(&w, "input[name=consent]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    find_in(&w, "button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click_in(&w, "input[name=consent]").await;
+    click_in(&w, "button[type=submit]").await;
     text_in(&w, ".civic-success .civic-tracking-number").await;
     found.extend(axe(&browser, &source, "widget success panel").await);
     let tracking = find_in(&w, "a.civic-tracking-link")

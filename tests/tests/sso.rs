@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use civic_e2e::browser::{Chromedriver, find_in, text_in, type_into, wait_for, widget};
+use civic_e2e::browser::{Chromedriver, click_in, find_in, text_in, type_into, wait_for, widget};
 use civic_e2e::host::Host;
 use fantoccini::Locator;
 use host_service::sso::SsoKey;
@@ -181,16 +181,8 @@ async fn a_resident_signed_in_on_the_city_site_reports_under_their_name_and_logs
     category.select_by_label(&first).await.unwrap();
     type_into(&w, "textarea[name=description]", DESCRIPTION).await;
     type_into(&w, "input[name=address]", "ул. Садовая, 12").await;
-    find_in(&w, "input[name=consent]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    find_in(&w, "button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click_in(&w, "input[name=consent]").await;
+    click_in(&w, "button[type=submit]").await;
     let number_text = text_in(&w, ".civic-success .civic-tracking-number").await;
     let id: i64 = number_text
         .chars()
@@ -218,11 +210,7 @@ async fn a_resident_signed_in_on_the_city_site_reports_under_their_name_and_logs
         t.contains("вышли").then_some(())
     })
     .await;
-    find_in(&w, "button.civic-report-another")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click_in(&w, "button.civic-report-another").await;
     wait_for("the widget signed out", || async {
         let gone = w.find(Locator::Css(".civic-signed-in")).await.is_err();
         let name = w

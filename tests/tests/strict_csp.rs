@@ -2,7 +2,7 @@
 //! inline scripts or styles, connections and styles only from the page's own origin. A resident
 //! reports a problem there and the browser records no violation at all.
 
-use civic_e2e::browser::{Chromedriver, find_in, text_in, type_into, wait_for, widget};
+use civic_e2e::browser::{Chromedriver, click_in, find_in, text_in, type_into, wait_for, widget};
 use civic_e2e::host::Host;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -23,7 +23,10 @@ async fn csp_header(host: &Host, path: &str) -> String {
 }
 
 async fn violations(browser: &fantoccini::Client) -> Vec<String> {
-    let v = browser.execute("return window.__cspViolations;", vec![]).await.unwrap();
+    let v = browser
+        .execute("return window.__cspViolations;", vec![])
+        .await
+        .unwrap();
     serde_json::from_value(v).expect("the watcher script ran before the widget")
 }
 
@@ -37,7 +40,10 @@ async fn a_report_under_a_strict_csp_causes_no_violation() {
         assert!(csp.contains(directive), "{directive:?} in {csp:?}");
     }
     for loosening in ["unsafe-inline", "unsafe-eval'", "*"] {
-        assert!(!csp.replace("'wasm-unsafe-eval'", "").contains(loosening), "{loosening:?} in {csp:?}");
+        assert!(
+            !csp.replace("'wasm-unsafe-eval'", "").contains(loosening),
+            "{loosening:?} in {csp:?}"
+        );
     }
 
     let driver = Chromedriver::start().await;
@@ -45,14 +51,27 @@ async fn a_report_under_a_strict_csp_causes_no_violation() {
     browser.goto(&host.url("/csp.html")).await.unwrap();
 
     let w = widget(&browser, "[data-civic-widget]").await;
-    find_in(&w, "select[name=category]").await.select_by_label("Благоустройство").await.unwrap();
-    type_into(&w, "textarea[name=description]", "Сломана скамейка в сквере у фонтана").await;
+    find_in(&w, "select[name=category]")
+        .await
+        .select_by_label("Благоустройство")
+        .await
+        .unwrap();
+    type_into(
+        &w,
+        "textarea[name=description]",
+        "Сломана скамейка в сквере у фонтана",
+    )
+    .await;
     type_into(&w, "input[name=address]", "Сквер на площади Победы").await;
-    find_in(&w, "input[name=consent]").await.click().await.unwrap();
-    find_in(&w, "button[type=submit]").await.click().await.unwrap();
+    click_in(&w, "input[name=consent]").await;
+    click_in(&w, "button[type=submit]").await;
     text_in(&w, ".civic-success .civic-tracking-number").await;
     assert_eq!(host.count_problems(), 1, "the report was stored");
-    assert_eq!(violations(&browser).await, Vec::<String>::new(), "the widget broke the page's CSP");
+    assert_eq!(
+        violations(&browser).await,
+        Vec::<String>::new(),
+        "the widget broke the page's CSP"
+    );
 
     // The watcher does see a violation when there is one: an inline style, which the policy forbids.
     browser

@@ -220,22 +220,25 @@ pub fn insert_point(conn: &Connection, p: &IndexedPoint) -> rusqlite::Result<()>
     Ok(())
 }
 
+/// Reads `id, site_id, category_id, status, lat, lon, created_at`, in that order.
+fn point_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IndexedPoint> {
+    Ok(IndexedPoint {
+        id: r.get(0)?,
+        site_id: r.get(1)?,
+        category_id: r.get(2)?,
+        status: r.get(3)?,
+        lat: r.get(4)?,
+        lon: r.get(5)?,
+        created_at: r.get(6)?,
+    })
+}
+
 /// What the index holds for problem `id` now.
 fn indexed(conn: &Connection, id: i64) -> rusqlite::Result<Option<IndexedPoint>> {
     conn.prepare_cached(
         "SELECT id, site_id, category_id, status, lat, lon, created_at FROM map_points WHERE id = ?1",
     )?
-    .query_row([id], |r| {
-        Ok(IndexedPoint {
-            id: r.get(0)?,
-            site_id: r.get(1)?,
-            category_id: r.get(2)?,
-            status: r.get(3)?,
-            lat: r.get(4)?,
-            lon: r.get(5)?,
-            created_at: r.get(6)?,
-        })
-    })
+    .query_row([id], point_from_row)
     .optional()
 }
 
@@ -245,17 +248,7 @@ fn wanted(conn: &Connection, id: i64) -> rusqlite::Result<Option<IndexedPoint>> 
         "SELECT id, site_id, category_id, status, lat, lon, created_at FROM problems
          WHERE id = ?1 AND {PUBLIC_SQL} AND lat IS NOT NULL AND lon IS NOT NULL"
     ))?
-    .query_row([id], |r| {
-        Ok(IndexedPoint {
-            id: r.get(0)?,
-            site_id: r.get(1)?,
-            category_id: r.get(2)?,
-            status: r.get(3)?,
-            lat: r.get(4)?,
-            lon: r.get(5)?,
-            created_at: r.get(6)?,
-        })
-    })
+    .query_row([id], point_from_row)
     .optional()
 }
 
