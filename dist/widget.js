@@ -1,7 +1,10 @@
 (function () {
 'use strict';
-var JS = 'civic-widget-26237de9fc2cfc92.js';
-var WASM = 'civic-widget-26237de9fc2cfc92_bg.wasm';
+var FILES = {
+basic: ['civic-widget-8d0c70132e9c2810.js', 'civic-widget-8d0c70132e9c2810_bg.wasm'],
+map: ['civic-map-080ee8916378d6a9.js', 'civic-map-080ee8916378d6a9_bg.wasm']
+};
+var LEAFLET = 'civic-leaflet-97f45c7c20e73312.js';
 var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');
 if (!me || !me.src) return;
 var base = new URL('widget/', me.src).href;
@@ -13,23 +16,37 @@ cw.configure = function (o) { for (var k in o) conf[k] = o[k]; tell(0); };
 cw.logout = function () { tell(1); };
 cw.q = { push: function (c) { if (cw[c[0]]) cw[c[0]](c[1]); } };
 if (q && q.forEach) q.forEach(cw.q.push);
-function bundle() {
-if (!cw.__ready) {
-cw.__ready = new Promise(function (resolve, reject) {
+var loading = cw.__loading = cw.__loading || {};
+function once(key, make) {
+if (!loading[key]) {
+loading[key] = make();
+loading[key].catch(function () { loading[key] = null; });
+}
+return loading[key];
+}
+function script(name) {
+return new Promise(function (resolve, reject) {
 var s = document.createElement('script');
-s.src = base + JS;
+s.src = base + name;
 s.async = true;
-s.onload = function () {
-var b = cw.__bundle;
-if (!b) return reject(new Error('Civic Widget: bundle did not register'));
-b.init({ module_or_path: base + WASM }).then(function () { resolve(b); }, reject);
-};
+s.onload = resolve;
 s.onerror = function () { reject(new Error('Civic Widget: cannot load ' + s.src)); };
 document.head.appendChild(s);
 });
-cw.__ready.catch(function () { cw.__ready = null; });
 }
-return cw.__ready;
+function bundle(kind) {
+return once(kind, function () {
+return script(FILES[kind][0]).then(function () {
+var b = (cw.__bundles || {})[kind];
+if (!b) throw new Error('Civic Widget: bundle did not register');
+return b.init({ module_or_path: base + FILES[kind][1] }).then(function () { return b; });
+});
+});
+}
+function leaflet() {
+return once('leaflet', function () {
+return script(LEAFLET).then(function () { return cw.__leaflet; });
+});
 }
 function attr(el, name) {
 var v = el && el.getAttribute('data-' + name);
@@ -40,6 +57,8 @@ var o = { api: api };
 ['site', 'lang', 'mode', 'accent'].forEach(function (k) {
 o[k] = attr(el, k) || attr(me, k);
 });
+o.mode = o.mode.trim().toLowerCase();
+o.leaflet = leaflet;
 var near = el.closest('[lang]') || me.closest('[lang]') || document.documentElement;
 o.pageLang = near.getAttribute('lang') || '';
 var once = attr(el, 'sso-token') || attr(me, 'sso-token');
@@ -65,8 +84,9 @@ spots.forEach(function (el) {
 if (el.shadowRoot || el.hasAttribute('data-civic-mounted')) return;
 el.setAttribute('data-civic-mounted', '');
 var shadow = el.attachShadow({ mode: 'open' });
-var o = options(el);
-bundle().then(function (b) { b.mount(shadow, o); }).catch(function (e) {
+var o = options(el), kind = o.mode == 'extended' ? 'map' : 'basic';
+if (kind == 'map') leaflet();
+bundle(kind).then(function (b) { b.mount(shadow, o); }).catch(function (e) {
 el.removeAttribute('data-civic-mounted');
 console.error(e);
 });

@@ -28,7 +28,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wbg_versi
 fi
 
 # 3. Node tools from npm, at the exact versions of tools/package.json (+ its lock file):
-#    binaryen's wasm-opt (Debian's is too old for what rustc emits), axe-core (the
+#    binaryen's wasm-opt (Debian's is too old for what rustc emits), Leaflet (the map bundle's
+#    renderer, wrapped into dist/ by cargo xtask dist), axe-core (the
 #    accessibility tests), jsonwebtoken and jose (the Node SSO example, examples/sso-node). One manifest for both, so that installing one never prunes the other.
 node_tools_ok() {
   [ -x .tools/node_modules/binaryen/bin/wasm-opt ] && [ -f .tools/node_modules/axe-core/axe.min.js ] \
@@ -39,7 +40,7 @@ node_tools_ok() {
       }' 2>/dev/null
 }
 if ! node_tools_ok; then
-  log "installing node tools (binaryen, axe-core, jsonwebtoken, jose) from npm into .tools/"
+  log "installing node tools (binaryen, leaflet, axe-core, jsonwebtoken, jose) from npm into .tools/"
   mkdir -p .tools
   cp tools/package.json tools/package-lock.json .tools/
   npm ci --prefix .tools --no-audit --no-fund >/dev/null

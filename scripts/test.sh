@@ -15,6 +15,8 @@ cargo test --workspace --exclude widget
 echo "== widget components in headless Chromium"
 # No -q: cargo would pass --quiet to wasm-bindgen-test-runner, which rejects it.
 CARGO_TARGET_DIR=target/wasm-test cargo test --target wasm32-unknown-unknown -p widget
+echo "== the map bundle's parts in headless Chromium (the widget with --features extended)"
+CARGO_TARGET_DIR=target/wasm-test cargo test --target wasm32-unknown-unknown -p widget --features extended --test map
 
 echo "== fuzzing, a short bounded run of every target (longer: SECS=600 bash fuzz/run.sh)"
 SECS="${FUZZ_SECS:-15}" bash fuzz/run.sh

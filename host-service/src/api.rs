@@ -1,9 +1,10 @@
-//! What every `/api/v1` route shares: the one error shape ([`civic_wire::ApiError`]) and a JSON
-//! extractor whose every rejection has that shape too.
+//! What every `/api/v1` route shares: the one error shape ([`civic_wire::ApiError`]) and JSON
+//! extractors ([`ApiJson`]; [`ApiJsonOrEmpty`] where the body is optional) whose every rejection
+//! has that shape too.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use civic_wire::{ErrorBody, FieldError, FieldErrorCode};
 use serde::de::DeserializeOwned;
@@ -145,32 +146,67 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|mime| {
-                let mime = mime.trim().to_ascii_lowercase();
-                mime == "application/json"
-                    || (mime.starts_with("application/") && mime.ends_with("+json"))
-            });
-        if !is_json {
+        if !is_json(req.headers()) {
             return Err(ApiError::UnsupportedContentType);
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::BadBody
-            }
-        })?;
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(json_error)?;
-        // Trailing bytes after the JSON value make the body malformed, as `axum::Json` says too.
-        de.end().map_err(|_| ApiError::MalformedJson)?;
-        Ok(ApiJson(value))
+        let bytes = read_body(req, state).await?;
+        parse_json(&bytes).map(ApiJson)
     }
+}
+
+/// [`ApiJson`] for a body that may be left out: no body (or only whitespace) is `T::default()`,
+/// whatever the `Content-Type`; any other body must be JSON, refused as [`ApiJson`] refuses it.
+pub struct ApiJsonOrEmpty<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJsonOrEmpty<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Default,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json = is_json(req.headers());
+        let bytes = read_body(req, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(ApiJsonOrEmpty(T::default()));
+        }
+        if !json {
+            return Err(ApiError::UnsupportedContentType);
+        }
+        parse_json(&bytes).map(ApiJsonOrEmpty)
+    }
+}
+
+/// `Content-Type: application/json` (or `application/*+json`), any parameters.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| {
+            let mime = mime.trim().to_ascii_lowercase();
+            mime == "application/json"
+                || (mime.starts_with("application/") && mime.ends_with("+json"))
+        })
+}
+
+async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::BadBody
+        }
+    })
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(json_error)?;
+    // Trailing bytes after the JSON value make the body malformed, as `axum::Json` says too.
+    de.end().map_err(|_| ApiError::MalformedJson)?;
+    Ok(value)
 }
 
 /// Turns a serde error into either "broken JSON" or "this field is wrong". The serde message

@@ -35,6 +35,9 @@ pub struct ServeArgs {
     /// Set to 0 to skip the demo city, like --no-demo.
     #[arg(long = "demo", env = "CIVIC_DEMO", hide = true, global = true)]
     pub demo_env: Option<String>,
+    /// How many generated problems the demo city gets on its first start (when it has none).
+    #[arg(long, env = "CIVIC_DEMO_PROBLEMS", default_value_t = crate::demo::DEMO_PROBLEMS, global = true)]
+    pub demo_problems: usize,
     /// A reverse proxy whose X-Forwarded-For may be believed (repeatable).
     #[arg(
         long = "trusted-proxy",
@@ -137,6 +140,8 @@ pub struct Config {
     pub public_url: Url,
     /// Seed and refresh the demo city at start.
     pub demo: bool,
+    /// Generated problems for a demo city that has none (its first start); 0 for none.
+    pub demo_problems: usize,
     pub trusted_proxies: Vec<IpAddr>,
     pub limits: HttpLimits,
     pub rate_limits: RateLimits,
@@ -152,6 +157,7 @@ impl Config {
             db_path: db_path.into(),
             public_url: default_public_url(listen),
             demo: true,
+            demo_problems: crate::demo::DEMO_PROBLEMS,
             trusted_proxies: Vec::new(),
             limits: HttpLimits::default(),
             rate_limits: RateLimits::default(),
@@ -172,6 +178,7 @@ impl Config {
                 .public_url
                 .unwrap_or_else(|| default_public_url(args.listen)),
             demo: !(args.no_demo || demo_off_by_env),
+            demo_problems: args.demo_problems,
             trusted_proxies: args.trusted_proxies,
             rate_limits: RateLimits {
                 ip_per_minute: args.ip_reports_per_minute.unwrap_or(defaults.ip_per_minute),
@@ -244,6 +251,7 @@ impl std::fmt::Debug for Config {
             .field("db_path", &self.db_path)
             .field("public_url", &url.as_str())
             .field("demo", &self.demo)
+            .field("demo_problems", &self.demo_problems)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("limits", &self.limits)
             .field("rate_limits", &self.rate_limits)

@@ -171,6 +171,33 @@ pub async fn seed(state: &AppState) -> Result<DemoLogin, AdminError> {
     })
 }
 
+/// How many generated problems a new demo city gets (see [`seed_problems`]).
+pub const DEMO_PROBLEMS: usize = 400;
+
+/// Fills the demo site with `count` generated problems when it has none at all (the first
+/// start); returns how many were written. Later starts leave the database alone.
+pub async fn seed_problems(state: &AppState, count: usize) -> Result<usize, AdminError> {
+    if count == 0 {
+        return Ok(0);
+    }
+    let empty = state
+        .db
+        .read(|conn| {
+            conn.query_row(
+                "SELECT NOT EXISTS (SELECT 1 FROM problems p JOIN sites s ON s.id = p.site_id
+                 WHERE s.key = ?1)",
+                [SITE_KEY],
+                |r| r.get::<_, bool>(0),
+            )
+            .map_err(crate::db::DbError::from)
+        })
+        .await?;
+    if !empty {
+        return Ok(0);
+    }
+    Ok(crate::map::generate::generate(state, count, 7).await?)
+}
+
 /// Writes a file only its owner can read (mode 0600 on Unix).
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();

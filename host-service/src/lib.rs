@@ -134,6 +134,12 @@ pub async fn run(
     if config.demo {
         let login = demo::seed(&state).await?;
         println!("{}", login.announcement(&config));
+        // A demo city with nothing on its map shows nothing of the extended mode: the first
+        // start fills it with generated problems (all statuses, answers), once.
+        let seeded = demo::seed_problems(&state, config.demo_problems).await?;
+        if seeded > 0 {
+            println!("The demo city's map got {seeded} generated problems.");
+        }
     }
     serve(state, listener, shutdown).await
 }

@@ -78,7 +78,9 @@ impl Host {
 
     /// Serves again on the same address and database.
     pub async fn resume_serving(&mut self) {
-        let listener = tokio::net::TcpListener::bind(self.addr).await.expect("the same address again");
+        let listener = tokio::net::TcpListener::bind(self.addr)
+            .await
+            .expect("the same address again");
         self.spawn(listener);
     }
 
@@ -99,11 +101,22 @@ impl Host {
             browser.find(Locator::Css("form#login")).await.ok()
         })
         .await;
-        for (field, value) in [("login", &self.demo_login), ("password", &self.demo_password)] {
-            let input = form.find(Locator::Css(&format!("input[name={field}]"))).await.unwrap();
+        for (field, value) in [
+            ("login", &self.demo_login),
+            ("password", &self.demo_password),
+        ] {
+            let input = form
+                .find(Locator::Css(&format!("input[name={field}]")))
+                .await
+                .unwrap();
             input.send_keys(value).await.unwrap();
         }
-        form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+        form.find(Locator::Css("button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
     }
 
     /// The SQLite file the host writes.
@@ -113,8 +126,12 @@ impl Host {
 
     /// How many problems are stored, read from the SQLite file itself.
     pub fn count_problems(&self) -> i64 {
-        let conn = rusqlite::Connection::open_with_flags(&self.db_path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-        conn.query_row("SELECT count(*) FROM problems", [], |r| r.get(0)).unwrap()
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.db_path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .unwrap();
+        conn.query_row("SELECT count(*) FROM problems", [], |r| r.get(0))
+            .unwrap()
     }
 }

@@ -72,6 +72,11 @@ async fn axe(client: &Client, source: &str, page: &str) -> Vec<String> {
 async fn the_widget_the_tracking_page_and_the_cabinet_pass_axe_wcag_21_aa() {
     let source = axe_source();
     let host = Host::start().await;
+    // A city with enough public problems for the map to group them.
+    let written = host_service::map::generate::generate(host.state(), 600, 5)
+        .await
+        .unwrap();
+    assert_eq!(written, 600);
     let driver = Chromedriver::start().await;
     let browser = driver.session(1280, 1000).await;
     let mut found = Vec::new();
@@ -135,24 +140,55 @@ async fn the_widget_the_tracking_page_and_the_cabinet_pass_axe_wcag_21_aa() {
         .as_str()
         .unwrap()
         .to_owned();
-    // The site's name is the city's own, in one language; it is data, not our words.
-    let site_name = browser
+    // The site's name and its base map's attribution are the city's own, in one language; they
+    // are data, not our words.
+    let data = browser
         .execute_async(
             "const done = arguments[arguments.length - 1];
-             fetch('/api/v1/sites/demo?lang=en').then(r => r.json()).then(j => done(j.name), e => done(''));",
+             fetch('/api/v1/sites/demo?lang=en').then(r => r.json())
+               .then(j => done([j.name, j.tile_attribution || '']), e => done([]));",
             vec![],
         )
         .await
         .unwrap();
-    let site_name = site_name
-        .as_str()
-        .filter(|n| !n.is_empty())
-        .expect("the demo site's name");
-    let text = text.replace(site_name, "");
+    let data: Vec<&str> = data
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(
+        data.first().is_some_and(|n| !n.is_empty()),
+        "the demo site's name: {data:?}"
+    );
+    let text = data
+        .iter()
+        .filter(|d| !d.is_empty())
+        .fold(text, |t, d| t.replace(d, ""));
     assert!(
         !has_cyrillic(&text),
         "untranslated words in the English widgets: {text}"
     );
+
+    // The problem map (extended mode) of a city with many problems: clusters, then single
+    // markers, the list of what is in view, and an open card.
+    browser.goto(&host.url("/map.html")).await.unwrap();
+    let m = widget(&browser, "[data-civic-widget]").await;
+    find_in(&m, ".civic-map[data-ready] .civic-cluster").await;
+    found.extend(axe(&browser, &source, "problem map with clusters").await);
+    for _ in 0..8 {
+        if m.find(Locator::Css(".civic-map-list button[data-id]"))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        click_in(&m, ".civic-map-list button").await;
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    }
+    click_in(&m, ".civic-map-list button[data-id]").await;
+    find_in(&m, ".civic-card h3").await;
+    found.extend(axe(&browser, &source, "problem map with a card open").await);
 
     // The resident's tracking page.
     browser.goto(&tracking).await.unwrap();

@@ -19,13 +19,23 @@ async fn hostile_page_css_and_globals_do_not_reach_two_widgets() {
     for (w, russian) in [(&ru, true), (&en, false)] {
         // The page hides every form, select and button with `display: none !important`: the
         // widget's still show, in the widget's own colours and fonts.
-        for css in ["select[name=category]", "textarea[name=description]", "button[type=submit]"] {
+        for css in [
+            "select[name=category]",
+            "textarea[name=description]",
+            "button[type=submit]",
+        ] {
             let el = find_in(w, css).await;
-            assert!(el.is_displayed().await.unwrap(), "{css} is visible despite the page's CSS");
+            assert!(
+                el.is_displayed().await.unwrap(),
+                "{css} is visible despite the page's CSS"
+            );
             let colour = el.css_value("color").await.unwrap();
             assert_ne!(colour, "rgba(255, 0, 255, 1)", "{css} keeps its own colour");
             let font = el.css_value("font-family").await.unwrap();
-            assert!(!font.contains("Comic Sans"), "{css} keeps its own font: {font}");
+            assert!(
+                !font.contains("Comic Sans"),
+                "{css} keeps its own font: {font}"
+            );
         }
         let label = text_in(w, "button[type=submit]").await;
         assert_eq!(has_cyrillic(&label), russian, "language of {label:?}");
@@ -50,7 +60,10 @@ async fn hostile_page_css_and_globals_do_not_reach_two_widgets() {
         .unwrap()
         .as_i64()
         .unwrap();
-    assert_eq!(unmatched, 0, "labels without their field, or ids shared between widgets");
+    assert_eq!(
+        unmatched, 0,
+        "labels without their field, or ids shared between widgets"
+    );
 
     // The page is as its author made it: its globals, its text and its styles.
     let page = browser
@@ -80,8 +93,16 @@ async fn hostile_page_css_and_globals_do_not_reach_two_widgets() {
     );
 
     // Both widgets are live: the Russian one lists the categories in Russian, the other in English.
-    let ru_options = find_in(&ru, "select[name=category]").await.text().await.unwrap();
-    let en_options = find_in(&en, "select[name=category]").await.text().await.unwrap();
+    let ru_options = find_in(&ru, "select[name=category]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let en_options = find_in(&en, "select[name=category]")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(ru_options.contains("Освещение"), "{ru_options}");
     assert!(en_options.contains("Street lighting"), "{en_options}");
     assert!(browser.find(Locator::Css("#widget-ru")).await.is_ok());

@@ -82,7 +82,9 @@ async fn submit(browser: &Client, description: &str, address: &str, name: &str) 
         )
         .await
         .unwrap();
-    created["id"].as_i64().unwrap_or_else(|| panic!("a report was created: {created}"))
+    created["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("a report was created: {created}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -93,7 +95,11 @@ async fn injection_payloads_show_as_text_in_the_cabinet_and_on_tracking_pages() 
     let category_payload = "<img src=x onerror=window.__pwned=1>Дороги";
     {
         let db = rusqlite::Connection::open(host.db_path()).unwrap();
-        db.execute("UPDATE categories SET name_ru = ?1 WHERE id = 1", [category_payload]).unwrap();
+        db.execute(
+            "UPDATE categories SET name_ru = ?1 WHERE id = 1",
+            [category_payload],
+        )
+        .unwrap();
     }
 
     let driver = Chromedriver::start().await;
@@ -111,32 +117,76 @@ async fn injection_payloads_show_as_text_in_the_cabinet_and_on_tracking_pages() 
     // The cabinet: log in, the list of every report, then each report's own page.
     browser.goto(&host.url("/cabinet/login")).await.unwrap();
     host.log_in_as_demo_official(&browser).await;
-    wait_for("the cabinet list", || async { browser.find(Locator::Css("table.problems")).await.ok() }).await;
+    wait_for("the cabinet list", || async {
+        browser.find(Locator::Css("table.problems")).await.ok()
+    })
+    .await;
     assert_inert(&browser, "the cabinet list").await;
-    let list_text = browser.find(Locator::Css("table.problems")).await.unwrap().text().await.unwrap();
-    assert!(list_text.contains("<img src=x onerror="), "payloads show as text in the list");
+    let list_text = browser
+        .find(Locator::Css("table.problems"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list_text.contains("<img src=x onerror="),
+        "payloads show as text in the list"
+    );
 
     for (id, description) in &reports {
-        browser.goto(&host.url(&format!("/cabinet/problems/{id}"))).await.unwrap();
+        browser
+            .goto(&host.url(&format!("/cabinet/problems/{id}")))
+            .await
+            .unwrap();
         let body = wait_for("the problem page", || async {
-            browser.find(Locator::Css("main")).await.ok()?.text().await.ok()
+            browser
+                .find(Locator::Css("main"))
+                .await
+                .ok()?
+                .text()
+                .await
+                .ok()
         })
         .await;
         assert_inert(&browser, &format!("cabinet problem {id}")).await;
-        assert!(body.contains(description.as_str()), "problem {id} shows its description as text");
-        assert!(body.contains(category_payload), "problem {id} shows the category name as text");
+        assert!(
+            body.contains(description.as_str()),
+            "problem {id} shows its description as text"
+        );
+        assert!(
+            body.contains(category_payload),
+            "problem {id} shows the category name as text"
+        );
     }
 
     // The reporter's tracking page, for each report.
     for (id, description) in &reports {
         let code: String = {
             let db = rusqlite::Connection::open(host.db_path()).unwrap();
-            db.query_row("SELECT tracking_code FROM problems WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+            db.query_row(
+                "SELECT tracking_code FROM problems WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
         };
-        browser.goto(&host.url(&format!("/t/{code}"))).await.unwrap();
-        let body = browser.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
+        browser
+            .goto(&host.url(&format!("/t/{code}")))
+            .await
+            .unwrap();
+        let body = browser
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert_inert(&browser, &format!("tracking page of {id}")).await;
-        assert!(body.contains(description.as_str()), "tracking page {id} shows the text");
+        assert!(
+            body.contains(description.as_str()),
+            "tracking page {id} shows the text"
+        );
     }
 
     browser.close().await.unwrap();

@@ -1,11 +1,15 @@
 // Civic Widget loader, served as /widget.js. Plain ES2017, no modules, no eval, no inline styles.
 // Embed: <script src="https://HOST/widget.js" data-site="demo" async></script>
 // and optionally <div data-civic-widget></div> where the widget should appear.
-// `cargo xtask dist` replaces the two bundle names below with the content-hashed ones.
+// `cargo xtask dist` replaces the file names below with the content-hashed ones. A basic widget
+// loads the form bundle; an extended one (data-mode="extended") the map bundle and Leaflet.
 (function () {
   'use strict';
-  var JS = '__CIVIC_BUNDLE_JS__';
-  var WASM = '__CIVIC_BUNDLE_WASM__';
+  var FILES = {
+    basic: ['__CIVIC_BUNDLE_JS__', '__CIVIC_BUNDLE_WASM__'],
+    map: ['__CIVIC_MAP_JS__', '__CIVIC_MAP_WASM__']
+  };
+  var LEAFLET = '__CIVIC_LEAFLET_JS__';
   // Only valid while this script runs for the first time, so it is read right away.
   var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');
   if (!me || !me.src) return;
@@ -20,24 +24,39 @@
   cw.q = { push: function (c) { if (cw[c[0]]) cw[c[0]](c[1]); } };
   if (q && q.forEach) q.forEach(cw.q.push);
 
-  // The bundle is fetched once per page however many loader tags run.
-  function bundle() {
-    if (!cw.__ready) {
-      cw.__ready = new Promise(function (resolve, reject) {
-        var s = document.createElement('script');
-        s.src = base + JS;
-        s.async = true;
-        s.onload = function () {
-          var b = cw.__bundle;
-          if (!b) return reject(new Error('Civic Widget: bundle did not register'));
-          b.init({ module_or_path: base + WASM }).then(function () { resolve(b); }, reject);
-        };
-        s.onerror = function () { reject(new Error('Civic Widget: cannot load ' + s.src)); };
-        document.head.appendChild(s);
-      });
-      cw.__ready.catch(function () { cw.__ready = null; });
+  // Each file is fetched once per page however many loader tags and widgets there are.
+  var loading = cw.__loading = cw.__loading || {};
+  function once(key, make) {
+    if (!loading[key]) {
+      loading[key] = make();
+      loading[key].catch(function () { loading[key] = null; });
     }
-    return cw.__ready;
+    return loading[key];
+  }
+  function script(name) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement('script');
+      s.src = base + name;
+      s.async = true;
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error('Civic Widget: cannot load ' + s.src)); };
+      document.head.appendChild(s);
+    });
+  }
+  function bundle(kind) {
+    return once(kind, function () {
+      return script(FILES[kind][0]).then(function () {
+        var b = (cw.__bundles || {})[kind];
+        if (!b) throw new Error('Civic Widget: bundle did not register');
+        return b.init({ module_or_path: base + FILES[kind][1] }).then(function () { return b; });
+      });
+    });
+  }
+  // The map library, for the map bundle: {L, css}.
+  function leaflet() {
+    return once('leaflet', function () {
+      return script(LEAFLET).then(function () { return cw.__leaflet; });
+    });
   }
 
   function attr(el, name) {
@@ -50,6 +69,8 @@
     ['site', 'lang', 'mode', 'accent'].forEach(function (k) {
       o[k] = attr(el, k) || attr(me, k);
     });
+    o.mode = o.mode.trim().toLowerCase();
+    o.leaflet = leaflet;
     var near = el.closest('[lang]') || me.closest('[lang]') || document.documentElement;
     o.pageLang = near.getAttribute('lang') || '';
     // A fresh token: the page's hook, else data-sso-token (once); none after logout().
@@ -77,8 +98,9 @@
       if (el.shadowRoot || el.hasAttribute('data-civic-mounted')) return;
       el.setAttribute('data-civic-mounted', '');
       var shadow = el.attachShadow({ mode: 'open' });
-      var o = options(el);
-      bundle().then(function (b) { b.mount(shadow, o); }).catch(function (e) {
+      var o = options(el), kind = o.mode == 'extended' ? 'map' : 'basic';
+      if (kind == 'map') leaflet();
+      bundle(kind).then(function (b) { b.mount(shadow, o); }).catch(function (e) {
         el.removeAttribute('data-civic-mounted');
         console.error(e);
       });

@@ -11,6 +11,8 @@ use civic_wire::{
     API_PREFIX, Bounds, Category, FieldError, FieldErrorCode, Lang, LatLon, Mode, NewProblem,
     ProblemCreated, ResidentProfile, SiteConfig, Status,
 };
+#[cfg(feature = "extended")]
+use civic_wire::{MapView, ProblemCard};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestCredentials, RequestInit, Response};
@@ -65,6 +67,42 @@ pub trait Backend {
     fn sso_token(&self) -> LocalFuture<Option<String>>;
     /// `POST /api/v1/sso/exchange`.
     fn sso_exchange(&self, site: &str, token: &str) -> LocalFuture<Result<Session, Failure>>;
+
+    /// `GET /api/v1/sites/{site}/map?{query}`.
+    #[cfg(feature = "extended")]
+    fn map_view(&self, _site: &str, _query: &str) -> LocalFuture<Result<MapView, Failure>> {
+        Box::pin(async { Err(Failure::Unexpected) })
+    }
+    /// `GET /api/v1/sites/{site}/problems/{id}?lang=`.
+    #[cfg(feature = "extended")]
+    fn problem_card(
+        &self,
+        _site: &str,
+        _id: i64,
+        _lang: Lang,
+    ) -> LocalFuture<Result<ProblemCard, Failure>> {
+        Box::pin(async { Err(Failure::Unexpected) })
+    }
+    /// The map library from the loader (`{L, css}`), `None` when it could not be loaded.
+    #[cfg(feature = "extended")]
+    fn leaflet(&self) -> LocalFuture<Option<JsValue>> {
+        Box::pin(async { None })
+    }
+    /// `POST /api/v1/sites/{site}/problems/{id}/support` as the signed-in resident.
+    #[cfg(feature = "extended")]
+    fn support(
+        &self,
+        _site: &str,
+        _id: i64,
+        _bearer: &str,
+    ) -> LocalFuture<Result<civic_wire::SupportResult, Failure>> {
+        Box::pin(async { Err(Failure::Unexpected) })
+    }
+    /// The site's base map, as the last [`Backend::site_config`] answer gave it.
+    #[cfg(feature = "extended")]
+    fn base_map(&self) -> Option<crate::map::leaflet::BaseMap> {
+        None
+    }
 }
 
 /// The real client: `fetch` against the host the loader came from.
@@ -73,6 +111,12 @@ pub struct HttpBackend {
     pub api_base: String,
     /// The loader's `ssoToken()`: a Promise of a token string or `null`.
     pub sso_token: Option<js_sys::Function>,
+    /// The loader's `leaflet()`: a Promise of `{L, css}` (map bundle only).
+    #[cfg(feature = "extended")]
+    pub leaflet: Option<js_sys::Function>,
+    /// The base map of the site's configuration, once it is read (map bundle only).
+    #[cfg(feature = "extended")]
+    pub base_map: std::rc::Rc<std::cell::RefCell<Option<crate::map::leaflet::BaseMap>>>,
 }
 
 impl HttpBackend {
@@ -88,7 +132,14 @@ impl HttpBackend {
 impl Backend for HttpBackend {
     fn site_config(&self, site: &str, lang: Lang) -> LocalFuture<Result<SiteConfig, Failure>> {
         let url = format!("{}?lang={}", self.site_url(site), lang.code());
-        Box::pin(async move { read(fetch(&url, None, None).await?, 200, json::site_config) })
+        #[cfg(feature = "extended")]
+        let base_map = self.base_map.clone();
+        Box::pin(async move {
+            let answer = fetch(&url, None, None).await?;
+            #[cfg(feature = "extended")]
+            base_map.replace(json::base_map(&answer.1));
+            read(answer, 200, json::site_config)
+        })
     }
 
     fn submit_problem(
@@ -124,6 +175,58 @@ impl Backend for HttpBackend {
         let url = self.api_base.clone() + API_PREFIX + "/sso/exchange";
         let body = json::object_of_strings(&[("site", site), ("token", token)]);
         Box::pin(async move { read(fetch(&url, Some(body), None).await?, 200, json::session) })
+    }
+
+    #[cfg(feature = "extended")]
+    fn map_view(&self, site: &str, query: &str) -> LocalFuture<Result<MapView, Failure>> {
+        let url = self.site_url(site) + "/map?" + query;
+        Box::pin(async move { read(fetch(&url, None, None).await?, 200, json::map_view) })
+    }
+
+    #[cfg(feature = "extended")]
+    fn problem_card(
+        &self,
+        site: &str,
+        id: i64,
+        lang: Lang,
+    ) -> LocalFuture<Result<ProblemCard, Failure>> {
+        let url = self.site_url(site) + "/problems/" + &id.to_string() + "?lang=" + lang.code();
+        Box::pin(async move { read(fetch(&url, None, None).await?, 200, json::problem_card) })
+    }
+
+    #[cfg(feature = "extended")]
+    fn support(
+        &self,
+        site: &str,
+        id: i64,
+        bearer: &str,
+    ) -> LocalFuture<Result<civic_wire::SupportResult, Failure>> {
+        let url = self.site_url(site) + "/problems/" + &id.to_string() + "/support";
+        let bearer = bearer.to_owned();
+        Box::pin(async move {
+            read(
+                fetch(&url, Some("{}".into()), Some(&bearer)).await?,
+                200,
+                json::support_result,
+            )
+        })
+    }
+
+    #[cfg(feature = "extended")]
+    fn leaflet(&self) -> LocalFuture<Option<JsValue>> {
+        let promise = self
+            .leaflet
+            .as_ref()
+            .and_then(|f| f.call0(&JsValue::NULL).ok());
+        Box::pin(async move {
+            let promise = js_sys::Promise::resolve(&promise?);
+            JsFuture::from(promise).await.ok()
+        })
+    }
+
+    #[cfg(feature = "extended")]
+    fn base_map(&self) -> Option<crate::map::leaflet::BaseMap> {
+        self.base_map.borrow().clone()
     }
 }
 
@@ -390,6 +493,107 @@ pub mod json {
             set(&o, "website", website.as_str());
         }
         o.into()
+    }
+
+    /// The base map fields of a [`civic_wire::SiteConfigAnswer`].
+    #[cfg(feature = "extended")]
+    pub fn base_map(v: &JsValue) -> Option<crate::map::leaflet::BaseMap> {
+        Some(crate::map::leaflet::BaseMap {
+            url: string(v, "tile_url_template")?,
+            attribution: string(v, "tile_attribution").unwrap_or_default(),
+        })
+    }
+
+    #[cfg(feature = "extended")]
+    fn status(v: &JsValue, key: &str) -> Option<Status> {
+        Status::parse(&string(v, key)?)
+    }
+
+    #[cfg(feature = "extended")]
+    fn count(v: &JsValue, key: &str) -> Option<u64> {
+        integer(v, key).and_then(|n| u64::try_from(n).ok())
+    }
+
+    /// A [`MapView`]; clusters or problems we cannot read are skipped.
+    #[cfg(feature = "extended")]
+    pub fn map_view(v: &JsValue) -> Option<MapView> {
+        Some(MapView {
+            clusters: items(v, "clusters")
+                .iter()
+                .filter_map(|c| {
+                    Some(civic_wire::MapCluster {
+                        lat: number(c, "lat")?,
+                        lon: number(c, "lon")?,
+                        count: count(c, "count")?,
+                        expansion_zoom: u8::try_from(integer(c, "expansion_zoom")?).ok()?,
+                    })
+                })
+                .collect(),
+            problems: items(v, "problems")
+                .iter()
+                .filter_map(|p| {
+                    Some(civic_wire::MapProblem {
+                        id: integer(p, "id")?,
+                        lat: number(p, "lat")?,
+                        lon: number(p, "lon")?,
+                        status: status(p, "status")?,
+                        category_id: integer(p, "category_id")?,
+                    })
+                })
+                .collect(),
+            total: count(v, "total")?,
+            truncated: get(v, "truncated").as_bool()?,
+        })
+    }
+
+    /// A [`civic_wire::SupportResult`].
+    #[cfg(feature = "extended")]
+    pub fn support_result(v: &JsValue) -> Option<civic_wire::SupportResult> {
+        Some(civic_wire::SupportResult {
+            support_count: count(v, "support_count")?,
+            counted: get(v, "counted").as_bool()?,
+        })
+    }
+
+    /// A [`ProblemCard`].
+    #[cfg(feature = "extended")]
+    pub fn problem_card(v: &JsValue) -> Option<ProblemCard> {
+        Some(ProblemCard {
+            id: integer(v, "id")?,
+            category: category(&get(v, "category"))?,
+            description: string(v, "description")?,
+            address: string(v, "address"),
+            location: lat_lon(&get(v, "location")),
+            status: status(v, "status")?,
+            status_label: string(v, "status_label")?,
+            created_at: string(v, "created_at")?,
+            published_at: string(v, "published_at")?,
+            updated_at: string(v, "updated_at")?,
+            deadline: string(v, "deadline"),
+            support_count: count(v, "support_count")?,
+            history: items(v, "history")
+                .iter()
+                .filter_map(|e| {
+                    Some(civic_wire::CardEvent {
+                        at: string(e, "at")?,
+                        status: status(e, "status")?,
+                        status_label: string(e, "status_label")?,
+                        by: string(e, "by"),
+                        answer: string(e, "answer"),
+                    })
+                })
+                .collect(),
+            answers: items(v, "answers")
+                .iter()
+                .filter_map(|a| {
+                    Some(civic_wire::OfficialAnswer {
+                        at: string(a, "at")?,
+                        by: string(a, "by")?,
+                        text: string(a, "text")?,
+                    })
+                })
+                .collect(),
+        })
     }
 
     /// Reads a JSON object of string members into `(key, value)` pairs asked for.

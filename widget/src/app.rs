@@ -231,14 +231,33 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Reload))
     };
+    // Extended mode (the map bundle): whether the form is shown instead of the map.
+    #[cfg(feature = "extended")]
+    let show_form = use_state(|| false);
+    #[cfg(not(feature = "extended"))]
+    let show_form = ();
     let on_report_another = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::ReportAnother))
+        #[cfg(feature = "extended")]
+        let show_form = show_form.clone();
+        Callback::from(move |()| {
+            #[cfg(feature = "extended")]
+            show_form.set(false);
+            dispatcher.dispatch(Action::ReportAnother)
+        })
     };
 
+    #[cfg(feature = "extended")]
+    let title = if o.mode == Mode::Extended && !*show_form {
+        crate::map::i18n::m(lang, crate::map::i18n::MapMsg::MapLabel)
+    } else {
+        t(lang, Msg::Title)
+    };
+    #[cfg(not(feature = "extended"))]
+    let title = t(lang, Msg::Title);
     let heading = match state.config.as_deref() {
-        Some(c) if !c.name.is_empty() => format!("{} · {}", t(lang, Msg::Title), c.name),
-        _ => t(lang, Msg::Title).to_owned(),
+        Some(c) if !c.name.is_empty() => format!("{title} · {}", c.name),
+        _ => title.to_owned(),
     };
     let ready = matches!(
         state.phase,
@@ -274,10 +293,27 @@ pub fn app(props: &AppProps) -> Html {
             heading: success_heading,
             on_report_another,
         }),
+        // The map bundle: extended mode shows the map first, and the form on "report here".
+        #[cfg(feature = "extended")]
+        (Phase::Ready | Phase::Submitting, Some(config))
+            if o.mode == Mode::Extended && !*show_form =>
+        {
+            let on_report_here = {
+                let (dispatcher, show_form) = (state.dispatcher(), show_form.clone());
+                Callback::from(move |at| {
+                    dispatcher.dispatch(Action::Located(at));
+                    show_form.set(true);
+                })
+            };
+            html! {
+                <crate::map::view::ProblemMap options={o.clone()} config={config.clone()}
+                    backend={props.backend.clone()} {on_report_here} session={state.session.clone()} />
+            }
+        }
         (Phase::Ready | Phase::Submitting, Some(config)) => html! {
             <>
                 if o.mode == Mode::Extended {
-                    <p class="civic-note">{ t(lang, Msg::ExtendedModeNote) }</p>
+                    { back_to_map(lang, &show_form) }
                 }
                 { report_form(ReportFormProps {
                     options: o.clone(), config: config.clone(), fields: state.fields.clone(),
@@ -298,4 +334,23 @@ pub fn app(props: &AppProps) -> Html {
             { body }
         </section>
     }
+}
+
+/// Extended mode, over the form: the way back to the map (the map bundle); a note that the map
+/// is not in this bundle otherwise.
+#[cfg(feature = "extended")]
+fn back_to_map(lang: civic_wire::Lang, show_form: &UseStateHandle<bool>) -> Html {
+    use crate::map::i18n::{MapMsg, m};
+    let show_form = show_form.clone();
+    let onclick = Callback::from(move |_: MouseEvent| show_form.set(false));
+    html! {
+        <div class="civic-actions civic-back-row">
+            <button type="button" class="civic-back-to-map" {onclick}>{ m(lang, MapMsg::BackToMap) }</button>
+        </div>
+    }
+}
+
+#[cfg(not(feature = "extended"))]
+fn back_to_map(lang: civic_wire::Lang, _show_form: &()) -> Html {
+    html! { <p class="civic-note">{ t(lang, Msg::ExtendedModeNote) }</p> }
 }

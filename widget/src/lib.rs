@@ -32,6 +32,8 @@ pub mod field_error;
 pub mod geo;
 pub mod i18n;
 pub mod location;
+#[cfg(feature = "extended")]
+pub mod map;
 pub mod options;
 pub mod report_form;
 pub mod state;
@@ -74,9 +76,12 @@ pub fn widget_options(raw: &RawOptions) -> WidgetOptions {
 pub fn mount(shadow: ShadowRoot, options: JsValue) -> Result<(), JsValue> {
     let raw = RawOptions::from_js(&options);
     // The loader's `ssoToken()`: the page's hook or `data-sso-token`, a Promise of a token or null.
-    let sso_token = js_sys::Reflect::get(&options, &JsValue::from_str("ssoToken"))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let function = |name: &str| {
+        js_sys::Reflect::get(&options, &JsValue::from_str(name))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    };
+    let sso_token = function("ssoToken");
     if raw.site.trim().is_empty() {
         return Err(JsValue::from_str(
             "Civic Widget: the data-site attribute is missing",
@@ -86,6 +91,10 @@ pub fn mount(shadow: ShadowRoot, options: JsValue) -> Result<(), JsValue> {
     let backend = Rc::new(HttpBackend {
         api_base: options.api_base.clone(),
         sso_token,
+        #[cfg(feature = "extended")]
+        leaflet: function("leaflet"),
+        #[cfg(feature = "extended")]
+        base_map: Rc::default(),
     });
     mount_with(&shadow, options, backend, Some(raw.accent.as_str()))?;
     Ok(())

@@ -280,12 +280,20 @@ pub fn validate_new_problem(p: &NewProblem) -> Vec<FieldError> {
     use limits::*;
     let mut errs = Vec::new();
     let mut push = |field: &str, code: FieldErrorCode, message: String| {
-        errs.push(FieldError { field: field.to_owned(), code, message })
+        errs.push(FieldError {
+            field: field.to_owned(),
+            code,
+            message,
+        })
     };
     let description = p.description.trim();
     let n = description.chars().count();
     if n == 0 {
-        push("description", FieldErrorCode::Required, "describe the problem".into());
+        push(
+            "description",
+            FieldErrorCode::Required,
+            "describe the problem".into(),
+        );
     } else if n < DESCRIPTION_MIN_CHARS {
         push(
             "description",
@@ -299,18 +307,27 @@ pub fn validate_new_problem(p: &NewProblem) -> Vec<FieldError> {
             format!("at most {DESCRIPTION_MAX_CHARS} characters"),
         );
     }
-    let address = p.address.as_deref().map(str::trim).filter(|a| !a.is_empty());
+    let address = p
+        .address
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
     if let Some(a) = address
         && a.chars().count() > ADDRESS_MAX_CHARS
     {
-        push("address", FieldErrorCode::TooLong, format!("at most {ADDRESS_MAX_CHARS} characters"));
+        push(
+            "address",
+            FieldErrorCode::TooLong,
+            format!("at most {ADDRESS_MAX_CHARS} characters"),
+        );
     }
     match p.location {
         // NaN and infinities are outside every range, so the ranges check finiteness too.
-        Some(l) if !(-90.0..=90.0).contains(&l.lat) || !(-180.0..=180.0).contains(&l.lon) =>
-        {
-            push("location", FieldErrorCode::Invalid, "not a valid latitude/longitude".into())
-        }
+        Some(l) if !(-90.0..=90.0).contains(&l.lat) || !(-180.0..=180.0).contains(&l.lon) => push(
+            "location",
+            FieldErrorCode::Invalid,
+            "not a valid latitude/longitude".into(),
+        ),
         None if address.is_none() => push(
             "location",
             FieldErrorCode::Required,
@@ -322,20 +339,40 @@ pub fn validate_new_problem(p: &NewProblem) -> Vec<FieldError> {
     if let Some(name) = r.name.as_deref()
         && name.trim().chars().count() > NAME_MAX_CHARS
     {
-        push("reporter.name", FieldErrorCode::TooLong, format!("at most {NAME_MAX_CHARS} characters"));
+        push(
+            "reporter.name",
+            FieldErrorCode::TooLong,
+            format!("at most {NAME_MAX_CHARS} characters"),
+        );
     }
     if let Some(email) = r.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         if email.chars().count() > EMAIL_MAX_CHARS {
-            push("reporter.email", FieldErrorCode::TooLong, format!("at most {EMAIL_MAX_CHARS} characters"));
+            push(
+                "reporter.email",
+                FieldErrorCode::TooLong,
+                format!("at most {EMAIL_MAX_CHARS} characters"),
+            );
         } else if !looks_like_email(email) {
-            push("reporter.email", FieldErrorCode::Invalid, "not an e-mail address".into());
+            push(
+                "reporter.email",
+                FieldErrorCode::Invalid,
+                "not an e-mail address".into(),
+            );
         }
     }
     if let Some(phone) = r.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         if phone.chars().count() > PHONE_MAX_CHARS {
-            push("reporter.phone", FieldErrorCode::TooLong, format!("at most {PHONE_MAX_CHARS} characters"));
+            push(
+                "reporter.phone",
+                FieldErrorCode::TooLong,
+                format!("at most {PHONE_MAX_CHARS} characters"),
+            );
         } else if !looks_like_phone(phone) {
-            push("reporter.phone", FieldErrorCode::Invalid, "not a phone number".into());
+            push(
+                "reporter.phone",
+                FieldErrorCode::Invalid,
+                "not a phone number".into(),
+            );
         }
     }
     if !p.consent {
@@ -351,7 +388,9 @@ pub fn validate_new_problem(p: &NewProblem) -> Vec<FieldError> {
 /// A deliberately loose check: one `@`, something before it, a dot in the domain, no spaces.
 /// Real validation of an address is sending mail to it.
 pub fn looks_like_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.contains('@')
         && domain.contains('.')
@@ -363,8 +402,7 @@ pub fn looks_like_email(s: &str) -> bool {
 /// Digits with the usual separators (`+7 (900) 123-45-67`), 5 to 15 digits.
 pub fn looks_like_phone(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
-    (5..=15).contains(&digits)
-        && s.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+    (5..=15).contains(&digits) && s.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
 }
 
 /// `GET /api/v1/sites/{key}` as served: [`SiteConfig`] and the site's base map, when one is set.
@@ -573,6 +611,19 @@ pub struct MyProblem {
     pub answers: Vec<OfficialAnswer>,
 }
 
+// ---- Support votes ("this affects me too") ----
+
+/// `POST /api/v1/sites/{key}/problems/{id}/support`: the problem's support count after a
+/// signed-in resident's vote. One vote per resident and problem: voting again changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupportResult {
+    /// How many residents support the problem now.
+    pub support_count: u64,
+    /// `false` when this resident had already supported it (the count did not change).
+    pub counted: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -581,7 +632,10 @@ mod tests {
         NewProblem {
             category_id: 1,
             description: "Яма на дороге у дома 5".into(),
-            location: Some(LatLon { lat: 54.5, lon: 36.2 }),
+            location: Some(LatLon {
+                lat: 54.5,
+                lon: 36.2,
+            }),
             address: None,
             reporter: ReporterContacts::default(),
             consent: true,
@@ -591,7 +645,10 @@ mod tests {
     }
 
     fn fields(p: &NewProblem) -> Vec<(String, FieldErrorCode)> {
-        validate_new_problem(p).into_iter().map(|e| (e.field, e.code)).collect()
+        validate_new_problem(p)
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
     }
 
     #[test]
@@ -604,16 +661,62 @@ mod tests {
         use FieldErrorCode::*;
         type Case = (Box<dyn Fn(&mut NewProblem)>, &'static str, FieldErrorCode);
         let cases: Vec<Case> = vec![
-            (Box::new(|p| p.description = "   ".into()), "description", Required),
-            (Box::new(|p| p.description = "яма".into()), "description", TooShort),
-            (Box::new(|p| p.description = "я".repeat(4001)), "description", TooLong),
+            (
+                Box::new(|p| p.description = "   ".into()),
+                "description",
+                Required,
+            ),
+            (
+                Box::new(|p| p.description = "яма".into()),
+                "description",
+                TooShort,
+            ),
+            (
+                Box::new(|p| p.description = "я".repeat(4001)),
+                "description",
+                TooLong,
+            ),
             (Box::new(|p| p.location = None), "location", Required),
-            (Box::new(|p| p.location = Some(LatLon { lat: 91.0, lon: 0.0 })), "location", Invalid),
-            (Box::new(|p| p.location = Some(LatLon { lat: f64::NAN, lon: 0.0 })), "location", Invalid),
-            (Box::new(|p| p.address = Some("д".repeat(301))), "address", TooLong),
-            (Box::new(|p| p.reporter.email = Some("not-an-email".into())), "reporter.email", Invalid),
-            (Box::new(|p| p.reporter.phone = Some("call me".into())), "reporter.phone", Invalid),
-            (Box::new(|p| p.reporter.name = Some("N".repeat(201))), "reporter.name", TooLong),
+            (
+                Box::new(|p| {
+                    p.location = Some(LatLon {
+                        lat: 91.0,
+                        lon: 0.0,
+                    })
+                }),
+                "location",
+                Invalid,
+            ),
+            (
+                Box::new(|p| {
+                    p.location = Some(LatLon {
+                        lat: f64::NAN,
+                        lon: 0.0,
+                    })
+                }),
+                "location",
+                Invalid,
+            ),
+            (
+                Box::new(|p| p.address = Some("д".repeat(301))),
+                "address",
+                TooLong,
+            ),
+            (
+                Box::new(|p| p.reporter.email = Some("not-an-email".into())),
+                "reporter.email",
+                Invalid,
+            ),
+            (
+                Box::new(|p| p.reporter.phone = Some("call me".into())),
+                "reporter.phone",
+                Invalid,
+            ),
+            (
+                Box::new(|p| p.reporter.name = Some("N".repeat(201))),
+                "reporter.name",
+                TooLong,
+            ),
             (Box::new(|p| p.consent = false), "consent", ConsentRequired),
         ];
         for (mutate, field, code) in cases {

@@ -1,8 +1,10 @@
 //! `cargo xtask`: the project's own automation.
 //!
-//! - `cargo xtask dist` builds the widget into `dist/`: `dist/widget.js` (the loader) and
-//!   `dist/widget/civic-widget-<hash>.js` + `..._bg.wasm` (the bundle), then prints their sizes
-//!   and fails when the size budget is broken.
+//! - `cargo xtask dist` builds the widget into `dist/`: `dist/widget.js` (the loader),
+//!   `dist/widget/civic-widget-<hash>.js` + `..._bg.wasm` (the basic bundle: the form),
+//!   `civic-map-<hash>.*` (the extended bundle: the problem map and the form) and
+//!   `civic-leaflet-<hash>.js` (Leaflet, wrapped), then prints their sizes and fails when a size
+//!   budget is broken.
 //! - `cargo xtask dist --check` builds the same into a temporary folder and compares it byte for
 //!   byte with `dist/` (CI runs it to prove `dist/` is what the sources build).
 //! - `cargo xtask sizes` prints the sizes of what is in `dist/` now.
@@ -23,7 +25,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use bundle::{Budget, Sizes};
+use bundle::{Budget, Built, Kind, Sizes};
 
 type Result<T> = std::result::Result<T, String>;
 
@@ -95,7 +97,7 @@ fn dist(check: bool) -> Result<()> {
         write(&dist, &files)?;
         println!("wrote {} files to dist/", files.len());
     }
-    Budget::BASIC.check(&sizes)
+    Budget::WIDGET.check(&sizes)
 }
 
 fn sizes() -> Result<()> {
@@ -106,13 +108,22 @@ fn sizes() -> Result<()> {
     }
     let sizes = Sizes::measure(&files);
     print!("{}", sizes.table());
-    Budget::BASIC.check(&sizes)
+    Budget::WIDGET.check(&sizes)
 }
 
 /// Builds everything; returns the files of `dist/` by relative path.
 fn build(root: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
     let wasm_bindgen = check_wasm_bindgen(root)?;
     let wasm_opt = find_wasm_opt(root)?;
+    let basic = build_kind(root, Kind::Basic, &wasm_bindgen, &wasm_opt)?;
+    let map = build_kind(root, Kind::Map, &wasm_bindgen, &wasm_opt)?;
+    let leaflet = leaflet(root)?;
+    let loader = read_string(&root.join("widget/loader/widget.js"))?;
+    bundle::assemble(&loader, &basic, &map, &leaflet)
+}
+
+/// One build of the widget crate (with `kind`'s features), through wasm-bindgen and wasm-opt.
+fn build_kind(root: &Path, kind: Kind, wasm_bindgen: &Path, wasm_opt: &Path) -> Result<Built> {
     let cargo_home = cargo_home()?;
     let target_dir = root.join("target/wasm");
 
@@ -125,7 +136,8 @@ fn build(root: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
         root.display()
     );
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    run(Command::new(cargo)
+    let mut command = Command::new(cargo);
+    command
         .current_dir(root)
         .env("RUSTFLAGS", rustflags)
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
@@ -137,15 +149,19 @@ fn build(root: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
             "wasm-release",
         ])
         .arg("--target-dir")
-        .arg(&target_dir))?;
+        .arg(&target_dir);
+    if !kind.features().is_empty() {
+        command.args(["--features", kind.features()]);
+    }
+    run(&mut command)?;
     let wasm = target_dir.join("wasm32-unknown-unknown/wasm-release/widget.wasm");
 
-    let stage = root.join("target/xtask-dist");
+    let stage = root.join("target/xtask-dist").join(kind.key());
     if stage.exists() {
         fs::remove_dir_all(&stage).map_err(|e| format!("cannot clear {}: {e}", stage.display()))?;
     }
     fs::create_dir_all(&stage).map_err(|e| format!("cannot create {}: {e}", stage.display()))?;
-    run(Command::new(&wasm_bindgen)
+    run(Command::new(wasm_bindgen)
         .args(["--target", "no-modules", "--no-typescript"])
         .args(["--remove-name-section", "--remove-producers-section"])
         // The loader always passes the wasm URL to `init`, so the glue needs no fallback that
@@ -155,16 +171,47 @@ fn build(root: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
         .arg(&stage)
         .arg(&wasm))?;
     let optimised = stage.join("widget_opt.wasm");
-    run(Command::new(&wasm_opt)
+    run(Command::new(wasm_opt)
         .args(WASM_OPT_FLAGS)
         .arg(stage.join("widget_bg.wasm"))
         .arg("-o")
         .arg(&optimised))?;
 
-    let glue = read_string(&stage.join("widget.js"))?;
-    let wasm = fs::read(&optimised).map_err(|e| format!("cannot read the optimised wasm: {e}"))?;
-    let loader = read_string(&root.join("widget/loader/widget.js"))?;
-    bundle::assemble(&loader, &glue, wasm)
+    Ok(Built {
+        glue: read_string(&stage.join("widget.js"))?,
+        wasm: fs::read(&optimised).map_err(|e| format!("cannot read the optimised wasm: {e}"))?,
+    })
+}
+
+/// Leaflet from npm (`.tools/`, the exact version `tools/package.json` pins), wrapped.
+fn leaflet(root: &Path) -> Result<String> {
+    let dir = root.join(".tools/node_modules/leaflet");
+    let install = "install it with: bash scripts/install-tools.sh";
+    let manifest = read_string(&dir.join("package.json"))
+        .map_err(|e| format!("Leaflet is not installed ({e}); {install}"))?;
+    let tools = read_string(&root.join("tools/package.json"))?;
+    let wanted = json_member(&tools, "leaflet").ok_or("tools/package.json does not pin leaflet")?;
+    let found = json_member(&manifest, "version").unwrap_or_default();
+    if found != wanted {
+        return Err(format!(
+            "Leaflet in .tools is {found}, tools/package.json pins {wanted}; {install}"
+        ));
+    }
+    bundle::wrap_leaflet(
+        &read_string(&dir.join("dist/leaflet.js"))?,
+        &read_string(&dir.join("dist/leaflet.css"))?,
+    )
+}
+
+/// The string value of the first `"key": "value"` in a JSON text (enough for package.json).
+fn json_member(json: &str, key: &str) -> Option<String> {
+    let at = json.find(&format!("\"{key}\""))? + key.len() + 2;
+    let rest = json[at..]
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
+    Some(rest[..rest.find('"')?].to_owned())
 }
 
 /// The wasm-bindgen CLI, after checking it is the version the widget links against.
@@ -325,10 +372,22 @@ fn widget_tti() -> Result<()> {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(&cargo)
         .current_dir(workspace_root())
-        .args(["run", "--quiet", "--release", "-p", "civic-e2e", "--bin", "widget_tti"])
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "civic-e2e",
+            "--bin",
+            "widget_tti",
+        ])
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() { Ok(()) } else { Err("the time-to-interactive benchmark failed".into()) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err("the time-to-interactive benchmark failed".into())
+    }
 }
 
 fn bench() -> Result<()> {

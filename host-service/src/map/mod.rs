@@ -6,8 +6,11 @@
 //! * `GET /api/v1/sites/{key}/problems/{id}`: a public problem's card ([`card`]).
 //! * `GET /api/v1/sites/{key}/problems/nearby?lat=&lon=&category=`: open problems of a category
 //!   within its duplicate radius ([`nearby`]).
-//! * Support votes ([`support`]): storage and the idempotent function; no HTTP endpoint until
-//!   residents can sign in or confirm an e-mail (another issue).
+//! * `POST /api/v1/sites/{key}/problems/{id}/support`: a signed-in resident's "this affects me
+//!   too" ([`support`]), once per resident and problem. It needs the widget session of the same
+//!   site (`Authorization: Bearer`, [`crate::sso::bearer_resident`]); the voter is
+//!   [`VoterKey::user`] (site, `sub`). Votes by confirmed e-mail ([`VoterKey::email`]) have no
+//!   endpoint yet.
 //!
 //! Only public problems appear (`published_at` set, status not `new`), and no answer type has a
 //! field about the reporter; officials appear as the administration, never by name.
@@ -18,10 +21,11 @@ pub mod index;
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::HeaderMap;
 use civic_wire::{
     Bounds, CardEvent, Category, FieldError, FieldErrorCode, Lang, LatLon, MapCluster, MapProblem,
-    MapView, NearbyProblem, NearbyProblems, OfficialAnswer, ProblemCard, Status,
+    MapView, NearbyProblem, NearbyProblems, OfficialAnswer, ProblemCard, Status, SupportResult,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
@@ -29,7 +33,7 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::api::ApiError;
+use crate::api::{ApiError, ApiJsonOrEmpty};
 use crate::db::{Db, DbError, now};
 use crate::sites::{Site, find_site};
 use index::{ALL_CATEGORIES, ALL_STATUSES, MAX_CELL_ZOOM, PUBLIC_SQL, cell_of};
@@ -50,6 +54,8 @@ const FILTER_MAX_ITEMS: usize = 50;
 pub const NEARBY_MAX: usize = 5;
 /// Length of the description excerpt in a nearby suggestion.
 const EXCERPT_CHARS: usize = 200;
+/// The largest body a support vote may carry (it needs none; `{}` is accepted).
+const SUPPORT_BODY_MAX_BYTES: usize = 1024;
 /// The statuses a public problem can have.
 const PUBLIC_STATUSES: [Status; 6] = [
     Status::Published,
@@ -66,6 +72,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(map_view).layer(cached()))
         .routes(routes!(nearby_problems).layer(cached()))
         .routes(routes!(problem_card).layer(cached()))
+        .routes(routes!(support_vote).layer(DefaultBodyLimit::max(SUPPORT_BODY_MAX_BYTES)))
 }
 
 // ---------------------------------------------------------------- requests
@@ -1111,10 +1118,8 @@ pub enum SupportOutcome {
 }
 
 /// Records `voter`'s support of public problem `problem_id`, once: a second call by the same
-/// voter changes nothing. `None` when the problem is not public.
-///
-/// No HTTP endpoint calls this yet: a vote needs a signed-in user or a confirmed e-mail, which
-/// arrive with the SSO and e-mail confirmation issue.
+/// voter changes nothing. `None` when the problem is not public. It does not check the problem's
+/// site: callers do (`POST .../problems/{id}/support` answers 404 for another site's problem).
 pub fn support(
     conn: &Connection,
     problem_id: i64,
@@ -1148,6 +1153,82 @@ pub fn support(
         SupportOutcome::Counted(count)
     } else {
         SupportOutcome::AlreadyCounted(count)
+    }))
+}
+
+/// "This affects me too": the signed-in resident supports a published problem of the site, once.
+///
+/// Requires `Authorization: Bearer <session>` from `POST /api/v1/sso/exchange` for this site.
+/// No body is needed (an empty JSON object `{}` is accepted). Voting again changes nothing and
+/// answers the same count with `counted: false`. A problem that is not public, or of another
+/// site, is 404.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sites/{key}/problems/{id}/support",
+    tag = "map",
+    params(
+        ("key" = String, Path, description = "The site's public key (`data-site`)"),
+        ("id" = i64, Path, description = "The problem's public number"),
+    ),
+    responses(
+        (status = 200, description = "The vote is recorded (or was already): the problem's support count", body = SupportResult),
+        (status = 400, description = "A body that is not JSON, or not `Content-Type: application/json`", body = civic_wire::ApiError),
+        (status = 401, description = "No valid widget session for this site", body = civic_wire::ApiError),
+        (status = 403, description = "This origin may not use the site's widget", body = civic_wire::ApiError),
+        (status = 404, description = "No such site, or no such public problem on it", body = civic_wire::ApiError),
+        (status = 413, description = "The body is larger than 1 KiB", body = civic_wire::ApiError),
+        (status = 422, description = "A body that is JSON but not an object", body = civic_wire::ApiError),
+    ),
+    security(("widget_session" = []))
+)]
+#[tracing::instrument(skip_all, fields(site.key = %key, problem.id = %id, resident.id))]
+async fn support_vote(
+    State(state): State<AppState>,
+    Path((key, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<ApiJsonOrEmpty<serde_json::Map<String, serde_json::Value>>, ApiError>,
+) -> Result<axum::Json<SupportResult>, ApiError> {
+    let lookup = key.clone();
+    let site = state
+        .db
+        .read(move |conn| find_site(conn, &lookup).map_err(ApiError::from))
+        .await?
+        .ok_or(ApiError::UnknownSite)?;
+    // The session first: without one, nothing else about the request is answered.
+    let resident = crate::sso::bearer_resident(&state, &headers, site.id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    tracing::Span::current().record("resident.id", resident.id);
+    body?;
+    let id: i64 = id.parse().map_err(|_| ApiError::UnknownProblem)?;
+    let outcome = state
+        .db
+        .write(move |conn| {
+            let of_site = conn
+                .prepare_cached("SELECT 1 FROM problems WHERE id = ?1 AND site_id = ?2")?
+                .query_row(params![id, site.id], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if !of_site {
+                return Ok(None);
+            }
+            let sub: String = conn
+                .prepare_cached("SELECT sub FROM residents WHERE id = ?1 AND site_id = ?2")?
+                .query_row(params![resident.id, site.id], |r| r.get(0))
+                .optional()?
+                .ok_or(ApiError::Unauthenticated)?;
+            Ok::<_, ApiError>(support(conn, id, &VoterKey::user(&site.key, &sub))?)
+        })
+        .await?
+        .ok_or(ApiError::UnknownProblem)?;
+    let (support_count, counted) = match outcome {
+        SupportOutcome::Counted(n) => (n, true),
+        SupportOutcome::AlreadyCounted(n) => (n, false),
+    };
+    tracing::info!(counted, "problem supported");
+    Ok(axum::Json(SupportResult {
+        support_count,
+        counted,
     }))
 }
 

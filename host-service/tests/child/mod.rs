@@ -35,6 +35,9 @@ impl Host {
                 "0",
                 "--site-reports-per-minute",
                 "0",
+                // The tests count the problems they file: no generated demo problems.
+                "--demo-problems",
+                "0",
             ])
             .args(extra)
             .env("RUST_LOG", "info")

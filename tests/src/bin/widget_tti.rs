@@ -14,7 +14,11 @@ use fantoccini::Client;
 async fn time_to_interactive(browser: &Client, url: &str) -> f64 {
     browser.goto(url).await.unwrap();
     wait_for(&format!("the form on {url} to become usable"), || async {
-        browser.execute("return window.__tti;", vec![]).await.ok()?.as_f64()
+        browser
+            .execute("return window.__tti;", vec![])
+            .await
+            .ok()?
+            .as_f64()
     })
     .await
 }
@@ -31,10 +35,16 @@ fn p90(mut v: Vec<f64>) -> f64 {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10);
+    let runs: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10);
     let host = Host::start().await;
     let driver = Chromedriver::start().await;
-    let pages = [("static form", "/tti-static.html"), ("widget", "/tti-widget.html")];
+    let pages = [
+        ("static form", "/tti-static.html"),
+        ("widget", "/tti-widget.html"),
+    ];
 
     let mut first = vec![Vec::new(), Vec::new()];
     for _ in 0..runs {
@@ -60,7 +70,10 @@ async fn main() {
     println!("Widget time to interactive, Chromium headless, phone viewport, {runs} runs each");
     println!("| visit | static form p50 / p90 | widget p50 / p90 | ratio p50 (goal <= 1.5) |");
     println!("|---|---|---|---|");
-    for (name, samples) in [("first (empty cache)", &first), ("repeat (cached)", &repeat)] {
+    for (name, samples) in [
+        ("first (empty cache)", &first),
+        ("repeat (cached)", &repeat),
+    ] {
         let (s, w) = (&samples[0], &samples[1]);
         println!(
             "| {name} | {:.1} / {:.1} ms | {:.1} / {:.1} ms | {:.2} |",

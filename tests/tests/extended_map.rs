@@ -1,0 +1,284 @@
+//! Extended mode, end to end, as people use it: a resident opens the city's problem map on the
+//! demo city's page, reports a problem at the place the map shows, an official publishes it and
+//! answers in the cabinet, and the map then shows its marker, whose card has the official answer
+//! and nothing about the resident. Clusters appear when the city has many problems.
+
+use civic_e2e::browser::{Chromedriver, click_in, find_in, text_in, type_into, wait_for, widget};
+use civic_e2e::host::Host;
+use fantoccini::elements::ShadowRoot;
+use fantoccini::{Client, Locator};
+use host_service::demo::BOUNDS;
+
+const DESCRIPTION: &str = "Не горит фонарь на детской площадке, вечером темно";
+const PUBLISHED: &str = "Обращение принято и передано в службу освещения.";
+const ANSWER: &str = "Заменим светильник до пятницы.";
+const NAME: &str = "Ирина Картова";
+const EMAIL: &str = "irina.kartova@example.ru";
+
+/// The map of the widget on `/map.html`, once Leaflet has drawn it.
+async fn open_map(browser: &Client, host: &Host) -> ShadowRoot {
+    browser.goto(&host.url("/map.html")).await.unwrap();
+    let w = widget(browser, "[data-civic-widget]").await;
+    find_in(&w, ".civic-map[data-ready]").await;
+    w
+}
+
+/// Sends the cabinet's status form of problem `id` (the browser is logged in).
+async fn set_status(browser: &Client, host: &Host, id: i64, status: &str, answer: &str) {
+    browser
+        .goto(&host.url(&format!("/cabinet/problems/{id}")))
+        .await
+        .unwrap();
+    let form = wait_for("the status form", || async {
+        browser.find(Locator::Css("form#status-form")).await.ok()
+    })
+    .await;
+    form.find(Locator::Css("select#status"))
+        .await
+        .unwrap()
+        .select_by_value(status)
+        .await
+        .unwrap();
+    form.find(Locator::Css("textarea#public_answer"))
+        .await
+        .unwrap()
+        .send_keys(answer)
+        .await
+        .unwrap();
+    form.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for("the new status on the problem page", || async {
+        let page = browser.source().await.ok()?;
+        page.contains(answer).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_from_the_map_becomes_a_marker_whose_card_has_the_answer_and_no_reporter() {
+    let host = Host::start().await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(412, 915).await; // a phone-sized window
+
+    // Nothing is public yet: the map says so.
+    let w = open_map(&browser, &host).await;
+    let count = text_in(&w, ".civic-map-count").await;
+    assert!(
+        count.contains("нет опубликованных"),
+        "an empty map says so: {count:?}"
+    );
+
+    // "Report a problem here": the form opens with the map's centre as the place.
+    click_in(&w, "button.civic-report-here").await;
+    let place = text_in(&w, ".civic-geo-status").await;
+    assert!(
+        place.contains("Место определено") || place.chars().any(|c| c.is_ascii_digit()),
+        "{place:?}"
+    );
+    find_in(&w, "select[name=category]")
+        .await
+        .select_by_label("Освещение")
+        .await
+        .unwrap();
+    type_into(&w, "textarea[name=description]", DESCRIPTION).await;
+    type_into(&w, "input[name=name]", NAME).await;
+    type_into(&w, "input[name=email]", EMAIL).await;
+    click_in(&w, "input[name=consent]").await;
+    click_in(&w, "button[type=submit]").await;
+    let number = text_in(&w, ".civic-success .civic-tracking-number").await;
+    let id: i64 = number
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap();
+
+    // It is stored at the centre of the city's area, where the map was.
+    let (lat, lon): (f64, f64) = {
+        let conn = rusqlite::Connection::open(host.db_path()).unwrap();
+        conn.query_row("SELECT lat, lon FROM problems WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap()
+    };
+    let (mid_lat, mid_lon) = (
+        (BOUNDS.south + BOUNDS.north) / 2.0,
+        (BOUNDS.west + BOUNDS.east) / 2.0,
+    );
+    assert!(
+        (lat - mid_lat).abs() < 0.01 && (lon - mid_lon).abs() < 0.01,
+        "the report is where the map was centred: {lat},{lon} vs {mid_lat},{mid_lon}"
+    );
+
+    // Not moderated yet: still not on the map.
+    let w = open_map(&browser, &host).await;
+    assert!(
+        text_in(&w, ".civic-map-count")
+            .await
+            .contains("нет опубликованных")
+    );
+
+    // The official publishes it, then takes it into work with a public answer.
+    browser.goto(&host.url("/cabinet")).await.unwrap();
+    host.log_in_as_demo_official(&browser).await;
+    wait_for("the cabinet after login", || async {
+        browser.find(Locator::Css("table.problems")).await.ok()
+    })
+    .await;
+    set_status(&browser, &host, id, "published", PUBLISHED).await;
+    set_status(&browser, &host, id, "in_progress", ANSWER).await;
+
+    // Another resident's map shows it (the first one's browser may keep the empty map for the
+    // minute public answers are cached): one marker, named by its number, category and status;
+    // and in the list.
+    let browser = driver.session(412, 915).await;
+    let w = open_map(&browser, &host).await;
+    let marker_css = format!(".leaflet-marker-icon.civic-marker[title^='№ {id} ']");
+    let marker = find_in(&w, &marker_css).await;
+    let title = marker.attr("title").await.unwrap().unwrap_or_default();
+    assert!(
+        title.contains("Освещение") && title.contains("В работе"),
+        "marker name: {title:?}"
+    );
+    let count = text_in(&w, ".civic-map-count").await;
+    assert!(
+        count.contains("1 проблема"),
+        "the count in words: {count:?}"
+    );
+    find_in(&w, &format!(".civic-map-list button[data-id='{id}']")).await;
+
+    // Its card: the text, the status, the official answers; never the resident.
+    marker.click().await.unwrap();
+    let card_css = format!(".civic-card[data-id='{id}'] .civic-card-answer");
+    wait_for("the card with its answers", || async {
+        let card = w.find(Locator::Css(&card_css)).await.ok()?;
+        let text = card.text().await.ok()?;
+        (!text.is_empty()).then_some(())
+    })
+    .await;
+    let card = find_in(&w, ".civic-card").await.text().await.unwrap();
+    for shown in [DESCRIPTION, ANSWER, PUBLISHED, "В работе", "Освещение"] {
+        assert!(card.contains(shown), "the card shows {shown:?}: {card}");
+    }
+    for private in [NAME, EMAIL, "Картова"] {
+        assert!(
+            !card.contains(private),
+            "the card must not show {private:?}: {card}"
+        );
+    }
+    // The card's heading has the focus, so a screen reader reads it out.
+    let focused = browser
+        .execute(
+            "const h = document.querySelector('[data-civic-widget]').shadowRoot.activeElement; return h ? h.textContent : ''",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        focused
+            .as_str()
+            .unwrap_or_default()
+            .contains(&id.to_string()),
+        "focus: {focused}"
+    );
+    click_in(&w, ".civic-card-close").await;
+
+    // A filter the problem does not match hides it.
+    find_in(&w, "select[name=filter-status]")
+        .await
+        .select_by_value("solved")
+        .await
+        .unwrap();
+    wait_for("the filtered map to be empty", || async {
+        let t = w
+            .find(Locator::Css(".civic-map-count"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        t.contains("нет опубликованных").then_some(())
+    })
+    .await;
+    assert!(
+        w.find(Locator::Css(&marker_css)).await.is_err(),
+        "the marker is gone under the filter"
+    );
+
+    drop(browser);
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_problems_show_as_clusters_that_open_by_click_or_keyboard() {
+    let host = Host::start().await;
+    let written = host_service::map::generate::generate(host.state(), 600, 11)
+        .await
+        .unwrap();
+    assert_eq!(written, 600);
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(1280, 900).await;
+
+    let w = open_map(&browser, &host).await;
+    find_in(&w, ".leaflet-marker-icon.civic-cluster").await;
+    let clusters = w
+        .find_all(Locator::Css(".leaflet-marker-icon.civic-cluster"))
+        .await
+        .unwrap();
+    assert!(
+        clusters.len() >= 2,
+        "the city's problems are grouped: {} groups",
+        clusters.len()
+    );
+    let mut sum = 0i64;
+    for c in &clusters {
+        sum += c.text().await.unwrap().trim().parse::<i64>().unwrap();
+    }
+    let public: i64 = {
+        let conn = rusqlite::Connection::open(host.db_path()).unwrap();
+        conn.query_row(
+            "SELECT count(*) FROM problems WHERE published_at IS NOT NULL AND status <> 'new'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        sum, public,
+        "the groups on the whole city's map add up to every public problem"
+    );
+    let count = text_in(&w, ".civic-map-count").await;
+    assert!(
+        count.contains(&public.to_string()),
+        "the count says {public}: {count:?}"
+    );
+
+    // A group is a button a keyboard can reach and open: it zooms in until problems show one
+    // by one (the list's first group, with Enter, a few times).
+    for _ in 0..8 {
+        if w.find(Locator::Css(".leaflet-marker-icon.civic-marker"))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        let group = find_in(&w, ".leaflet-marker-icon.civic-cluster").await;
+        assert_eq!(group.attr("role").await.unwrap().as_deref(), Some("button"));
+        assert_eq!(group.attr("tabindex").await.unwrap().as_deref(), Some("0"));
+        group.send_keys("\u{E007}").await.unwrap(); // Enter
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    }
+    let single = find_in(&w, ".leaflet-marker-icon.civic-marker").await;
+    let title = single.attr("title").await.unwrap().unwrap_or_default();
+    assert!(
+        title.starts_with("№ "),
+        "single problems are named by number: {title:?}"
+    );
+
+    drop(browser);
+    host.stop().await;
+}

@@ -1,0 +1,145 @@
+//! A public problem's card: what it is, where, its status history and the official answers.
+//! Never the reporter: the wire type has no field about them.
+
+use civic_wire::{Lang, ProblemCard};
+use yew::prelude::*;
+
+use super::i18n::{MapMsg, day, m};
+
+/// What the card panel shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CardState {
+    Closed,
+    Loading(i64),
+    Shown(std::rc::Rc<ProblemCard>),
+    Failed(i64),
+}
+
+/// Where the visitor's "this affects me too" stands for the open card.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Support {
+    /// Not signed in: only a signed-in resident can vote.
+    SignInFirst,
+    Ready,
+    Sending,
+    /// The host answered: `true` if this vote was counted now, `false` if it had been before.
+    Done(bool),
+    Failed,
+}
+
+pub struct CardProps<'a> {
+    pub lang: Lang,
+    pub state: &'a CardState,
+    pub support: Support,
+    pub on_support: Callback<MouseEvent>,
+    /// The card's heading, focused when a card opens (so it is read out).
+    pub heading: NodeRef,
+    pub id_prefix: &'a str,
+    pub on_close: Callback<MouseEvent>,
+}
+
+/// A view function: the card holds no state of its own.
+pub fn card(props: CardProps<'_>) -> Html {
+    let lang = props.lang;
+    let close = html! {
+        <button type="button" class="civic-card-close" onclick={props.on_close.clone()}>{ m(lang, MapMsg::Close) }</button>
+    };
+    let heading_id = [props.id_prefix, "-card-title"].concat();
+    let body = match props.state {
+        CardState::Closed => return Html::default(),
+        CardState::Loading(_) => html! {
+            <p role="status"><span class="civic-spinner" aria-hidden="true"></span>{ " " }{ m(lang, MapMsg::CardLoading) }</p>
+        },
+        CardState::Failed(_) => {
+            html! { <p class="civic-error" role="alert">{ m(lang, MapMsg::CardFailed) }</p> }
+        }
+        CardState::Shown(c) => html! {
+            <>
+                { shown(lang, c, props.heading.clone(), &heading_id) }
+                { support(lang, props.support, props.on_support.clone()) }
+            </>
+        },
+    };
+    let id = match props.state {
+        CardState::Loading(id) | CardState::Failed(id) => *id,
+        CardState::Shown(c) => c.id,
+        CardState::Closed => 0,
+    };
+    html! {
+        <section class="civic-card" data-id={id.to_string()} aria-labelledby={heading_id.clone()}>
+            { body }
+            <div class="civic-actions">{ close }</div>
+        </section>
+    }
+}
+
+/// The vote button, or why there is none, and what became of the vote (read out).
+fn support(lang: Lang, state: Support, on_support: Callback<MouseEvent>) -> Html {
+    let news = match state {
+        Support::SignInFirst => Some(MapMsg::SupportSignIn),
+        Support::Done(true) => Some(MapMsg::Supported),
+        Support::Done(false) => Some(MapMsg::AlreadySupported),
+        Support::Failed => Some(MapMsg::SupportFailed),
+        Support::Ready | Support::Sending => None,
+    };
+    html! {
+        <div class="civic-support-row">
+            if matches!(state, Support::Ready | Support::Sending | Support::Failed) {
+                <button type="button" class="civic-primary civic-support" onclick={on_support}
+                    disabled={state == Support::Sending}>{ m(lang, MapMsg::SupportButton) }</button>
+            }
+            <p class="civic-support-news" role="status">{ for news.map(|n| m(lang, n)) }</p>
+        </div>
+    }
+}
+
+fn shown(lang: Lang, c: &ProblemCard, heading: NodeRef, heading_id: &str) -> Html {
+    let title = [
+        m(lang, MapMsg::NumberPrefix),
+        " ",
+        &c.id.to_string(),
+        " · ",
+        &c.category.name,
+    ]
+    .concat();
+    let row = |label: MapMsg, value: String| {
+        html! { <><dt>{ m(lang, label) }</dt><dd>{ value }</dd></> }
+    };
+    let answers = if c.answers.is_empty() {
+        html! { <p class="civic-hint">{ m(lang, MapMsg::NoAnswerYet) }</p> }
+    } else {
+        html! {
+            for a in c.answers.iter() {
+                <blockquote class="civic-card-answer">
+                    <p>{ &a.text }</p>
+                    <footer>{ [a.by.as_str(), ", ", &day(lang, &a.at)].concat() }</footer>
+                </blockquote>
+            }
+        }
+    };
+    html! {
+        <>
+            <h3 id={heading_id.to_owned()} tabindex="-1" ref={heading}>{ title }</h3>
+            <p><span class={classes!("civic-badge", ["civic-s-", c.status.as_str()].concat())}>{ &c.status_label }</span></p>
+            if let Some(address) = &c.address {
+                <p class="civic-card-address">{ address }</p>
+            }
+            <p class="civic-card-text">{ &c.description }</p>
+            <dl class="civic-card-facts">
+                { row(MapMsg::Reported, day(lang, &c.created_at)) }
+                if let Some(deadline) = &c.deadline {
+                    { row(MapMsg::Deadline, day(lang, deadline)) }
+                }
+                <dt>{ m(lang, MapMsg::Supporters) }</dt><dd class="civic-support-count">{ c.support_count }</dd>
+            </dl>
+            <h4>{ m(lang, MapMsg::Answers) }</h4>
+            { answers }
+            <h4>{ m(lang, MapMsg::History) }</h4>
+            <ol class="civic-card-history">
+                for e in c.history.iter() {
+                    <li>{ [day(lang, &e.at).as_str(), " — ", &e.status_label].concat() }</li>
+                }
+            </ol>
+        </>
+    }
+}

@@ -1,0 +1,474 @@
+//! The `MapRenderer` boundary: the only code that knows Leaflet.
+//!
+//! Leaflet 1.9 (from `dist/`, wrapped by `cargo xtask dist` so it leaves no global behind) is
+//! handed over by the loader as `{L, css}`; this module binds the handful of its calls the
+//! widget needs and offers them as [`MapRenderer`]. The components speak only in wire types
+//! (`Bounds`, `LatLon`, `MapView`), so another renderer (a vector one) can replace this file.
+//!
+//! Markers are Leaflet `divIcon`s: focusable (`tabindex=0`, `role=button`), named by their
+//! `title`, opened by click, Enter or Space; their text is put in as DOM text, never as HTML.
+
+use std::cell::RefCell;
+use std::ops::Not as _;
+use std::rc::Rc;
+
+use civic_wire::{Bounds, LatLon, MapView};
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot};
+use yew::Callback;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The `L` namespace.
+    #[derive(Clone)]
+    pub type Leaflet;
+    #[wasm_bindgen(method)]
+    fn map(this: &Leaflet, container: &HtmlElement, options: &Object) -> LMap;
+    #[wasm_bindgen(method, js_name = tileLayer)]
+    fn tile_layer(this: &Leaflet, url: &str, options: &Object) -> Layer;
+    #[wasm_bindgen(method)]
+    fn marker(this: &Leaflet, at: &Array, options: &Object) -> Layer;
+    #[wasm_bindgen(method, js_name = divIcon)]
+    fn div_icon(this: &Leaflet, options: &Object) -> JsValue;
+    #[wasm_bindgen(method, js_name = layerGroup)]
+    fn layer_group(this: &Leaflet) -> Layer;
+
+    #[derive(Clone)]
+    type LMap;
+    #[wasm_bindgen(method, js_name = setView)]
+    fn set_view(this: &LMap, centre: &Array, zoom: f64, options: &Object);
+    #[wasm_bindgen(method, js_name = fitBounds)]
+    fn fit_bounds(this: &LMap, bounds: &Array);
+    #[wasm_bindgen(method, js_name = getZoom)]
+    fn get_zoom(this: &LMap) -> f64;
+    #[wasm_bindgen(method, js_name = getCenter)]
+    fn get_center(this: &LMap) -> JsValue;
+    #[wasm_bindgen(method, js_name = getBounds)]
+    fn get_bounds(this: &LMap) -> LBounds;
+    #[wasm_bindgen(method, js_name = invalidateSize)]
+    fn invalidate_size(this: &LMap);
+    #[wasm_bindgen(method, js_name = on)]
+    fn on_map(this: &LMap, event: &str, handler: &Function);
+    #[wasm_bindgen(method, js_name = remove)]
+    fn remove_map(this: &LMap);
+    #[wasm_bindgen(method, getter, js_name = attributionControl)]
+    fn attribution_control(this: &LMap) -> Attribution;
+
+    type Attribution;
+    #[wasm_bindgen(method, js_name = setPrefix)]
+    fn set_prefix(this: &Attribution, prefix: &str);
+
+    type LBounds;
+    #[wasm_bindgen(method, js_name = getWest)]
+    fn west(this: &LBounds) -> f64;
+    #[wasm_bindgen(method, js_name = getSouth)]
+    fn south(this: &LBounds) -> f64;
+    #[wasm_bindgen(method, js_name = getEast)]
+    fn east(this: &LBounds) -> f64;
+    #[wasm_bindgen(method, js_name = getNorth)]
+    fn north(this: &LBounds) -> f64;
+
+    #[derive(Clone)]
+    type Layer;
+    #[wasm_bindgen(method, js_name = addTo)]
+    fn add_to(this: &Layer, target: &JsValue) -> Layer;
+    #[wasm_bindgen(method, js_name = addLayer)]
+    fn add_layer(this: &Layer, layer: &Layer);
+    #[wasm_bindgen(method, js_name = clearLayers)]
+    fn clear_layers(this: &Layer);
+    #[wasm_bindgen(method)]
+    fn on(this: &Layer, events: &str, handler: &Function);
+}
+
+/// A marker to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Marker {
+    /// A single problem: its id, status (for the colour) and accessible name.
+    Problem {
+        id: i64,
+        at: LatLon,
+        status: &'static str,
+        title: String,
+    },
+    /// A group: its count, the zoom that splits it, and its accessible name.
+    Cluster {
+        at: LatLon,
+        count: u64,
+        zoom: u8,
+        title: String,
+    },
+}
+
+/// What happened on the map, for the component.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MapEvent {
+    /// The visible area changed (pan, zoom, resize).
+    Moved { bbox: Bounds, zoom: u8 },
+    /// A problem's marker was chosen.
+    Problem(i64),
+}
+
+/// The base map: an XYZ tile URL template and the attribution it requires.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaseMap {
+    pub url: String,
+    pub attribution: String,
+}
+
+/// A Rust function Leaflet calls with its event object.
+type Handler = Closure<dyn FnMut(JsValue)>;
+
+/// A live Leaflet map in one element of the widget's shadow root.
+pub struct MapRenderer {
+    lib: Leaflet,
+    map: LMap,
+    markers: Layer,
+    events: Callback<MapEvent>,
+    /// The JS closures Leaflet calls; dropped (and so released) with the renderer.
+    handlers: RefCell<Vec<Handler>>,
+    marker_handlers: RefCell<Vec<Handler>>,
+}
+
+fn set(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+fn point(at: LatLon) -> Array {
+    Array::of2(&at.lat.into(), &at.lon.into())
+}
+
+fn number(value: &JsValue, key: &str) -> f64 {
+    Reflect::get(value, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN)
+}
+
+/// The map's own rules, after Leaflet's. Status colours pass 3:1 against the tiles' light
+/// background and carry white text or a white ring; the status is also in every marker's name.
+const MAP_CSS: &str = r#"
+.civic-map{height:24em;min-height:240px;width:100%;border:1px solid var(--civic-line);border-radius:.375em;
+background:var(--civic-soft);font:inherit;z-index:0}
+.civic-map:focus-visible{outline:3px solid var(--civic-ink);outline-offset:2px}
+.civic-marker{border-radius:50%;border:3px solid #fff;box-shadow:0 0 0 1px #1b1b1f,0 1px 4px rgba(0,0,0,.4);background:#c62828}
+.civic-s-published{background:#c62828}.civic-s-in_progress{background:#a35200}.civic-s-resolved{background:#1e6b30}
+.civic-s-closed{background:#3d5361}.civic-s-refused,.civic-s-duplicate{background:#5f5f66}
+.civic-cluster{display:flex;align-items:center;justify-content:center;border-radius:50%;background:var(--civic-accent);
+color:var(--civic-on-accent);font-weight:700;font-size:.875em;border:3px solid #fff;box-shadow:0 0 0 1px #1b1b1f,0 1px 4px rgba(0,0,0,.4)}
+.leaflet-marker-icon:focus-visible{outline:3px solid #1b1b1f;outline-offset:2px}
+.leaflet-control-zoom a{width:44px;height:44px;line-height:44px}
+.civic-filters{flex-direction:row;flex-wrap:wrap;align-items:flex-end;gap:.75em}
+.civic-filters .civic-field{flex:1 1 9em}
+.civic-map-view{display:flex;flex-direction:column;gap:.75em}
+.civic-map-list{list-style:none;max-height:16em;overflow:auto;border-top:1px solid var(--civic-line)}
+.civic-map-list li{border-bottom:1px solid var(--civic-soft)}
+button.civic-link{border:0;background:none;color:var(--civic-ink);text-decoration:underline;font-weight:400;
+justify-content:flex-start;text-align:start;width:100%;padding:.5em .25em}
+.civic-card{padding:.75em;border:1px solid var(--civic-line);border-radius:.375em;display:flex;flex-direction:column;gap:.5em}
+.civic-card h3{font-size:1.125em;font-weight:700}.civic-card h4{font-weight:700;margin-top:.5em}
+.civic-badge{display:inline-block;padding:.15em .6em;border-radius:1em;color:#fff;font-size:.875em;font-weight:600}
+.civic-card-facts{display:grid;grid-template-columns:auto 1fr;gap:.25em 1em}.civic-card-facts dt{color:var(--civic-muted)}
+.civic-card-answer{padding:.5em .75em;border-inline-start:.3em solid var(--civic-accent);background:var(--civic-soft)}
+.civic-card-answer footer{font-size:.875em;color:var(--civic-muted);margin-top:.25em}
+.civic-card-history{padding-inline-start:1.25em;font-size:.9375em}
+@media (max-width:24em){.civic-map{height:18em}}
+"#;
+
+/// Reads the loader's `{L, css}`; `None` when it is not Leaflet.
+pub fn library(value: &JsValue) -> Option<(Leaflet, String)> {
+    let lib = Reflect::get(value, &JsValue::from_str("L")).ok()?;
+    let css = Reflect::get(value, &JsValue::from_str("css"))
+        .ok()?
+        .as_string()?;
+    Reflect::get(&lib, &JsValue::from_str("map"))
+        .ok()
+        .filter(JsValue::is_function)?;
+    Some((lib.unchecked_into(), css))
+}
+
+/// Adds Leaflet's stylesheet to the shadow root `element` lives in (once per root).
+pub fn adopt_css(element: &HtmlElement, css: &str) -> Result<(), JsValue> {
+    let root: ShadowRoot = element.get_root_node().dyn_into()?;
+    let sheets = Array::from(&root.adopted_style_sheets());
+    let marker = JsValue::from_str("civicLeaflet");
+    if sheets
+        .iter()
+        .any(|s| Reflect::get(&s, &marker).is_ok_and(|v| v.is_truthy()))
+    {
+        return Ok(());
+    }
+    let sheet = CssStyleSheet::new()?;
+    sheet.replace_sync(&(css.to_owned() + MAP_CSS))?;
+    Reflect::set(&sheet, &marker, &JsValue::TRUE)?;
+    // Leaflet's rules first, so the widget's own (adopted earlier) are put after them again.
+    sheets.unshift(&sheet);
+    root.set_adopted_style_sheets(&sheets);
+    Ok(())
+}
+
+impl MapRenderer {
+    /// A map in `container` showing `area`, with the base map if the site has one. `events`
+    /// hears every move (also the first view) and every marker chosen.
+    pub fn new(
+        lib: Leaflet,
+        container: &HtmlElement,
+        area: Bounds,
+        base: Option<&BaseMap>,
+        labels: &MapLabels,
+        events: Callback<MapEvent>,
+    ) -> Rc<MapRenderer> {
+        let options = Object::new();
+        set(&options, "zoomSnap", &1.into());
+        // No zooming out past the city; the keyboard pans and zooms once the map has focus.
+        set(&options, "minZoom", &9.into());
+        set(&options, "maxZoom", &19.into());
+        let map = lib.map(container, &options);
+        // Leaflet's attribution prefix carries a flag picture; the library's name is enough.
+        map.attribution_control().set_prefix("Leaflet");
+        if let Some(base) = base {
+            let tiles = Object::new();
+            // Leaflet writes attributions as HTML: the site's text goes in escaped, as text.
+            set(
+                &tiles,
+                "attribution",
+                &JsValue::from_str(&escape_html(&base.attribution)),
+            );
+            set(&tiles, "maxZoom", &19.into());
+            lib.tile_layer(&base.url, &tiles).add_to(&map);
+        }
+        let markers = lib.layer_group().add_to(&map);
+        label_controls(container, labels);
+        let renderer = Rc::new(MapRenderer {
+            lib,
+            map,
+            markers,
+            events,
+            handlers: RefCell::default(),
+            marker_handlers: RefCell::default(),
+        });
+        let weak = Rc::downgrade(&renderer);
+        let moved = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(r) = weak.upgrade() {
+                r.events.emit(r.moved());
+            }
+        });
+        renderer
+            .map
+            .on_map("moveend", moved.as_ref().unchecked_ref());
+        renderer.handlers.borrow_mut().push(moved);
+        renderer.map.fit_bounds(&Array::of2(
+            &point(LatLon {
+                lat: area.south,
+                lon: area.west,
+            }),
+            &point(LatLon {
+                lat: area.north,
+                lon: area.east,
+            }),
+        ));
+        renderer
+    }
+
+    fn moved(&self) -> MapEvent {
+        let b = self.map.get_bounds();
+        MapEvent::Moved {
+            bbox: Bounds {
+                west: b.west().max(-180.0),
+                south: b.south().max(-85.0),
+                east: b.east().min(180.0),
+                north: b.north().min(85.0),
+            },
+            zoom: self.map.get_zoom().clamp(0.0, 20.0) as u8,
+        }
+    }
+
+    /// The centre of what is shown.
+    pub fn centre(&self) -> LatLon {
+        let c = self.map.get_center();
+        LatLon {
+            lat: number(&c, "lat"),
+            lon: number(&c, "lng"),
+        }
+    }
+
+    /// Moves to `at` at `zoom` (a cluster opened, a card shown).
+    pub fn fly_to(&self, at: LatLon, zoom: u8) {
+        let options = Object::new();
+        set(&options, "animate", &reduced_motion().not().into());
+        self.map.set_view(&point(at), zoom.into(), &options);
+    }
+
+    /// Tells Leaflet its element changed size (it was hidden, or the page reflowed).
+    pub fn resized(&self) {
+        self.map.invalidate_size();
+    }
+
+    /// Replaces the markers by `markers`.
+    pub fn show(&self, markers: &[Marker]) {
+        self.markers.clear_layers();
+        let mut handlers = self.marker_handlers.borrow_mut();
+        handlers.clear();
+        let document = gloo::utils::document();
+        for m in markers {
+            let (at, class, title, text) = match m {
+                Marker::Problem {
+                    at, status, title, ..
+                } => (*at, format!("civic-marker civic-s-{status}"), title, None),
+                Marker::Cluster {
+                    at, count, title, ..
+                } => (
+                    *at,
+                    cluster_class(*count).into(),
+                    title,
+                    Some(count.to_string()),
+                ),
+            };
+            let icon = Object::new();
+            set(&icon, "className", &JsValue::from_str(&class));
+            let size = if text.is_some() { cluster_size(m) } else { 28 };
+            set(&icon, "iconSize", &Array::of2(&size.into(), &size.into()));
+            if let Some(text) = text
+                && let Ok(span) = document.create_element("span")
+            {
+                span.set_text_content(Some(&text));
+                set(&icon, "html", &span);
+            }
+            let options = Object::new();
+            set(&options, "icon", &self.lib.div_icon(&icon));
+            set(&options, "title", &JsValue::from_str(title));
+            set(&options, "alt", &JsValue::from_str(title));
+            set(&options, "keyboard", &JsValue::TRUE);
+            set(&options, "riseOnHover", &JsValue::TRUE);
+            let marker = self.lib.marker(&point(at), &options);
+            let chosen = self.chosen(m);
+            let handler = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+                let key = Reflect::get(&e, &JsValue::from_str("originalEvent"))
+                    .ok()
+                    .and_then(|o| Reflect::get(&o, &JsValue::from_str("key")).ok())
+                    .and_then(|k| k.as_string());
+                if matches!(key.as_deref(), None | Some("Enter" | " ")) {
+                    chosen();
+                }
+            });
+            marker.on("click keypress", handler.as_ref().unchecked_ref());
+            handlers.push(handler);
+            self.markers.add_layer(&marker);
+        }
+    }
+
+    /// What choosing marker `m` does: a problem opens its card, a cluster zooms in on it.
+    fn chosen(&self, m: &Marker) -> Box<dyn Fn()> {
+        match m {
+            Marker::Problem { id, .. } => {
+                let (events, id) = (self.events.clone(), *id);
+                Box::new(move || events.emit(MapEvent::Problem(id)))
+            }
+            Marker::Cluster { at, zoom, .. } => {
+                let (map, at, zoom) = (self.map.clone(), *at, *zoom);
+                Box::new(move || {
+                    let options = Object::new();
+                    set(&options, "animate", &reduced_motion().not().into());
+                    map.set_view(&point(at), zoom.into(), &options);
+                })
+            }
+        }
+    }
+}
+
+impl Drop for MapRenderer {
+    fn drop(&mut self) {
+        self.map.remove_map();
+    }
+}
+
+/// The words Leaflet would otherwise show in English on its zoom buttons.
+pub struct MapLabels {
+    pub zoom_in: String,
+    pub zoom_out: String,
+    pub map: String,
+}
+
+/// Names the zoom buttons and the map element in the widget's language.
+fn label_controls(container: &HtmlElement, labels: &MapLabels) {
+    let _ = container.set_attribute("aria-label", &labels.map);
+    for (selector, label) in [
+        (".leaflet-control-zoom-in", &labels.zoom_in),
+        (".leaflet-control-zoom-out", &labels.zoom_out),
+    ] {
+        if let Ok(Some(button)) = container.query_selector(selector) {
+            let _ = button.set_attribute("title", label);
+            let _ = button.set_attribute("aria-label", label);
+        }
+    }
+}
+
+/// `text` with the characters HTML gives a meaning to escaped.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn cluster_class(count: u64) -> &'static str {
+    match count {
+        0..=9 => "civic-cluster civic-cluster-s",
+        10..=99 => "civic-cluster civic-cluster-m",
+        _ => "civic-cluster civic-cluster-l",
+    }
+}
+
+fn cluster_size(m: &Marker) -> i32 {
+    match m {
+        Marker::Cluster { count, .. } if *count >= 100 => 48,
+        Marker::Cluster { count, .. } if *count >= 10 => 40,
+        _ => 34,
+    }
+}
+
+/// Whether the visitor asked for less motion (then the map jumps instead of flying).
+pub fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// Turns a map answer into markers, named in the visitor's language.
+pub fn markers(
+    view: &MapView,
+    problem_title: impl Fn(i64, i64, civic_wire::Status) -> String,
+    cluster_title: impl Fn(u64) -> String,
+) -> Vec<Marker> {
+    let clusters = view.clusters.iter().map(|c| Marker::Cluster {
+        at: LatLon {
+            lat: c.lat,
+            lon: c.lon,
+        },
+        count: c.count,
+        zoom: c.expansion_zoom,
+        title: cluster_title(c.count),
+    });
+    let problems = view.problems.iter().map(|p| Marker::Problem {
+        id: p.id,
+        at: LatLon {
+            lat: p.lat,
+            lon: p.lon,
+        },
+        status: p.status.as_str(),
+        title: problem_title(p.id, p.category_id, p.status),
+    });
+    clusters.chain(problems).collect()
+}
