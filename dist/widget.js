@@ -2,7 +2,7 @@
 'use strict';
 var FILES = {
 basic: ['civic-widget-8d0c70132e9c2810.js', 'civic-widget-8d0c70132e9c2810_bg.wasm'],
-map: ['civic-map-080ee8916378d6a9.js', 'civic-map-080ee8916378d6a9_bg.wasm']
+map: ['civic-map-adde0371aa2183bc.js', 'civic-map-adde0371aa2183bc_bg.wasm']
 };
 var LEAFLET = 'civic-leaflet-97f45c7c20e73312.js';
 var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');
