@@ -4,7 +4,7 @@ var FILES = {
 basic: ['civic-widget-8d0c70132e9c2810.js', 'civic-widget-8d0c70132e9c2810_bg.wasm'],
 map: ['civic-map-adde0371aa2183bc.js', 'civic-map-adde0371aa2183bc_bg.wasm']
 };
-var LEAFLET = 'civic-leaflet-97f45c7c20e73312.js';
+var LEAFLET = 'civic-leaflet-39f2f6c148af753c.js';
 var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');
 if (!me || !me.src) return;
 var base = new URL('widget/', me.src).href;

@@ -39,7 +39,9 @@ def mint(site, kid, alg, key, user, extra=None):
 
 # The site's own users (a demo: one user, password "demo").
 USERS = {"maria": {"id": "1001", "password": "demo", "name": "Мария Иванова",
-                   "email": "maria@example.ru"}}
+                   "email": "maria@example.ru"},
+         "petr": {"id": "1002", "password": "demo", "name": "Пётр Соколов",
+                  "email": "petr@example.ru"}}
 SESSIONS = {}  # this site's cookie sessions: session id -> login
 
 
@@ -74,8 +76,10 @@ def make_handler(args, key):
                     return self.send(401, json.dumps({"token": None}), "application/json")
                 token = mint(args.site, args.kid, args.alg, key, user)
                 return self.send(200, json.dumps({"token": token}), "application/json")
-            if path != "/":
+            if path not in ("/", "/map"):
                 return self.send(404, "not found", "text/plain")
+            # /map: the same page with the widget in extended mode (the city's problem map).
+            mode = ' data-mode="extended"' if path == "/map" else ""
             widget = html.escape(args.widget)
             if user:
                 account = (f'<p id="who">Вы вошли на сайт как {html.escape(user["name"])}</p>'
@@ -91,7 +95,7 @@ def make_handler(args, key):
 <script>
   window.CivicWidget = window.CivicWidget || {{}};
 </script>
-<script src="{widget}/widget.js" data-site="{html.escape(args.site)}" async></script>
+<script src="{widget}/widget.js" data-site="{html.escape(args.site)}"{mode} async></script>
 <script src="/sso.js"></script>
 </body></html>"""
             return self.send(200, page)

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 
 use civic_e2e::browser::{Chromedriver, click_in, find_in, text_in, type_into, wait_for, widget};
 use civic_e2e::host::Host;
-use fantoccini::Locator;
+use fantoccini::{Client, Locator};
 use host_service::sso::SsoKey;
 use host_service::{admin, demo};
 
@@ -93,9 +93,9 @@ fn start_example(widget_host: &str, secret_file: &Path) -> ExampleSite {
     site
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_resident_signed_in_on_the_city_site_reports_under_their_name_and_logs_out() {
-    let host = Host::start().await;
+/// The example site, trusted by the host with an HS256 key and allowed as an origin of the demo
+/// site. The folder holds the key file; keep it as long as the site runs.
+async fn example_site(host: &Host) -> (ExampleSite, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let secret_file = dir.path().join("secret.txt");
     std::fs::write(&secret_file, SECRET).unwrap();
@@ -111,32 +111,25 @@ async fn a_resident_signed_in_on_the_city_site_reports_under_their_name_and_logs
     admin::allow_origin(&host.state().db, demo::SITE_KEY, &site.origin)
         .await
         .unwrap();
+    (site, dir)
+}
 
-    let driver = Chromedriver::start().await;
-    let browser = driver.session(1024, 900).await;
-
-    // Log in on the city's own site.
-    browser.goto(&format!("{}/", site.origin)).await.unwrap();
-    let login = wait_for("the site's login form", || async {
+/// Logs in on the city's own site as `login`, the way a visitor does.
+async fn log_in_on_site(browser: &Client, origin: &str, login: &str) {
+    browser.goto(&format!("{origin}/")).await.unwrap();
+    let form = wait_for("the site's login form", || async {
         browser.find(Locator::Css("#login-form")).await.ok()
     })
     .await;
-    login
-        .find(Locator::Css("#login"))
-        .await
-        .unwrap()
-        .send_keys("maria")
-        .await
-        .unwrap();
-    login
-        .find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys("demo")
-        .await
-        .unwrap();
-    login
-        .find(Locator::Css("#site-login"))
+    for (field, value) in [("#login", login), ("#password", "demo")] {
+        form.find(Locator::Css(field))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    form.find(Locator::Css("#site-login"))
         .await
         .unwrap()
         .click()
@@ -146,6 +139,17 @@ async fn a_resident_signed_in_on_the_city_site_reports_under_their_name_and_logs
         browser.find(Locator::Css("#who")).await.ok()
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resident_signed_in_on_the_city_site_reports_under_their_name_and_logs_out() {
+    let host = Host::start().await;
+    let (site, _keys) = example_site(&host).await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(1024, 900).await;
+
+    // Log in on the city's own site.
+    log_in_on_site(&browser, &site.origin, "maria").await;
 
     // The widget knows them: the name, the contacts prefilled.
     let w = widget(&browser, "[data-civic-mounted]").await;
@@ -247,6 +251,107 @@ async fn a_resident_signed_in_on_the_city_site_reports_under_their_name_and_logs
         page.contains("Вошёл через сайт"),
         "the cabinet says the resident signed in through the site"
     );
+
+    drop(site);
+    host.stop().await;
+}
+
+/// The open card's support count, as the resident reads it.
+async fn support_count(w: &fantoccini::elements::ShadowRoot) -> u64 {
+    text_in(w, ".civic-card .civic-support-count")
+        .await
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_in_resident_supports_a_problem_on_the_map_once() {
+    let host = Host::start().await;
+    // A few published problems on the demo city's map.
+    host_service::map::generate::generate(host.state(), 40, 3)
+        .await
+        .unwrap();
+    let (site, _keys) = example_site(&host).await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(1024, 900).await;
+
+    // Not signed in: the card says who may support, and offers no button.
+    browser.goto(&format!("{}/map", site.origin)).await.unwrap();
+    let w = widget(&browser, "[data-civic-mounted]").await;
+    let first = find_in(&w, ".civic-map-list button[data-id]").await;
+    let id = first.attr("data-id").await.unwrap().unwrap();
+    first.click().await.unwrap();
+    let news = text_in(&w, ".civic-card .civic-support-news").await;
+    assert!(news.contains("вошедшие на сайт"), "{news:?}");
+    assert!(w.find(Locator::Css(".civic-support")).await.is_err());
+
+    // Signed in on the city's site: «Это касается и меня» counts once.
+    log_in_on_site(&browser, &site.origin, "maria").await;
+    let open_card = async |browser: &Client| {
+        browser.goto(&format!("{}/map", site.origin)).await.unwrap();
+        let w = widget(browser, "[data-civic-mounted]").await;
+        click_in(&w, &format!(".civic-map-list button[data-id='{id}']")).await;
+        find_in(&w, ".civic-card button.civic-support").await;
+        w
+    };
+    let w = open_card(&browser).await;
+    let before = support_count(&w).await;
+    click_in(&w, ".civic-card button.civic-support").await;
+    let news = text_in(&w, ".civic-card .civic-support-news").await;
+    assert!(news.contains("Ваш голос учтён"), "{news:?}");
+    assert_eq!(
+        support_count(&w).await,
+        before + 1,
+        "the card shows the new count"
+    );
+
+    // The same resident again, after a reload: nothing more is counted.
+    let w = open_card(&browser).await;
+    click_in(&w, ".civic-card button.civic-support").await;
+    let news = text_in(&w, ".civic-card .civic-support-news").await;
+    assert!(news.contains("уже поддержали"), "{news:?}");
+    assert_eq!(
+        support_count(&w).await,
+        before + 1,
+        "a second vote of one person is not counted"
+    );
+
+    // Another resident of the site counts too.
+    browser.goto(&format!("{}/", site.origin)).await.unwrap();
+    browser
+        .find(Locator::Css("#site-logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for("logged out of the site", || async {
+        let t = browser
+            .find(Locator::Css("#who"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        t.contains("вышли").then_some(())
+    })
+    .await;
+    log_in_on_site(&browser, &site.origin, "petr").await;
+    let w = open_card(&browser).await;
+    click_in(&w, ".civic-card button.civic-support").await;
+    text_in(&w, ".civic-card .civic-support-news").await;
+    assert_eq!(support_count(&w).await, before + 2);
+    let stored: i64 = {
+        let conn = rusqlite::Connection::open(host.db_path()).unwrap();
+        conn.query_row(
+            "SELECT count(*) FROM supports WHERE problem_id = ?1",
+            [id.parse::<i64>().unwrap()],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(stored, 2, "two people, two votes");
 
     drop(site);
     host.stop().await;

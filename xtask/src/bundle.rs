@@ -148,24 +148,32 @@ pub fn wrap_glue(glue: &str, kind: Kind) -> Result<String, String> {
     ))
 }
 
-/// Leaflet's minified build and stylesheet as one script that leaves no global behind: the
-/// UMD wrapper sees our `module`/`exports` (so it takes the CommonJS path), Leaflet's own
-/// `window.L = ...` is undone (a city page may run its own Leaflet), and the library and its
-/// CSS (which the widget adopts into its shadow root) are handed over as `CivicWidget.__leaflet`.
-pub fn wrap_leaflet(js: &str, css: &str) -> Result<String, String> {
-    if !js.contains("Leaflet 1.") || !js.contains("window.L=") {
-        return Err("unexpected leaflet.js: not a Leaflet 1.x build".into());
+/// Leaflet (the parts `widget/leaflet/entry.js` takes, bundled by esbuild as CommonJS) and its
+/// stylesheet as one script that leaves no global behind: the bundle sees our `module`/`exports`,
+/// and the library and its CSS (which the widget adopts into its shadow root) are handed over as
+/// `CivicWidget.__leaflet`. Its BSD-2-Clause licence travels with it, as the licence asks.
+pub fn wrap_leaflet(
+    bundle: &str,
+    css: &str,
+    licence: &str,
+    version: &str,
+) -> Result<String, String> {
+    if !bundle.contains("module.exports") || bundle.contains("window.L=") {
+        return Err("unexpected Leaflet bundle: not CommonJS, or it sets window.L".into());
     }
-    let js: String = js
+    if !licence.contains("BSD 2-Clause") {
+        return Err("Leaflet's licence is not the BSD 2-Clause licence it should be".into());
+    }
+    let licence: String = licence
         .lines()
-        .filter(|l| !l.starts_with("//# sourceMappingURL"))
-        .map(|l| l.to_owned() + "\n")
+        .map(|l| format!(" * {l}").trim_end().to_owned() + "\n")
         .collect();
     Ok(format!(
-        "(function () {{\nvar had = 'L' in window, old = window.L, module = {{ exports: {{}} }}, exports = module.exports, define;\n\
-         {js}if (had) window.L = old; else delete window.L;\n\
-         var cw = window.CivicWidget = window.CivicWidget || {{}};\n\
+        "/*! Leaflet {version}, https://leafletjs.com: the parts Civic Widget's map uses.\n{licence} */\n\
+         (function () {{\nvar module = {{ exports: {{}} }}, exports = module.exports;\n\
+         {}\nvar cw = window.CivicWidget = window.CivicWidget || {{}};\n\
          cw.__leaflet = {{ L: module.exports, css: {} }};\n}})();\n",
+        bundle.trim_end(),
         js_string(&minify_css(css))
     ))
 }
@@ -342,14 +350,11 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// Basic mode: everything a visitor downloads ≤ 100 KiB gzip; the loader ≤ 2 KiB; extended
-    /// mode (with the map library) ≤ 172 KiB.
-    ///
-    /// FIXME: issue 4's goal for extended mode is 160 KiB; the first map bundle is ~168 KiB
-    /// (Leaflet alone is 46 KiB). This limit stops it growing until it is brought down.
+    /// Basic mode: everything a visitor downloads ≤ 100 KiB gzip; extended mode (with the map
+    /// library) ≤ 160 KiB; the loader ≤ 2 KiB.
     pub const WIDGET: Budget = Budget {
         basic_gzip: 100 * 1024,
-        extended_gzip: 172 * 1024,
+        extended_gzip: 160 * 1024,
         loader_gzip: 2 * 1024,
     };
 
@@ -488,24 +493,28 @@ mod tests {
     }
 
     #[test]
-    fn leaflet_is_wrapped_without_a_global_and_carries_its_css() {
-        let js = "/* @preserve\n * Leaflet 1.9.4 */\n!function(t,e){e(exports)}(this,function(t){window.L=t});\n//# sourceMappingURL=leaflet.js.map\n";
-        let wrapped = wrap_leaflet(
-            js,
-            "/* c */\n.a {\n  color: red;\n}\n.b{background:url(\"x.png\")}",
-        )
-        .unwrap();
+    fn leaflet_is_wrapped_without_a_global_and_carries_its_css_and_licence() {
+        let bundle = "var a=1;module.exports=b;\n";
+        let licence = "BSD 2-Clause License\n\nCopyright (c) 2010-2023, Volodymyr Agafonkin\n";
+        let css = "/* c */\n.a {\n  color: red;\n}\n.b{background:url(\"x.png\")}";
+        let wrapped = wrap_leaflet(bundle, css, licence, "1.9.4").unwrap();
+        assert!(wrapped.starts_with("/*! Leaflet 1.9.4"), "{wrapped}");
         assert!(
-            wrapped.contains("Leaflet 1.9.4"),
-            "the licence header stays"
+            wrapped.contains(" * Copyright (c) 2010-2023, Volodymyr Agafonkin\n"),
+            "the licence stays"
         );
-        assert!(!wrapped.contains("sourceMappingURL"));
-        assert!(wrapped.contains("if (had) window.L = old; else delete window.L;"));
+        assert!(wrapped.contains(
+            "var module = { exports: {} }, exports = module.exports;\nvar a=1;module.exports=b;\n"
+        ));
         assert!(
             wrapped.contains(r#"css: ".a { color: red; } .b{background:url(\"x.png\")}""#),
             "{wrapped}"
         );
-        assert!(wrap_leaflet("var x;", "").is_err());
+        assert!(
+            wrap_leaflet("window.L=x;module.exports=x", "", licence, "1").is_err(),
+            "a global is refused"
+        );
+        assert!(wrap_leaflet(bundle, "", "MIT", "1").is_err());
         assert_eq!(js_string("a</style>\u{2028}"), r#""a\x3c/style>\u2028""#);
     }
 

@@ -183,23 +183,45 @@ fn build_kind(root: &Path, kind: Kind, wasm_bindgen: &Path, wasm_opt: &Path) -> 
     })
 }
 
-/// Leaflet from npm (`.tools/`, the exact version `tools/package.json` pins), wrapped.
+/// Leaflet from npm (`.tools/`, the exact version `tools/package.json` pins): the parts
+/// `widget/leaflet/entry.js` names, bundled and minified by esbuild (also pinned there), wrapped.
 fn leaflet(root: &Path) -> Result<String> {
-    let dir = root.join(".tools/node_modules/leaflet");
+    let modules = root.join(".tools/node_modules");
     let install = "install it with: bash scripts/install-tools.sh";
-    let manifest = read_string(&dir.join("package.json"))
-        .map_err(|e| format!("Leaflet is not installed ({e}); {install}"))?;
     let tools = read_string(&root.join("tools/package.json"))?;
-    let wanted = json_member(&tools, "leaflet").ok_or("tools/package.json does not pin leaflet")?;
-    let found = json_member(&manifest, "version").unwrap_or_default();
-    if found != wanted {
-        return Err(format!(
-            "Leaflet in .tools is {found}, tools/package.json pins {wanted}; {install}"
-        ));
+    for package in ["leaflet", "esbuild"] {
+        let wanted = json_member(&tools, package)
+            .ok_or_else(|| format!("tools/package.json does not pin {package}"))?;
+        let manifest = read_string(&modules.join(package).join("package.json"))
+            .map_err(|e| format!("{package} is not installed ({e}); {install}"))?;
+        let found = json_member(&manifest, "version").unwrap_or_default();
+        if found != wanted {
+            return Err(format!(
+                "{package} in .tools is {found}, tools/package.json pins {wanted}; {install}"
+            ));
+        }
     }
+    let bundle = output(
+        Command::new(modules.join(".bin/esbuild"))
+            .current_dir(root)
+            // Bare `leaflet/src/...` imports resolve in .tools/node_modules.
+            .env("NODE_PATH", &modules)
+            .arg("widget/leaflet/entry.js")
+            .args(["--bundle", "--minify", "--format=cjs", "--target=es2017"])
+            .args([
+                "--legal-comments=none",
+                "--log-level=warning",
+                "--charset=utf8",
+            ]),
+    )?;
+    let leaflet = modules.join("leaflet");
+    let version =
+        json_member(&read_string(&leaflet.join("package.json"))?, "version").unwrap_or_default();
     bundle::wrap_leaflet(
-        &read_string(&dir.join("dist/leaflet.js"))?,
-        &read_string(&dir.join("dist/leaflet.css"))?,
+        &bundle,
+        &read_string(&leaflet.join("dist/leaflet.css"))?,
+        &read_string(&leaflet.join("LICENSE"))?,
+        &version,
     )
 }
 
