@@ -71,6 +71,15 @@ async fn a_report_from_the_map_becomes_a_marker_whose_card_has_the_answer_and_no
         count.contains("нет опубликованных"),
         "an empty map says so: {count:?}"
     );
+    // The map library leaves nothing on the city's page: no `L`, no `wasm_bindgen`.
+    let globals = browser
+        .execute(
+            "return [typeof window.L, typeof window.wasm_bindgen].join()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(globals.as_str(), Some("undefined,undefined"));
 
     // "Report a problem here": the form opens with the map's centre as the place.
     click_in(&w, "button.civic-report-here").await;
