@@ -1,10 +1,10 @@
 (function () {
 'use strict';
 var FILES = {
-basic: ['civic-widget-8d0c70132e9c2810.js', 'civic-widget-8d0c70132e9c2810_bg.wasm'],
-map: ['civic-map-adde0371aa2183bc.js', 'civic-map-adde0371aa2183bc_bg.wasm']
+basic: ['civic-widget-bbe53d6029f659ca.js', 'civic-widget-bbe53d6029f659ca_bg.wasm'],
+map: ['civic-map-df987e1e79c1e538.js', 'civic-map-df987e1e79c1e538_bg.wasm']
 };
-var LEAFLET = 'civic-leaflet-39f2f6c148af753c.js';
+var LEAFLET = 'civic-leaflet-207591fb4ea339f0.js';
 var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');
 if (!me || !me.src) return;
 var base = new URL('widget/', me.src).href;

@@ -73,6 +73,16 @@ pub trait Backend {
     fn map_view(&self, _site: &str, _query: &str) -> LocalFuture<Result<MapView, Failure>> {
         Box::pin(async { Err(Failure::Unexpected) })
     }
+    /// `GET /api/v1/sites/{site}/problems/nearby?lat=&lon=&category=`.
+    #[cfg(feature = "extended")]
+    fn nearby(
+        &self,
+        _site: &str,
+        _at: LatLon,
+        _category: i64,
+    ) -> LocalFuture<Result<civic_wire::NearbyProblems, Failure>> {
+        Box::pin(async { Err(Failure::Unexpected) })
+    }
     /// `GET /api/v1/sites/{site}/problems/{id}?lang=`.
     #[cfg(feature = "extended")]
     fn problem_card(
@@ -181,6 +191,29 @@ impl Backend for HttpBackend {
     fn map_view(&self, site: &str, query: &str) -> LocalFuture<Result<MapView, Failure>> {
         let url = self.site_url(site) + "/map?" + query;
         Box::pin(async move { read(fetch(&url, None, None).await?, 200, json::map_view) })
+    }
+
+    #[cfg(feature = "extended")]
+    fn nearby(
+        &self,
+        site: &str,
+        at: LatLon,
+        category: i64,
+    ) -> LocalFuture<Result<civic_wire::NearbyProblems, Failure>> {
+        let number = |x: f64| {
+            js_sys::Number::from(x)
+                .to_fixed(6)
+                .map(String::from)
+                .unwrap_or_default()
+        };
+        let url = self.site_url(site)
+            + "/problems/nearby?lat="
+            + &number(at.lat)
+            + "&lon="
+            + &number(at.lon)
+            + "&category="
+            + &category.to_string();
+        Box::pin(async move { read(fetch(&url, None, None).await?, 200, json::nearby) })
     }
 
     #[cfg(feature = "extended")]
@@ -543,6 +576,31 @@ pub mod json {
                 .collect(),
             total: count(v, "total")?,
             truncated: get(v, "truncated").as_bool()?,
+        })
+    }
+
+    /// A [`civic_wire::NearbyProblems`]; entries we cannot read are skipped.
+    #[cfg(feature = "extended")]
+    pub fn nearby(v: &JsValue) -> Option<civic_wire::NearbyProblems> {
+        Some(civic_wire::NearbyProblems {
+            radius_m: u32::try_from(count(v, "radius_m")?).ok()?,
+            problems: items(v, "problems")
+                .iter()
+                .filter_map(|p| {
+                    Some(civic_wire::NearbyProblem {
+                        id: integer(p, "id")?,
+                        lat: number(p, "lat")?,
+                        lon: number(p, "lon")?,
+                        status: status(p, "status")?,
+                        category_id: integer(p, "category_id")?,
+                        distance_m: u32::try_from(count(p, "distance_m")?).ok()?,
+                        excerpt: string(p, "excerpt")?,
+                        address: string(p, "address"),
+                        created_at: string(p, "created_at")?,
+                        support_count: count(p, "support_count")?,
+                    })
+                })
+                .collect(),
         })
     }
 

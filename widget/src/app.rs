@@ -293,36 +293,30 @@ pub fn app(props: &AppProps) -> Html {
             heading: success_heading,
             on_report_another,
         }),
-        // The map bundle: extended mode shows the map first, and the form on "report here".
-        #[cfg(feature = "extended")]
-        (Phase::Ready | Phase::Submitting, Some(config))
-            if o.mode == Mode::Extended && !*show_form =>
-        {
-            let on_report_here = {
-                let (dispatcher, show_form) = (state.dispatcher(), show_form.clone());
-                Callback::from(move |at| {
-                    dispatcher.dispatch(Action::Located(at));
-                    show_form.set(true);
-                })
-            };
-            html! {
-                <crate::map::view::ProblemMap options={o.clone()} config={config.clone()}
-                    backend={props.backend.clone()} {on_report_here} session={state.session.clone()} />
+        (Phase::Ready | Phase::Submitting, Some(config)) => {
+            let form = report_form(
+                ReportFormProps {
+                    options: o.clone(),
+                    config: config.clone(),
+                    fields: state.fields.clone(),
+                    geo: state.geo,
+                    errors: state.errors.clone(),
+                    failure: state.failure.clone(),
+                    submitting: matches!(state.phase, Phase::Submitting),
+                    on_edit,
+                    on_consent,
+                    on_locate,
+                    on_clear_location,
+                    on_submit,
+                },
+                form_ref,
+            );
+            if o.mode == Mode::Extended {
+                with_map(props, &state, config, &show_form, form)
+            } else {
+                form
             }
         }
-        (Phase::Ready | Phase::Submitting, Some(config)) => html! {
-            <>
-                if o.mode == Mode::Extended {
-                    { back_to_map(lang, &show_form) }
-                }
-                { report_form(ReportFormProps {
-                    options: o.clone(), config: config.clone(), fields: state.fields.clone(),
-                    geo: state.geo, errors: state.errors.clone(), failure: state.failure.clone(),
-                    submitting: matches!(state.phase, Phase::Submitting),
-                    on_edit, on_consent, on_locate, on_clear_location, on_submit,
-                }, form_ref) }
-            </>
-        },
         (Phase::Ready | Phase::Submitting, None) => Html::default(),
     };
 
@@ -336,21 +330,55 @@ pub fn app(props: &AppProps) -> Html {
     }
 }
 
-/// Extended mode, over the form: the way back to the map (the map bundle); a note that the map
-/// is not in this bundle otherwise.
+/// Extended mode (the map bundle): the map first; on "report here" the form, with the map as
+/// its pin and the similar problems nearby.
 #[cfg(feature = "extended")]
-fn back_to_map(lang: civic_wire::Lang, show_form: &UseStateHandle<bool>) -> Html {
-    use crate::map::i18n::{MapMsg, m};
-    let show_form = show_form.clone();
-    let onclick = Callback::from(move |_: MouseEvent| show_form.set(false));
+fn with_map(
+    props: &AppProps,
+    state: &UseReducerHandle<FormState>,
+    config: &Rc<civic_wire::SiteConfig>,
+    show_form: &UseStateHandle<bool>,
+    form: Html,
+) -> Html {
+    use crate::state::Geo;
+    let on_report_here = {
+        let (dispatcher, show_form) = (state.dispatcher(), show_form.clone());
+        Callback::from(move |at| {
+            dispatcher.dispatch(Action::Located(at));
+            show_form.set(true);
+        })
+    };
+    let at = match state.geo {
+        Geo::Found(p) => Some(p),
+        _ => None,
+    };
+    let dispatcher = state.dispatcher();
+    let on_move = Callback::from(move |p| dispatcher.dispatch(Action::Located(p)));
+    let on_back = {
+        let show_form = show_form.clone();
+        Callback::from(move |()| show_form.set(false))
+    };
     html! {
-        <div class="civic-actions civic-back-row">
-            <button type="button" class="civic-back-to-map" {onclick}>{ m(lang, MapMsg::BackToMap) }</button>
-        </div>
+        <crate::map::view::ProblemMap options={props.options.clone()} config={config.clone()}
+            backend={props.backend.clone()} {on_report_here} session={state.session.clone()}
+            form={show_form.then_some(form)} {at} category={state.fields.category.clone()}
+            {on_move} {on_back} />
     }
 }
 
+/// The basic bundle has no map: a widget asked for extended mode says so above the form.
 #[cfg(not(feature = "extended"))]
-fn back_to_map(lang: civic_wire::Lang, _show_form: &()) -> Html {
-    html! { <p class="civic-note">{ t(lang, Msg::ExtendedModeNote) }</p> }
+fn with_map(
+    props: &AppProps,
+    _state: &UseReducerHandle<FormState>,
+    _config: &Rc<civic_wire::SiteConfig>,
+    _show_form: &(),
+    form: Html,
+) -> Html {
+    html! {
+        <>
+            <p class="civic-note">{ t(props.options.lang, Msg::ExtendedModeNote) }</p>
+            { form }
+        </>
+    }
 }

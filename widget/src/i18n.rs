@@ -318,7 +318,7 @@ pub fn tn(lang: Lang, msg: Msg, n: impl std::fmt::Display) -> String {
 }
 
 /// `text` with the first `key` replaced by `value` (simpler and smaller than `str::replace`).
-fn fill(text: &str, key: &str, value: &str) -> String {
+pub fn fill(text: &str, key: &str, value: &str) -> String {
     match text.split_once(key) {
         Some((before, after)) => String::from(before) + value + after,
         None => text.to_owned(),

@@ -178,6 +178,48 @@ pub fn wrap_leaflet(
     ))
 }
 
+/// The sections of Leaflet's stylesheet (by their heading comments) for the parts
+/// `widget/leaflet/entry.js` leaves out; they would be dead weight in every map.
+pub const LEAFLET_CSS_UNUSED: &[&str] = &[
+    "layers control",
+    "Default icon URLs",
+    "popup",
+    "Tooltip",
+    "Base styles for the element that has a tooltip",
+    "Directions",
+    "Printing",
+];
+
+/// Leaflet's stylesheet without the sections named in `unused` (each must be there: a new
+/// Leaflet that renamed one is noticed, not silently shipped whole). A section runs from its
+/// heading comment, a line of its own at the start of a line, to the next one.
+pub fn trim_css_sections(css: &str, unused: &[&str]) -> Result<String, String> {
+    fn heading(line: &str) -> Option<&str> {
+        line.strip_prefix("/* ")
+            .and_then(|l| l.strip_suffix(" */"))
+            .map(str::trim)
+    }
+    let mut out = String::with_capacity(css.len());
+    let mut found = Vec::new();
+    let mut skipping = false;
+    for line in css.lines() {
+        if let Some(h) = heading(line) {
+            skipping = unused.contains(&h);
+            if skipping {
+                found.push(h);
+            }
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    match unused.iter().find(|u| !found.contains(u)) {
+        Some(missing) => Err(format!("Leaflet's stylesheet has no section {missing:?}")),
+        None => Ok(out),
+    }
+}
+
 /// Drops the stylesheet's comments and line breaks (plain CSS: no strings with them inside).
 pub fn minify_css(css: &str) -> String {
     let mut out = String::with_capacity(css.len());
@@ -516,6 +558,20 @@ mod tests {
         );
         assert!(wrap_leaflet(bundle, "", "MIT", "1").is_err());
         assert_eq!(js_string("a</style>\u{2028}"), r#""a\x3c/style>\u2028""#);
+    }
+
+    #[test]
+    fn unused_stylesheet_sections_are_cut_and_a_missing_one_is_an_error() {
+        let css = "/* required styles */\n.a{x:1}\n/* popup */\n.p{x:2}\n.q{x:3}\n/* div icon */\n.d{x:4}\n";
+        assert_eq!(
+            trim_css_sections(css, &["popup"]).unwrap(),
+            "/* required styles */\n.a{x:1}\n/* div icon */\n.d{x:4}\n"
+        );
+        assert!(
+            trim_css_sections(css, &["popup", "Tooltip"])
+                .unwrap_err()
+                .contains("Tooltip")
+        );
     }
 
     #[test]

@@ -184,7 +184,8 @@ fn build_kind(root: &Path, kind: Kind, wasm_bindgen: &Path, wasm_opt: &Path) -> 
 }
 
 /// Leaflet from npm (`.tools/`, the exact version `tools/package.json` pins): the parts
-/// `widget/leaflet/entry.js` names, bundled and minified by esbuild (also pinned there), wrapped.
+/// `widget/leaflet/entry.js` names, bundled and minified by esbuild (also pinned there) through
+/// `widget/leaflet/build.mjs`, wrapped.
 fn leaflet(root: &Path) -> Result<String> {
     let modules = root.join(".tools/node_modules");
     let install = "install it with: bash scripts/install-tools.sh";
@@ -201,25 +202,22 @@ fn leaflet(root: &Path) -> Result<String> {
             ));
         }
     }
+    // esbuild through its JavaScript API (`widget/leaflet/build.mjs`), which can leave modules out.
     let bundle = output(
-        Command::new(modules.join(".bin/esbuild"))
+        Command::new("node")
             .current_dir(root)
-            // Bare `leaflet/src/...` imports resolve in .tools/node_modules.
-            .env("NODE_PATH", &modules)
-            .arg("widget/leaflet/entry.js")
-            .args(["--bundle", "--minify", "--format=cjs", "--target=es2017"])
-            .args([
-                "--legal-comments=none",
-                "--log-level=warning",
-                "--charset=utf8",
-            ]),
+            .arg("widget/leaflet/build.mjs")
+            .arg(&modules),
     )?;
     let leaflet = modules.join("leaflet");
     let version =
         json_member(&read_string(&leaflet.join("package.json"))?, "version").unwrap_or_default();
     bundle::wrap_leaflet(
         &bundle,
-        &read_string(&leaflet.join("dist/leaflet.css"))?,
+        &bundle::trim_css_sections(
+            &read_string(&leaflet.join("dist/leaflet.css"))?,
+            bundle::LEAFLET_CSS_UNUSED,
+        )?,
         &read_string(&leaflet.join("LICENSE"))?,
         &version,
     )

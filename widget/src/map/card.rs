@@ -7,8 +7,9 @@ use yew::prelude::*;
 use super::i18n::{MapMsg, day, m};
 
 /// What the card panel shows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum CardState {
+    #[default]
     Closed,
     Loading(i64),
     Shown(std::rc::Rc<ProblemCard>),
@@ -74,7 +75,7 @@ pub fn card(props: CardProps<'_>) -> Html {
 }
 
 /// The vote button, or why there is none, and what became of the vote (read out).
-fn support(lang: Lang, state: Support, on_support: Callback<MouseEvent>) -> Html {
+pub fn support(lang: Lang, state: Support, on_support: Callback<MouseEvent>) -> Html {
     let news = match state {
         Support::SignInFirst => Some(MapMsg::SupportSignIn),
         Support::Done(true) => Some(MapMsg::Supported),

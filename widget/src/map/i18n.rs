@@ -55,6 +55,12 @@ pub enum MapMsg {
     AlreadySupported,
     SupportSignIn,
     SupportFailed,
+    PinLabel,
+    PinHint,
+    OutsideArea,
+    NearbyTitle,
+    NearbyHint,
+    MetresAway,
 }
 
 impl MapMsg {
@@ -106,6 +112,12 @@ impl MapMsg {
         MapMsg::AlreadySupported,
         MapMsg::SupportSignIn,
         MapMsg::SupportFailed,
+        MapMsg::PinLabel,
+        MapMsg::PinHint,
+        MapMsg::OutsideArea,
+        MapMsg::NearbyTitle,
+        MapMsg::NearbyHint,
+        MapMsg::MetresAway,
     ];
 }
 
@@ -206,12 +218,34 @@ pub fn m(lang: Lang, msg: MapMsg) -> &'static str {
         (MapMsg::SupportSignIn, En) => "Residents signed in on this site can support a problem.",
         (MapMsg::SupportFailed, Ru) => "Не удалось учесть голос. Попробуйте ещё раз.",
         (MapMsg::SupportFailed, En) => "Your support could not be counted. Please try again.",
+        (MapMsg::PinLabel, Ru) => "Место на карте",
+        (MapMsg::PinLabel, En) => "Place on the map",
+        (MapMsg::PinHint, Ru) => {
+            "Передвиньте карту так, чтобы метка в центре указала на место проблемы: пальцем, мышью, стрелками клавиатуры или нажатием на нужную точку."
+        }
+        (MapMsg::PinHint, En) => {
+            "Move the map until the pin in its centre points at the problem: by finger, mouse, arrow keys, or a tap on the spot."
+        }
+        (MapMsg::OutsideArea, Ru) => {
+            "Метка вне территории, которую обслуживает сайт. Передвиньте карту."
+        }
+        (MapMsg::OutsideArea, En) => "The pin is outside the area this site serves. Move the map.",
+        (MapMsg::NearbyTitle, Ru) => "Рядом уже сообщали о похожем",
+        (MapMsg::NearbyTitle, En) => "Similar problems were reported nearby",
+        (MapMsg::NearbyHint, Ru) => {
+            "Если это ваша проблема, поддержите обращение вместо нового: так его решат быстрее."
+        }
+        (MapMsg::NearbyHint, En) => {
+            "If one of them is yours, support it instead of filing a new one: it gets solved sooner."
+        }
+        (MapMsg::MetresAway, Ru) => "{n} м от метки",
+        (MapMsg::MetresAway, En) => "{n} m from the pin",
     }
 }
 
 /// [`m`] with `{n}` replaced.
 pub fn mn(lang: Lang, msg: MapMsg, n: u64) -> String {
-    m(lang, msg).replacen("{n}", &n.to_string(), 1)
+    crate::i18n::fill(m(lang, msg), "{n}", &n.to_string())
 }
 
 /// The Russian plural form of `n`: 0 one (1, 21…), 1 few (2–4, 22–24…), 2 many.

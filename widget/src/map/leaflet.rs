@@ -44,6 +44,12 @@ extern "C" {
     fn get_zoom(this: &LMap) -> f64;
     #[wasm_bindgen(method, js_name = getCenter)]
     fn get_center(this: &LMap) -> JsValue;
+    #[wasm_bindgen(method, js_name = panTo)]
+    fn pan_to(this: &LMap, at: &JsValue);
+    #[wasm_bindgen(method, js_name = zoomIn)]
+    fn zoom_in(this: &LMap);
+    #[wasm_bindgen(method, js_name = zoomOut)]
+    fn zoom_out(this: &LMap);
     #[wasm_bindgen(method, js_name = getBounds)]
     fn get_bounds(this: &LMap) -> LBounds;
     #[wasm_bindgen(method, js_name = invalidateSize)]
@@ -104,9 +110,15 @@ pub enum Marker {
 #[derive(Debug, Clone, PartialEq)]
 pub enum MapEvent {
     /// The visible area changed (pan, zoom, resize).
-    Moved { bbox: Bounds, zoom: u8 },
+    Moved {
+        bbox: Bounds,
+        zoom: u8,
+        centre: LatLon,
+    },
     /// A problem's marker was chosen.
     Problem(i64),
+    /// The map was clicked or tapped here.
+    Clicked(LatLon),
 }
 
 /// The base map: an XYZ tile URL template and the attribution it requires.
@@ -151,13 +163,20 @@ const MAP_CSS: &str = r#"
 .civic-map{height:24em;min-height:240px;width:100%;border:1px solid var(--civic-line);border-radius:.375em;
 background:var(--civic-soft);font:inherit;z-index:0}
 .civic-map:focus-visible{outline:3px solid var(--civic-ink);outline-offset:2px}
+.civic-pin-map{position:relative}.civic-pin-map .civic-map{height:15em}
+.civic-pin-map::after{content:"";position:absolute;left:50%;top:50%;width:28px;height:28px;margin:-28px 0 0 -14px;
+pointer-events:none;z-index:500;border-radius:50% 50% 50% 0;transform:rotate(-45deg);background:var(--civic-accent);
+border:3px solid #fff;box-shadow:0 0 0 1px #1b1b1f,0 2px 6px rgba(0,0,0,.45)}
+.civic-nearby{padding:.75em;border-radius:.375em;background:var(--civic-soft);display:flex;flex-direction:column;gap:.5em}
+.civic-nearby ul{list-style:none;display:flex;flex-direction:column;gap:.5em}
+.civic-nearby li{padding:.5em;background:#fff;border-radius:.375em;border:1px solid var(--civic-line)}
 .civic-marker{border-radius:50%;border:3px solid #fff;box-shadow:0 0 0 1px #1b1b1f,0 1px 4px rgba(0,0,0,.4);background:#c62828}
 .civic-s-published{background:#c62828}.civic-s-in_progress{background:#a35200}.civic-s-resolved{background:#1e6b30}
 .civic-s-closed{background:#3d5361}.civic-s-refused,.civic-s-duplicate{background:#5f5f66}
 .civic-cluster{display:flex;align-items:center;justify-content:center;border-radius:50%;background:var(--civic-accent);
 color:var(--civic-on-accent);font-weight:700;font-size:.875em;border:3px solid #fff;box-shadow:0 0 0 1px #1b1b1f,0 1px 4px rgba(0,0,0,.4)}
 .leaflet-marker-icon:focus-visible{outline:3px solid #1b1b1f;outline-offset:2px}
-.leaflet-control-zoom a{width:44px;height:44px;line-height:44px}
+button.civic-zoom{font-size:1.25em;padding:0}
 .civic-filters{flex-direction:row;flex-wrap:wrap;align-items:flex-end;gap:.75em}
 .civic-filters .civic-field{flex:1 1 9em}
 .civic-map-view{display:flex;flex-direction:column;gap:.75em}
@@ -215,7 +234,7 @@ impl MapRenderer {
         container: &HtmlElement,
         area: Bounds,
         base: Option<&BaseMap>,
-        labels: &MapLabels,
+        label: &str,
         events: Callback<MapEvent>,
     ) -> Rc<MapRenderer> {
         let options = Object::new();
@@ -223,6 +242,7 @@ impl MapRenderer {
         // No zooming out past the city; the keyboard pans and zooms once the map has focus.
         set(&options, "minZoom", &9.into());
         set(&options, "maxZoom", &19.into());
+        set(&options, "zoomControl", &JsValue::FALSE);
         let map = lib.map(container, &options);
         // Leaflet's attribution prefix carries a flag picture; the library's name is enough.
         map.attribution_control().set_prefix("Leaflet");
@@ -238,7 +258,8 @@ impl MapRenderer {
             lib.tile_layer(&base.url, &tiles).add_to(&map);
         }
         let markers = lib.layer_group().add_to(&map);
-        label_controls(container, labels);
+        // The zoom buttons are the widget's own (labelled, 44 px), under the map.
+        let _ = container.set_attribute("aria-label", label);
         let renderer = Rc::new(MapRenderer {
             lib,
             map,
@@ -256,7 +277,21 @@ impl MapRenderer {
         renderer
             .map
             .on_map("moveend", moved.as_ref().unchecked_ref());
+        let weak = Rc::downgrade(&renderer);
+        let clicked = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            let at = Reflect::get(&e, &JsValue::from_str("latlng")).unwrap_or_default();
+            if let Some(r) = weak.upgrade() {
+                r.events.emit(MapEvent::Clicked(LatLon {
+                    lat: number(&at, "lat"),
+                    lon: number(&at, "lng"),
+                }));
+            }
+        });
+        renderer
+            .map
+            .on_map("click", clicked.as_ref().unchecked_ref());
         renderer.handlers.borrow_mut().push(moved);
+        renderer.handlers.borrow_mut().push(clicked);
         renderer.map.fit_bounds(&Array::of2(
             &point(LatLon {
                 lat: area.south,
@@ -280,6 +315,7 @@ impl MapRenderer {
                 north: b.north().min(85.0),
             },
             zoom: self.map.get_zoom().clamp(0.0, 20.0) as u8,
+            centre: self.centre(),
         }
     }
 
@@ -297,6 +333,20 @@ impl MapRenderer {
         let options = Object::new();
         set(&options, "animate", &reduced_motion().not().into());
         self.map.set_view(&point(at), zoom.into(), &options);
+    }
+
+    /// One zoom level closer (`true`) or farther.
+    pub fn zoom(&self, closer: bool) {
+        if closer {
+            self.map.zoom_in();
+        } else {
+            self.map.zoom_out();
+        }
+    }
+
+    /// Pans (no zoom change) so that `at` is in the centre.
+    pub fn pan_to(&self, at: LatLon) {
+        self.map.pan_to(&point(at));
     }
 
     /// Tells Leaflet its element changed size (it was hidden, or the page reflowed).
@@ -379,27 +429,6 @@ impl MapRenderer {
 impl Drop for MapRenderer {
     fn drop(&mut self) {
         self.map.remove_map();
-    }
-}
-
-/// The words Leaflet would otherwise show in English on its zoom buttons.
-pub struct MapLabels {
-    pub zoom_in: String,
-    pub zoom_out: String,
-    pub map: String,
-}
-
-/// Names the zoom buttons and the map element in the widget's language.
-fn label_controls(container: &HtmlElement, labels: &MapLabels) {
-    let _ = container.set_attribute("aria-label", &labels.map);
-    for (selector, label) in [
-        (".leaflet-control-zoom-in", &labels.zoom_in),
-        (".leaflet-control-zoom-out", &labels.zoom_out),
-    ] {
-        if let Ok(Some(button)) = container.query_selector(selector) {
-            let _ = button.set_attribute("title", label);
-            let _ = button.set_attribute("aria-label", label);
-        }
     }
 }
 

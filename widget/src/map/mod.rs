@@ -9,7 +9,9 @@
 //! via the markers' `title` «№ id …», `.civic-cluster`, `select[name=filter-category|
 //! filter-status|filter-period]`, `.civic-map-list` (`button[data-id]` per problem),
 //! `.civic-map-count`, `.civic-card[data-id]` with `.civic-card-answer` and `.civic-card-close`,
-//! `button.civic-report-here`, `button.civic-back-to-map`.
+//! `button.civic-report-here`, `button.civic-back-to-map`; in the form, `.civic-pin-map` and
+//! `.civic-nearby li[data-id]`; support: `button.civic-support`, `.civic-support-news`,
+//! `.civic-support-count`.
 
 pub mod card;
 pub mod i18n;

@@ -4,15 +4,16 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use civic_wire::{Bounds, LatLon, MapView, SiteConfig, Status};
+use civic_wire::{Bounds, LatLon, MapView, NearbyProblems, SiteConfig, Status, SupportResult};
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlElement, HtmlSelectElement};
+use yew::Reducible;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::card::{CardProps, CardState, Support, card};
-use super::i18n::{MapMsg, counted, m};
-use super::leaflet::{MapEvent, MapLabels, MapRenderer, adopt_css, library, markers};
+use super::i18n::{MapMsg, counted, day, m, mn};
+use super::leaflet::{MapEvent, MapRenderer, adopt_css, library, markers};
 use crate::api::{Backend, Session};
 use crate::options::WidgetOptions;
 
@@ -25,6 +26,21 @@ pub struct ProblemMapProps {
     pub on_report_here: Callback<LatLon>,
     /// The signed-in resident's session, who may support problems.
     pub session: Option<Rc<Session>>,
+    /// The report form, while the resident fills it in: the map then becomes the form's pin
+    /// (the place is under the pin in its centre) and shows similar problems nearby.
+    #[prop_or_default]
+    pub form: Option<Html>,
+    /// The form's place and category (for the pin and the nearby problems).
+    #[prop_or_default]
+    pub at: Option<LatLon>,
+    #[prop_or_default]
+    pub category: AttrValue,
+    /// The pin moved: the form's new place.
+    #[prop_or_default]
+    pub on_move: Callback<LatLon>,
+    /// "Back to the map" from the form.
+    #[prop_or_default]
+    pub on_back: Callback<()>,
 }
 
 impl PartialEq for ProblemMapProps {
@@ -32,10 +48,10 @@ impl PartialEq for ProblemMapProps {
         Rc::ptr_eq(&self.options, &other.options)
             && Rc::ptr_eq(&self.config, &other.config)
             && Rc::ptr_eq(&self.backend, &other.backend)
-            && match (&self.session, &other.session) {
-                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-                (a, b) => a.is_none() && b.is_none(),
-            }
+            && self.session.as_ref().map(Rc::as_ptr) == other.session.as_ref().map(Rc::as_ptr)
+            && self.form == other.form
+            && self.at == other.at
+            && self.category == other.category
     }
 }
 
@@ -104,11 +120,71 @@ fn coord(value: f64) -> String {
         .unwrap_or_default()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Ready {
-    Loading,
-    Shown,
-    Failed,
+/// Everything the map screen shows, changed only by [`MapAction`]s (one reducer rather than a
+/// hook per part: every hook type adds its own code to the bundle).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MapState {
+    /// `None` while Leaflet loads; then whether the map could be drawn.
+    pub drawn: Option<bool>,
+    pub viewport: Option<(Bounds, u8)>,
+    pub filters: Filters,
+    pub view: Option<Rc<MapView>>,
+    pub card: CardState,
+    /// The last "this affects me too" and where it stands.
+    pub vote: Option<(i64, Support)>,
+    pub nearby: Option<Rc<NearbyProblems>>,
+}
+
+pub enum MapAction {
+    Drawn(bool),
+    Moved(Bounds, u8),
+    Filter(Filters),
+    View(Rc<MapView>),
+    Card(CardState),
+    Vote(i64, Support),
+    Counted(i64, SupportResult),
+    Nearby(Option<Rc<NearbyProblems>>),
+}
+
+impl Reducible for MapState {
+    type Action = MapAction;
+
+    fn reduce(self: Rc<Self>, action: MapAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            MapAction::Drawn(ok) => s.drawn = Some(ok),
+            MapAction::Moved(bbox, zoom) => s.viewport = Some((bbox, zoom)),
+            MapAction::Filter(f) => s.filters = f,
+            MapAction::View(v) => s.view = Some(v),
+            MapAction::Card(c) => {
+                if !matches!(c, CardState::Shown(_)) {
+                    s.vote = None;
+                }
+                s.card = c;
+            }
+            MapAction::Vote(id, v) => s.vote = Some((id, v)),
+            MapAction::Counted(id, r) => {
+                s.vote = Some((id, Support::Done(r.counted)));
+                if let CardState::Shown(c) = &s.card
+                    && c.id == id
+                {
+                    let mut c = (**c).clone();
+                    c.support_count = r.support_count;
+                    s.card = CardState::Shown(Rc::new(c));
+                }
+            }
+            MapAction::Nearby(n) => s.nearby = n,
+        }
+        Rc::new(s)
+    }
+}
+
+/// A street-level zoom for the pin: a house, not a district.
+const PIN_ZOOM: u8 = 17;
+
+/// The place rounded to about 10 m, so that small moves of the pin ask nothing new.
+fn rounded(at: LatLon) -> (i64, i64) {
+    ((at.lat * 1e4).round() as i64, (at.lon * 1e4).round() as i64)
 }
 
 #[function_component(ProblemMap)]
@@ -117,40 +193,42 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
     let lang = o.lang;
     let container = use_node_ref();
     let renderer = use_mut_ref(|| None::<Rc<MapRenderer>>);
-    let ready = use_state(|| Ready::Loading);
-    let viewport = use_state(|| None::<(Bounds, u8)>);
-    let filters = use_state(Filters::default);
-    let view = use_state(|| None::<Rc<MapView>>);
-    let card_state = use_state(|| CardState::Closed);
+    let state = use_reducer(MapState::default);
     let card_heading = use_node_ref();
-    let support = use_state(|| Support::Ready);
-    // Answers to older requests than the newest are dropped when they come late.
-    let generation = use_mut_ref(|| Cell::new(0u32));
+    // Answers to older requests than the newest are dropped when they come late; and whether
+    // the map is the form's pin now (read by Leaflet's event handlers).
+    let shared = use_mut_ref(|| (Cell::new(0u32), Cell::new(false), props.on_move.clone()));
+    let pinning = props.form.is_some();
+    {
+        let mut s = shared.borrow_mut();
+        s.1.set(pinning);
+        s.2 = props.on_move.clone();
+    }
 
     let open_card = {
-        let (card_state, backend, site) =
-            (card_state.clone(), props.backend.clone(), o.site.clone());
-        let support = support.clone();
+        let (dispatcher, backend, site) =
+            (state.dispatcher(), props.backend.clone(), o.site.clone());
         Callback::from(move |id: i64| {
-            support.set(Support::Ready);
-            card_state.set(CardState::Loading(id));
-            let (card_state, backend, site) = (card_state.clone(), backend.clone(), site.clone());
+            dispatcher.dispatch(MapAction::Card(CardState::Loading(id)));
+            let (dispatcher, backend, site) = (dispatcher.clone(), backend.clone(), site.clone());
             spawn_local(async move {
-                card_state.set(match backend.problem_card(&site, id, lang).await {
-                    Ok(c) => CardState::Shown(Rc::new(c)),
-                    Err(_) => CardState::Failed(id),
-                });
+                dispatcher.dispatch(MapAction::Card(
+                    match backend.problem_card(&site, id, lang).await {
+                        Ok(c) => CardState::Shown(Rc::new(c)),
+                        Err(_) => CardState::Failed(id),
+                    },
+                ));
             });
         })
     };
 
     // Draw the map once Leaflet has arrived; remove it with the component.
     {
-        let (container, renderer, ready, viewport) = (
+        let (container, renderer, dispatcher, shared) = (
             container.clone(),
             renderer.clone(),
-            ready.clone(),
-            viewport.clone(),
+            state.dispatcher(),
+            shared.clone(),
         );
         let (props, open_card) = (props.clone(), open_card.clone());
         use_effect_with((), move |_| {
@@ -161,61 +239,114 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
                     lib.as_ref().and_then(library),
                     container.cast::<HtmlElement>(),
                 ) else {
-                    ready.set(Ready::Failed);
+                    dispatcher.dispatch(MapAction::Drawn(false));
                     return;
                 };
                 let _ = adopt_css(&element, &css);
-                let events = Callback::from(move |e| match e {
-                    MapEvent::Moved { bbox, zoom } => viewport.set(Some((bbox, zoom))),
-                    MapEvent::Problem(id) => open_card.emit(id),
+                let (pan, done) = (renderer.clone(), dispatcher.clone());
+                let events = Callback::from(move |e| {
+                    let pinning = shared.borrow().1.get();
+                    match e {
+                        MapEvent::Moved { centre, .. } if pinning => shared.borrow().2.emit(centre),
+                        MapEvent::Moved { bbox, zoom, .. } => {
+                            dispatcher.dispatch(MapAction::Moved(bbox, zoom))
+                        }
+                        MapEvent::Problem(id) => open_card.emit(id),
+                        MapEvent::Clicked(at) if pinning => {
+                            if let Some(r) = pan.borrow().as_ref() {
+                                r.pan_to(at);
+                            }
+                        }
+                        MapEvent::Clicked(_) => {}
+                    }
                 });
-                let labels = MapLabels {
-                    zoom_in: m(lang, MapMsg::ZoomIn).into(),
-                    zoom_out: m(lang, MapMsg::ZoomOut).into(),
-                    map: m(lang, MapMsg::MapLabel).into(),
-                };
                 let base = props.backend.base_map();
                 let r = MapRenderer::new(
                     lib,
                     &element,
                     props.config.bounds,
                     base.as_ref(),
-                    &labels,
+                    m(lang, MapMsg::MapLabel),
                     events,
                 );
                 *renderer.borrow_mut() = Some(r);
-                ready.set(Ready::Shown);
+                done.dispatch(MapAction::Drawn(true));
             });
             move || drop(keep.borrow_mut().take())
         });
     }
 
-    // Ask the host what to draw whenever the view or the filters change.
+    // The map becomes the form's pin and back: markers off and the place under the pin at street
+    // level, or the problems again.
     {
-        let (view, backend, site, generation) = (
-            view.clone(),
+        let (renderer, at, centre) = (renderer.clone(), props.at, props.config.centre);
+        use_effect_with((pinning, state.drawn), move |(pinning, _)| {
+            if let Some(r) = renderer.borrow().as_ref() {
+                r.resized();
+                if *pinning {
+                    r.show(&[]);
+                    r.fly_to(at.unwrap_or(centre), PIN_ZOOM);
+                }
+            }
+        });
+    }
+    // "My location" (or anything else) moved the form's place: bring it under the pin.
+    {
+        let renderer = renderer.clone();
+        use_effect_with((props.at, pinning), move |(at, pinning)| {
+            if let (Some(r), Some(at), true) = (renderer.borrow().as_ref(), at, *pinning) {
+                let c = r.centre();
+                if (c.lat - at.lat).abs() > 1e-6 || (c.lon - at.lon).abs() > 1e-6 {
+                    r.pan_to(*at);
+                }
+            }
+        });
+    }
+
+    // Ask the host what to draw whenever the view or the filters change (not while pinning).
+    {
+        let (dispatcher, backend, site, shared) = (
+            state.dispatcher(),
             props.backend.clone(),
             o.site.clone(),
-            generation.clone(),
+            shared.clone(),
         );
         use_effect_with(
-            (*viewport, (*filters).clone()),
-            move |(viewport, filters)| {
-                if let Some((bbox, zoom)) = *viewport {
+            (state.viewport, state.filters.clone(), pinning),
+            move |(viewport, filters, pinning)| {
+                if let (Some((bbox, zoom)), false) = (*viewport, *pinning) {
                     let query = map_query(bbox, zoom, filters, js_sys::Date::now());
-                    let mine = generation.borrow().get() + 1;
-                    generation.borrow().set(mine);
+                    let mine = shared.borrow().0.get() + 1;
+                    shared.borrow().0.set(mine);
                     spawn_local(async move {
                         let answer = backend.map_view(&site, &query).await;
-                        if generation.borrow().get() == mine
+                        if shared.borrow().0.get() == mine
                             && let Ok(v) = answer
                         {
-                            view.set(Some(Rc::new(v)));
+                            dispatcher.dispatch(MapAction::View(Rc::new(v)));
                         }
                     });
                 }
             },
         );
+    }
+
+    // Open problems of the form's category near its place.
+    {
+        let (dispatcher, backend, site) =
+            (state.dispatcher(), props.backend.clone(), o.site.clone());
+        let category = props.category.parse::<i64>().ok().filter(|_| pinning);
+        let at = props.at;
+        use_effect_with((at.map(rounded), category), move |_| {
+            dispatcher.dispatch(MapAction::Nearby(None));
+            if let (Some(at), Some(category)) = (at, category) {
+                spawn_local(async move {
+                    if let Ok(n) = backend.nearby(&site, at, category).await {
+                        dispatcher.dispatch(MapAction::Nearby(Some(Rc::new(n))));
+                    }
+                });
+            }
+        });
     }
 
     // Draw the answer.
@@ -230,20 +361,17 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
                 .unwrap_or_default()
         }
     };
-    let problem_title = {
-        let category_name = category_name.clone();
-        move |id: i64, category: i64, status: Status| {
-            [
-                m(lang, MapMsg::NumberPrefix),
-                " ",
-                &id.to_string(),
-                " · ",
-                &category_name(category),
-                " — ",
-                status.label(lang),
-            ]
-            .concat()
-        }
+    let problem_title = move |id: i64, category: i64, status: Status| {
+        [
+            m(lang, MapMsg::NumberPrefix),
+            " ",
+            &id.to_string(),
+            " · ",
+            &category_name(category),
+            " — ",
+            status.label(lang),
+        ]
+        .concat()
     };
     let cluster_title = move |n: u64| {
         counted(
@@ -255,17 +383,20 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
     {
         let renderer = renderer.clone();
         let (problem_title, cluster_title) = (problem_title.clone(), cluster_title);
-        use_effect_with(((*view).clone(), *ready), move |(view, _)| {
-            if let (Some(r), Some(view)) = (renderer.borrow().as_ref(), view) {
-                r.show(&markers(view, problem_title, cluster_title));
-            }
-        });
+        use_effect_with(
+            (state.view.clone(), state.drawn, pinning),
+            move |(view, _, pinning)| {
+                if let (Some(r), Some(view), false) = (renderer.borrow().as_ref(), view, *pinning) {
+                    r.show(&markers(view, problem_title, cluster_title));
+                }
+            },
+        );
     }
 
     // A card that opens is read out: focus its heading.
     {
         let heading = card_heading.clone();
-        let shown = match &*card_state {
+        let shown = match &state.card {
             CardState::Shown(c) => c.id,
             _ => 0,
         };
@@ -278,19 +409,120 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
         });
     }
 
+    // "This affects me too", on the card or on a nearby problem.
+    let vote = {
+        let (dispatcher, backend, site) =
+            (state.dispatcher(), props.backend.clone(), o.site.clone());
+        let bearer = props.session.as_ref().map(|s| s.bearer.clone());
+        move |id: i64| {
+            let (dispatcher, backend, site, bearer) = (
+                dispatcher.clone(),
+                backend.clone(),
+                site.clone(),
+                bearer.clone(),
+            );
+            Callback::from(move |_: MouseEvent| {
+                let Some(bearer) = bearer.clone() else { return };
+                dispatcher.dispatch(MapAction::Vote(id, Support::Sending));
+                let (dispatcher, backend, site) =
+                    (dispatcher.clone(), backend.clone(), site.clone());
+                spawn_local(async move {
+                    dispatcher.dispatch(match backend.support(&site, id, &bearer).await {
+                        Ok(r) => MapAction::Counted(id, r),
+                        Err(_) => MapAction::Vote(id, Support::Failed),
+                    });
+                });
+            })
+        }
+    };
+    let signed_in = props.session.is_some();
+    let vote_of = |id: i64| match state.vote {
+        Some((voted, s)) if voted == id => s,
+        _ if signed_in => Support::Ready,
+        _ => Support::SignInFirst,
+    };
+
+    let drawn = state.drawn == Some(true);
+    let status = match state.drawn {
+        None => {
+            html! { <p class="civic-loading" role="status"><span class="civic-spinner" aria-hidden="true"></span>{ " " }{ m(lang, MapMsg::MapLoading) }</p> }
+        }
+        Some(false) => {
+            html! { <p class="civic-error" role="alert">{ m(lang, MapMsg::MapFailed) }</p> }
+        }
+        Some(true) => Html::default(),
+    };
+    let zoom = |closer: bool, label: MapMsg, sign: &'static str| {
+        let renderer = renderer.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            if let Some(r) = renderer.borrow().as_ref() {
+                r.zoom(closer);
+            }
+        });
+        html! {
+            <button type="button" class="civic-zoom" {onclick} disabled={!drawn}>
+                <span aria-hidden="true">{ sign }</span><span class="civic-sr">{ m(lang, label) }</span>
+            </button>
+        }
+    };
+    let map = html! {
+        <div key="map" class={classes!("civic-map-wrap", pinning.then_some("civic-pin-map"))}>
+            <div class="civic-map" ref={container} data-ready={drawn.then_some("")}></div>
+            <div class="civic-actions">{ zoom(true, MapMsg::ZoomIn, "+") }{ zoom(false, MapMsg::ZoomOut, "−") }</div>
+        </div>
+    };
+
+    if let Some(form) = &props.form {
+        let on_back = props.on_back.reform(|_: MouseEvent| ());
+        let outside = props.at.is_some_and(|p| !props.config.bounds.contains(p));
+        let nearby = match &state.nearby {
+            Some(n) if !n.problems.is_empty() => html! {
+                <section class="civic-nearby" aria-labelledby={o.id("nearby-title")}>
+                    <h3 id={o.id("nearby-title")}>{ m(lang, MapMsg::NearbyTitle) }</h3>
+                    <p class="civic-hint">{ m(lang, if signed_in { MapMsg::NearbyHint } else { MapMsg::SupportSignIn }) }</p>
+                    <ul>
+                        for p in n.problems.iter() {
+                            <li data-id={p.id.to_string()}>
+                                <p><strong>{ [m(lang, MapMsg::NumberPrefix), " ", &p.id.to_string()].concat() }</strong>
+                                    { [" · ", p.status.label(lang), " · ", &mn(lang, MapMsg::MetresAway, u64::from(p.distance_m)), " · ", &day(lang, &p.created_at)].concat() }</p>
+                                <p>{ &p.excerpt }</p>
+                                if signed_in { { super::card::support(lang, vote_of(p.id), vote(p.id)) } }
+                            </li>
+                        }
+                    </ul>
+                </section>
+            },
+            _ => Html::default(),
+        };
+        return html! {
+            <div class="civic-map-view">
+                <div class="civic-actions">
+                    <button type="button" class="civic-back-to-map" onclick={on_back}>{ m(lang, MapMsg::BackToMap) }</button>
+                </div>
+                <p class="civic-label"><strong>{ m(lang, MapMsg::PinLabel) }</strong></p>
+                <p class="civic-hint" id={o.id("pin-hint")}>{ m(lang, MapMsg::PinHint) }</p>
+                { status }
+                { map }
+                <p class="civic-field-error" data-field="pin" role="status">{ if outside { m(lang, MapMsg::OutsideArea) } else { "" } }</p>
+                <div aria-live="polite">{ nearby }</div>
+                { form.clone() }
+            </div>
+        };
+    }
+
     let select = |name: &'static str,
                   label: MapMsg,
                   value: &str,
                   options: Vec<(String, String)>,
                   set: fn(&mut Filters, String)| {
-        let filters = filters.clone();
+        let (dispatcher, filters) = (state.dispatcher(), state.filters.clone());
         let onchange = Callback::from(move |e: Event| {
-            let mut f = (*filters).clone();
+            let mut f = filters.clone();
             set(
                 &mut f,
                 e.target_unchecked_into::<HtmlSelectElement>().value(),
             );
-            filters.set(f);
+            dispatcher.dispatch(MapAction::Filter(f));
         });
         let id = o.id(name);
         html! {
@@ -304,7 +536,7 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
             </div>
         }
     };
-    let f = &*filters;
+    let f = &state.filters;
     let mut categories = vec![(String::new(), m(lang, MapMsg::AllCategories).to_owned())];
     categories.extend(
         props
@@ -329,7 +561,7 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
         </fieldset>
     };
 
-    let list = match &*view {
+    let list = match &state.view {
         None => Html::default(),
         Some(v) => {
             let count = if v.total == 0 {
@@ -381,72 +613,25 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
             }
         })
     };
-    // "This affects me too": the vote, then the card's count as the host counted it.
-    let on_support = {
-        let (card_state, support, backend, site) = (
-            card_state.clone(),
-            support.clone(),
-            props.backend.clone(),
-            o.site.clone(),
-        );
-        let bearer = props.session.as_ref().map(|s| s.bearer.clone());
-        let shown = match &*card_state {
-            CardState::Shown(c) => Some(c.clone()),
-            _ => None,
-        };
-        Callback::from(move |_: MouseEvent| {
-            let (Some(bearer), Some(c)) = (bearer.clone(), shown.clone()) else {
-                return;
-            };
-            support.set(Support::Sending);
-            let (card_state, support, backend, site) = (
-                card_state.clone(),
-                support.clone(),
-                backend.clone(),
-                site.clone(),
-            );
-            spawn_local(async move {
-                match backend.support(&site, c.id, &bearer).await {
-                    Ok(r) => {
-                        let mut updated = (*c).clone();
-                        updated.support_count = r.support_count;
-                        card_state.set(CardState::Shown(Rc::new(updated)));
-                        support.set(Support::Done(r.counted));
-                    }
-                    Err(_) => support.set(Support::Failed),
-                }
-            });
-        })
-    };
-    let support_state = if props.session.is_some() {
-        *support
-    } else {
-        Support::SignInFirst
-    };
     let on_close = {
-        let card_state = card_state.clone();
-        Callback::from(move |_: MouseEvent| card_state.set(CardState::Closed))
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(MapAction::Card(CardState::Closed)))
     };
-    let status = match *ready {
-        Ready::Loading => {
-            html! { <p class="civic-loading" role="status"><span class="civic-spinner" aria-hidden="true"></span>{ " " }{ m(lang, MapMsg::MapLoading) }</p> }
-        }
-        Ready::Failed => {
-            html! { <p class="civic-error" role="alert">{ m(lang, MapMsg::MapFailed) }</p> }
-        }
-        Ready::Shown => Html::default(),
+    let card_id = match &state.card {
+        CardState::Shown(c) => c.id,
+        _ => 0,
     };
     html! {
         <div class="civic-map-view">
             { filters_html }
             { status }
-            <div class="civic-map" ref={container} data-ready={(*ready == Ready::Shown).then_some("")}></div>
+            { map }
             <div class="civic-actions">
                 <button type="button" class="civic-primary civic-report-here" onclick={on_report_here}
-                    disabled={*ready != Ready::Shown}>{ m(lang, MapMsg::ReportHere) }</button>
+                    disabled={!drawn}>{ m(lang, MapMsg::ReportHere) }</button>
             </div>
             { card(CardProps {
-                lang, state: &card_state, support: support_state, on_support,
+                lang, state: &state.card, support: vote_of(card_id), on_support: vote(card_id),
                 heading: card_heading, id_prefix: &o.id_prefix, on_close,
             }) }
             { list }

@@ -286,6 +286,9 @@ result = false;
 const ret = result;
 return ret;
 },
+__wbg_invalidateSize_cf8d6b713be880d8: function(arg0) {
+arg0.invalidateSize();
+},
 __wbg_isArray_bcf1376d0d732d08: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
@@ -386,6 +389,9 @@ arg0.on(getStringFromWasm0(arg1, arg2), arg3);
 },
 __wbg_on_db8a530f443d269f: function(arg0, arg1, arg2, arg3) {
 arg0.on(getStringFromWasm0(arg1, arg2), arg3);
+},
+__wbg_panTo_6c3e8478bb1b0564: function(arg0, arg1) {
+arg0.panTo(arg1);
 },
 __wbg_parentElement_300cdd39ce1d95f8: function(arg0) {
 const ret = arg0.parentElement;
@@ -616,6 +622,12 @@ const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_real
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+__wbg_zoomIn_4738bc65e11aa63b: function(arg0) {
+arg0.zoomIn();
+},
+__wbg_zoomOut_09ce408506d850cf: function(arg0) {
+arg0.zoomOut();
 },
 __wbindgen_generic_0000000000000001: function(arg0, arg1) {
 const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h7b4963980640c9a0);
