@@ -291,3 +291,157 @@ async fn many_problems_show_as_clusters_that_open_by_click_or_keyboard() {
     drop(browser);
     host.stop().await;
 }
+
+/// A published problem of the demo site's category `category` (its Russian name) at `at`,
+/// indexed on the map as the cabinet's publication does it. Returns its number.
+async fn published(host: &Host, category: &str, lat: f64, lon: f64, text: &str) -> i64 {
+    let (category, text) = (category.to_owned(), text.to_owned());
+    host.state()
+        .db
+        .write(move |conn| {
+            let (site, category): (i64, i64) = conn.query_row(
+                "SELECT s.id, c.id FROM sites s JOIN categories c ON c.municipality_id = s.municipality_id
+                 WHERE s.key = 'demo' AND c.name_ru = ?1",
+                [&category],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs() as i64;
+            conn.execute(
+                "INSERT INTO problems (site_id, category_id, status, description, lat, lon, tracking_code,
+                                       lang, created_at, updated_at, published_at)
+                 VALUES (?1, ?2, 'published', ?3, ?4, ?5, ?6, 'ru', ?7, ?7, ?7)",
+                rusqlite::params![site, category, text, lat, lon, format!("e2e-{lat}-{lon}"), now],
+            )?;
+            let id = conn.last_insert_rowid();
+            host_service::map::index::sync(conn, id)?;
+            Ok::<_, host_service::db::DbError>(id)
+        })
+        .await
+        .unwrap()
+}
+
+/// The place the form holds, as its status line shows it ("… 54.51380, 36.26120").
+async fn place(w: &ShadowRoot) -> (f64, f64) {
+    wait_for("the place in the form", || async {
+        let t = w
+            .find(Locator::Css(".civic-geo-status"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        let numbers: Vec<f64> = t
+            .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+            .filter_map(|n| n.parse().ok())
+            .filter(|n: &f64| n.abs() > 1.0)
+            .collect();
+        (numbers.len() == 2).then(|| (numbers[0], numbers[1]))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_form_offers_similar_problems_near_its_pin_and_the_pin_moves_by_keyboard() {
+    let host = Host::start().await;
+    let (lat, lon) = (
+        (BOUNDS.south + BOUNDS.north) / 2.0,
+        (BOUNDS.west + BOUNDS.east) / 2.0,
+    );
+    // ~40 m east of the centre, same category; ~2 km away, same category; ~30 m, another one.
+    let near = published(
+        &host,
+        "Освещение",
+        lat,
+        lon + 0.0006,
+        "Фонарь мигает всю ночь",
+    )
+    .await;
+    let far = published(
+        &host,
+        "Освещение",
+        lat + 0.018,
+        lon,
+        "Не горит фонарь у школы",
+    )
+    .await;
+    let other = published(&host, "Мусор", lat + 0.0003, lon, "Переполнена урна").await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(412, 915).await;
+
+    let w = open_map(&browser, &host).await;
+    click_in(&w, "button.civic-report-here").await;
+    find_in(&w, ".civic-pin-map .civic-map").await;
+    find_in(&w, "select[name=category]")
+        .await
+        .select_by_label("Освещение")
+        .await
+        .unwrap();
+    let offered = find_in(&w, &format!(".civic-nearby li[data-id='{near}']")).await;
+    let text = offered.text().await.unwrap();
+    assert!(
+        text.contains("Фонарь мигает") && text.contains("м от метки"),
+        "{text}"
+    );
+    for absent in [far, other] {
+        assert!(
+            w.find(Locator::Css(&format!(
+                ".civic-nearby li[data-id='{absent}']"
+            )))
+            .await
+            .is_err(),
+            "problem {absent} is far or of another category"
+        );
+    }
+    // Another category: its own neighbour instead.
+    find_in(&w, "select[name=category]")
+        .await
+        .select_by_label("Мусор")
+        .await
+        .unwrap();
+    find_in(&w, &format!(".civic-nearby li[data-id='{other}']")).await;
+    wait_for("the lighting problem to go", || async {
+        w.find(Locator::Css(&format!(".civic-nearby li[data-id='{near}']")))
+            .await
+            .is_err()
+            .then_some(())
+    })
+    .await;
+
+    // The pin is the map's centre: the arrow keys move the map, and the place with it.
+    let (lat0, lon0) = place(&w).await;
+    let map = find_in(&w, ".civic-pin-map .civic-map").await;
+    map.click().await.unwrap();
+    for _ in 0..3 {
+        map.send_keys("\u{E014}").await.unwrap(); // ArrowRight: the view moves east
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    }
+    let moved = wait_for("the place to move east", || async {
+        let (la, lo) = place(&w).await;
+        (lo > lon0 + 0.0005 && (la - lat0).abs() < 0.0005).then_some((la, lo))
+    })
+    .await;
+
+    // Far out of the city (zoomed out, then a long way west): the form says so at once.
+    for _ in 0..7 {
+        click_in(&w, "button.civic-zoom:last-child").await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    map.click().await.unwrap();
+    for _ in 0..12 {
+        map.send_keys("\u{E008}\u{E012}\u{E008}").await.unwrap(); // Shift+ArrowLeft
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let warning = text_in(&w, ".civic-field-error[data-field=pin]").await;
+    assert!(warning.contains("вне территории"), "{warning:?}");
+    let (_, lon_out) = place(&w).await;
+    assert!(
+        lon_out < BOUNDS.west,
+        "the place left the city: {lon_out} (was {moved:?})"
+    );
+
+    drop(browser);
+    host.stop().await;
+}
