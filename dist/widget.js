@@ -1,8 +1,8 @@
 (function () {
 'use strict';
 var FILES = {
-basic: ['civic-widget-bbe53d6029f659ca.js', 'civic-widget-bbe53d6029f659ca_bg.wasm'],
-map: ['civic-map-df987e1e79c1e538.js', 'civic-map-df987e1e79c1e538_bg.wasm']
+basic: ['civic-widget-bc62b2500094b11c.js', 'civic-widget-bc62b2500094b11c_bg.wasm'],
+map: ['civic-map-4ccc81febec48b65.js', 'civic-map-4ccc81febec48b65_bg.wasm']
 };
 var LEAFLET = 'civic-leaflet-207591fb4ea339f0.js';
 var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');
@@ -38,7 +38,7 @@ function bundle(kind) {
 return once(kind, function () {
 return script(FILES[kind][0]).then(function () {
 var b = (cw.__bundles || {})[kind];
-if (!b) throw new Error('Civic Widget: bundle did not register');
+if (!b) throw new Error('Civic Widget: cannot load ' + kind);
 return b.init({ module_or_path: base + FILES[kind][1] }).then(function () { return b; });
 });
 });
@@ -72,7 +72,7 @@ return conf.out ? '' : f ? f() : t;
 return o;
 }
 function start() {
-var spots = [].slice.call(document.querySelectorAll('div[data-civic-widget]'));
+var spots = Array.from(document.querySelectorAll('div[data-civic-widget]'));
 if (!spots.length) {
 var div = document.createElement('div');
 var parent = me.parentNode;
@@ -84,9 +84,18 @@ spots.forEach(function (el) {
 if (el.shadowRoot || el.hasAttribute('data-civic-mounted')) return;
 el.setAttribute('data-civic-mounted', '');
 var shadow = el.attachShadow({ mode: 'open' });
-var o = options(el), kind = o.mode == 'extended' ? 'map' : 'basic';
+var o = options(el);
+function mount(kind, o) {
 if (kind == 'map') leaflet();
-bundle(kind).then(function (b) { b.mount(shadow, o); }).catch(function (e) {
+return bundle(kind).then(function (b) {
+shadow.replaceChildren();
+b.mount(shadow, o);
+});
+}
+o.upgrade = function () {
+mount('map', Object.assign({}, o, { mode: 'pin' })).catch(console.error);
+};
+mount(o.mode == 'extended' ? 'map' : 'basic', o).catch(function (e) {
 el.removeAttribute('data-civic-mounted');
 console.error(e);
 });

@@ -47,7 +47,7 @@
     return once(kind, function () {
       return script(FILES[kind][0]).then(function () {
         var b = (cw.__bundles || {})[kind];
-        if (!b) throw new Error('Civic Widget: bundle did not register');
+        if (!b) throw new Error('Civic Widget: cannot load ' + kind);
         return b.init({ module_or_path: base + FILES[kind][1] }).then(function () { return b; });
       });
     });
@@ -86,7 +86,7 @@
   }
 
   function start() {
-    var spots = [].slice.call(document.querySelectorAll('div[data-civic-widget]'));
+    var spots = Array.from(document.querySelectorAll('div[data-civic-widget]'));
     if (!spots.length) {
       var div = document.createElement('div');
       var parent = me.parentNode;
@@ -98,9 +98,20 @@
       if (el.shadowRoot || el.hasAttribute('data-civic-mounted')) return;
       el.setAttribute('data-civic-mounted', '');
       var shadow = el.attachShadow({ mode: 'open' });
-      var o = options(el), kind = o.mode == 'extended' ? 'map' : 'basic';
-      if (kind == 'map') leaflet();
-      bundle(kind).then(function (b) { b.mount(shadow, o); }).catch(function (e) {
+      var o = options(el);
+      function mount(kind, o) {
+        if (kind == 'map') leaflet();
+        return bundle(kind).then(function (b) {
+          shadow.replaceChildren();
+          b.mount(shadow, o);
+        });
+      }
+      // "Choose on the map" in a basic widget: the map bundle takes its place (the draft is in
+      // localStorage, so the text typed goes along).
+      o.upgrade = function () {
+        mount('map', Object.assign({}, o, { mode: 'pin' })).catch(console.error);
+      };
+      mount(o.mode == 'extended' ? 'map' : 'basic', o).catch(function (e) {
         el.removeAttribute('data-civic-mounted');
         console.error(e);
       });

@@ -67,6 +67,8 @@ pub trait Backend {
     fn sso_token(&self) -> LocalFuture<Option<String>>;
     /// `POST /api/v1/sso/exchange`.
     fn sso_exchange(&self, site: &str, token: &str) -> LocalFuture<Result<Session, Failure>>;
+    /// Hands the widget over to the map bundle with the form's pin (the loader's `upgrade()`).
+    fn upgrade(&self) {}
 
     /// `GET /api/v1/sites/{site}/map?{query}`.
     #[cfg(feature = "extended")]
@@ -121,6 +123,8 @@ pub struct HttpBackend {
     pub api_base: String,
     /// The loader's `ssoToken()`: a Promise of a token string or `null`.
     pub sso_token: Option<js_sys::Function>,
+    /// The loader's `upgrade()`: mounts the map bundle in this widget's place.
+    pub upgrade: Option<js_sys::Function>,
     /// The loader's `leaflet()`: a Promise of `{L, css}` (map bundle only).
     #[cfg(feature = "extended")]
     pub leaflet: Option<js_sys::Function>,
@@ -179,6 +183,12 @@ impl Backend for HttpBackend {
             let promise = js_sys::Promise::resolve(&promise?);
             JsFuture::from(promise).await.ok()?.as_string()
         })
+    }
+
+    fn upgrade(&self) {
+        if let Some(f) = &self.upgrade {
+            let _ = f.call0(&JsValue::NULL);
+        }
     }
 
     fn sso_exchange(&self, site: &str, token: &str) -> LocalFuture<Result<Session, Failure>> {

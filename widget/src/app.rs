@@ -233,7 +233,7 @@ pub fn app(props: &AppProps) -> Html {
     };
     // Extended mode (the map bundle): whether the form is shown instead of the map.
     #[cfg(feature = "extended")]
-    let show_form = use_state(|| false);
+    let show_form = use_state(|| o.pin);
     #[cfg(not(feature = "extended"))]
     let show_form = ();
     let on_report_another = {
@@ -308,6 +308,12 @@ pub fn app(props: &AppProps) -> Html {
                     on_locate,
                     on_clear_location,
                     on_submit,
+                    // The basic bundle: "Choose on the map" hands the widget over to the map
+                    // bundle (the draft goes with it); the map bundle's form has its map.
+                    on_pin: cfg!(not(feature = "extended")).then(|| {
+                        let backend = props.backend.clone();
+                        Callback::from(move |()| backend.upgrade())
+                    }),
                 },
                 form_ref,
             );
@@ -366,19 +372,14 @@ fn with_map(
     }
 }
 
-/// The basic bundle has no map: a widget asked for extended mode says so above the form.
+/// The basic bundle has no map (the loader gives extended widgets the map bundle).
 #[cfg(not(feature = "extended"))]
 fn with_map(
-    props: &AppProps,
+    _props: &AppProps,
     _state: &UseReducerHandle<FormState>,
     _config: &Rc<civic_wire::SiteConfig>,
     _show_form: &(),
     form: Html,
 ) -> Html {
-    html! {
-        <>
-            <p class="civic-note">{ t(props.options.lang, Msg::ExtendedModeNote) }</p>
-            { form }
-        </>
-    }
+    form
 }

@@ -14,7 +14,6 @@ pub enum Msg {
     LoadFailed,
     SiteNotFound,
     Retry,
-    ExtendedModeNote,
     RequiredMark,
     Category,
     CategoryPlaceholder,
@@ -25,6 +24,7 @@ pub enum Msg {
     Location,
     LocationHint,
     LocateMe,
+    PinOnMap,
     Locating,
     /// Followed by the coordinates.
     LocationFound,
@@ -85,7 +85,6 @@ impl Msg {
         Msg::LoadFailed,
         Msg::SiteNotFound,
         Msg::Retry,
-        Msg::ExtendedModeNote,
         Msg::RequiredMark,
         Msg::Category,
         Msg::CategoryPlaceholder,
@@ -95,6 +94,7 @@ impl Msg {
         Msg::Location,
         Msg::LocationHint,
         Msg::LocateMe,
+        Msg::PinOnMap,
         Msg::Locating,
         Msg::LocationFound,
         Msg::LocationDenied,
@@ -163,8 +163,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         }
         (Msg::Retry, Ru) => "Повторить",
         (Msg::Retry, En) => "Try again",
-        (Msg::ExtendedModeNote, Ru) => "Карта проблем скоро появится здесь.",
-        (Msg::ExtendedModeNote, En) => "The problem map is coming soon.",
         (Msg::RequiredMark, Ru) => "обязательно",
         (Msg::RequiredMark, En) => "required",
         (Msg::Category, Ru) => "Категория",
@@ -179,12 +177,14 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::CharCount, En) => "Characters: {n} of {max}",
         (Msg::Location, Ru) => "Где это",
         (Msg::Location, En) => "Where is it",
-        (Msg::LocationHint, Ru) => {
-            "Определите своё местоположение или напишите адрес — достаточно одного."
+        (Msg::LocationHint, Ru) => "Ваше местоположение, точка на карте или адрес: хватит одного.",
+        (Msg::LocationHint, En) => {
+            "Your location, a point on the map or an address: one is enough."
         }
-        (Msg::LocationHint, En) => "Use your location or type an address: either one is enough.",
         (Msg::LocateMe, Ru) => "Моё местоположение",
         (Msg::LocateMe, En) => "My location",
+        (Msg::PinOnMap, Ru) => "Указать на карте",
+        (Msg::PinOnMap, En) => "Choose on the map",
         (Msg::Locating, Ru) => "Определяем местоположение…",
         (Msg::Locating, En) => "Finding your location…",
         (Msg::LocationFound, Ru) => "Местоположение определено:",
@@ -293,10 +293,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::ErrPhoneInvalid, En) => {
             "This does not look like a phone number, e.g. +7 900 123-45-67"
         }
-        (Msg::ErrLocationRequired, Ru) => {
-            "Укажите место: нажмите «Моё местоположение» или напишите адрес."
-        }
-        (Msg::ErrLocationRequired, En) => "Say where: press “My location” or type an address.",
+        (Msg::ErrLocationRequired, Ru) => "Укажите место: своё, на карте или адресом.",
+        (Msg::ErrLocationRequired, En) => "Say where: your location, on the map or an address.",
         (Msg::ErrLocationInvalid, Ru) => "Координаты неверные. Определите место ещё раз.",
         (Msg::ErrLocationInvalid, En) => "The coordinates are wrong. Please find the place again.",
         (Msg::ErrOutsideBounds, Ru) => {

@@ -61,12 +61,25 @@ pub fn widget_options(raw: &RawOptions) -> WidgetOptions {
         c.set(n + 1);
         n
     });
+    // The loader's `upgrade()` mounts the map bundle with mode `pin`: a basic widget whose
+    // visitor asked for the map; it opens on the form, with the map as its pin.
+    #[cfg(feature = "extended")]
+    let pin = raw.mode == "pin";
     WidgetOptions {
         site: raw.site.trim().to_owned(),
         lang: raw.resolve_lang(),
+        #[cfg(feature = "extended")]
+        mode: if pin {
+            civic_wire::Mode::Extended
+        } else {
+            raw.resolve_mode()
+        },
+        #[cfg(not(feature = "extended"))]
         mode: raw.resolve_mode(),
         api_base: raw.api.trim_end_matches('/').to_owned(),
         id_prefix: format!("civic{n}"),
+        #[cfg(feature = "extended")]
+        pin,
     }
 }
 
@@ -81,7 +94,7 @@ pub fn mount(shadow: ShadowRoot, options: JsValue) -> Result<(), JsValue> {
             .ok()
             .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
     };
-    let sso_token = function("ssoToken");
+    let (sso_token, upgrade) = (function("ssoToken"), function("upgrade"));
     if raw.site.trim().is_empty() {
         return Err(JsValue::from_str(
             "Civic Widget: the data-site attribute is missing",
@@ -91,6 +104,7 @@ pub fn mount(shadow: ShadowRoot, options: JsValue) -> Result<(), JsValue> {
     let backend = Rc::new(HttpBackend {
         api_base: options.api_base.clone(),
         sso_token,
+        upgrade,
         #[cfg(feature = "extended")]
         leaflet: function("leaflet"),
         #[cfg(feature = "extended")]

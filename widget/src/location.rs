@@ -21,6 +21,7 @@ pub struct LocationFieldProps {
     pub address_error: Option<FieldError>,
     pub on_locate: Callback<()>,
     pub on_clear: Callback<()>,
+    pub on_pin: Option<Callback<()>>,
     pub on_address: Callback<String>,
 }
 
@@ -59,6 +60,9 @@ pub fn location_field(props: LocationFieldProps) -> Html {
             <div class="civic-locate-row">
                 <button type="button" class="civic-locate" onclick={on_locate}
                     disabled={matches!(props.geo, Geo::Locating)}>{ pin() }{ t(lang, Msg::LocateMe) }</button>
+                if let Some(on_pin) = &props.on_pin {
+                    <button type="button" class="civic-pin-on-map" onclick={on_pin.reform(|_: MouseEvent| ())}>{ t(lang, Msg::PinOnMap) }</button>
+                }
                 if matches!(props.geo, Geo::Found(_)) {
                     <button type="button" class="civic-clear-location" onclick={on_clear}>{ t(lang, Msg::ClearLocation) }</button>
                 }

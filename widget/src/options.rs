@@ -15,6 +15,9 @@ pub struct WidgetOptions {
     /// Prefix of every element id, unique per widget on the page (labels point at ids, and a page
     /// may hold several widgets).
     pub id_prefix: String,
+    /// The map bundle, mounted by "Choose on the map" of a basic widget: start on the form.
+    #[cfg(feature = "extended")]
+    pub pin: bool,
 }
 
 impl WidgetOptions {

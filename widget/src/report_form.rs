@@ -29,6 +29,9 @@ pub struct ReportFormProps {
     pub on_consent: Callback<bool>,
     pub on_locate: Callback<()>,
     pub on_clear_location: Callback<()>,
+    /// "Choose on the map": the basic bundle hands over to the map bundle (`None` where the
+    /// form already has its map).
+    pub on_pin: Option<Callback<()>>,
     pub on_submit: Callback<()>,
 }
 
@@ -190,6 +193,7 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
                 address_error: error("address"),
                 on_locate: props.on_locate.clone(),
                 on_clear: props.on_clear_location.clone(),
+                on_pin: props.on_pin.clone(),
                 on_address: props.on_edit.reform(|v| (Field::Address, v)),
             }) }
 

@@ -130,11 +130,21 @@ fn build_kind(root: &Path, kind: Kind, wasm_bindgen: &Path, wasm_opt: &Path) -> 
     // `cargo rustc --crate-type cdylib` rather than `cargo build`: the widget is also an rlib
     // (for its tests), and cargo does not run LTO for a crate built as both, which doubles the
     // size of the bundle.
-    let rustflags = format!(
-        "--remap-path-prefix={}=/cargo --remap-path-prefix={}=/src",
+    // Panic locations name source files; short names are bytes every visitor saves. The crates'
+    // registry folders become `r`, the workspace `s` (rustc applies the last matching prefix, so
+    // the registry folders come after `$CARGO_HOME`).
+    let mut rustflags = format!(
+        "--remap-path-prefix={}=/cargo --remap-path-prefix={}=s",
         cargo_home.display(),
         root.display()
     );
+    if let Ok(registries) = fs::read_dir(cargo_home.join("registry/src")) {
+        let mut dirs: Vec<PathBuf> = registries.flatten().map(|e| e.path()).collect();
+        dirs.sort();
+        for dir in dirs {
+            rustflags += &format!(" --remap-path-prefix={}=r", dir.display());
+        }
+    }
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command

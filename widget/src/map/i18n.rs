@@ -168,8 +168,8 @@ pub fn m(lang: Lang, msg: MapMsg) -> &'static str {
         (MapMsg::InViewMany, En) => "{n} problems on the map",
         (MapMsg::NothingInView, Ru) => "Здесь нет опубликованных проблем.",
         (MapMsg::NothingInView, En) => "No published problems here.",
-        (MapMsg::ZoomInToList, Ru) => "Выберите группу, чтобы увидеть проблемы по одной:",
-        (MapMsg::ZoomInToList, En) => "Choose a group to see its problems one by one:",
+        (MapMsg::ZoomInToList, Ru) => "Выберите группу, чтобы увидеть её проблемы:",
+        (MapMsg::ZoomInToList, En) => "Choose a group to see its problems:",
         (MapMsg::ClusterOne, Ru) => "Группа: {n} проблема, приблизить",
         (MapMsg::ClusterOne, En) => "Group of {n} problem, zoom in",
         (MapMsg::ClusterFew, Ru) => "Группа: {n} проблемы, приблизить",
@@ -214,17 +214,17 @@ pub fn m(lang: Lang, msg: MapMsg) -> &'static str {
         (MapMsg::Supported, En) => "Thank you! Your support is counted.",
         (MapMsg::AlreadySupported, Ru) => "Вы уже поддержали эту проблему.",
         (MapMsg::AlreadySupported, En) => "You have already supported this problem.",
-        (MapMsg::SupportSignIn, Ru) => "Поддержать проблему могут жители, вошедшие на сайт.",
-        (MapMsg::SupportSignIn, En) => "Residents signed in on this site can support a problem.",
+        (MapMsg::SupportSignIn, Ru) => "Поддержать могут жители, вошедшие на сайт.",
+        (MapMsg::SupportSignIn, En) => "Residents signed in on this site can support it.",
         (MapMsg::SupportFailed, Ru) => "Не удалось учесть голос. Попробуйте ещё раз.",
         (MapMsg::SupportFailed, En) => "Your support could not be counted. Please try again.",
         (MapMsg::PinLabel, Ru) => "Место на карте",
         (MapMsg::PinLabel, En) => "Place on the map",
         (MapMsg::PinHint, Ru) => {
-            "Передвиньте карту так, чтобы метка в центре указала на место проблемы: пальцем, мышью, стрелками клавиатуры или нажатием на нужную точку."
+            "Двигайте карту (пальцем, мышью, стрелками), пока метка в центре не встанет на место, или нажмите на точку."
         }
         (MapMsg::PinHint, En) => {
-            "Move the map until the pin in its centre points at the problem: by finger, mouse, arrow keys, or a tap on the spot."
+            "Move the map (finger, mouse, arrow keys) until the centre pin is on the spot, or tap the spot."
         }
         (MapMsg::OutsideArea, Ru) => {
             "Метка вне территории, которую обслуживает сайт. Передвиньте карту."
@@ -233,11 +233,9 @@ pub fn m(lang: Lang, msg: MapMsg) -> &'static str {
         (MapMsg::NearbyTitle, Ru) => "Рядом уже сообщали о похожем",
         (MapMsg::NearbyTitle, En) => "Similar problems were reported nearby",
         (MapMsg::NearbyHint, Ru) => {
-            "Если это ваша проблема, поддержите обращение вместо нового: так его решат быстрее."
+            "Если ваша проблема здесь, поддержите её вместо нового обращения."
         }
-        (MapMsg::NearbyHint, En) => {
-            "If one of them is yours, support it instead of filing a new one: it gets solved sooner."
-        }
+        (MapMsg::NearbyHint, En) => "If yours is here, support it instead of filing a new one.",
         (MapMsg::MetresAway, Ru) => "{n} м от метки",
         (MapMsg::MetresAway, En) => "{n} m from the pin",
     }
