@@ -2,9 +2,9 @@
 'use strict';
 var FILES = {
 basic: ['civic-widget-bc62b2500094b11c.js', 'civic-widget-bc62b2500094b11c_bg.wasm'],
-map: ['civic-map-4ccc81febec48b65.js', 'civic-map-4ccc81febec48b65_bg.wasm']
+map: ['civic-map-d91bdce052603b76.js', 'civic-map-d91bdce052603b76_bg.wasm']
 };
-var LEAFLET = 'civic-leaflet-207591fb4ea339f0.js';
+var LEAFLET = 'civic-leaflet-08b3caaf28838b99.js';
 var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');
 if (!me || !me.src) return;
 var base = new URL('widget/', me.src).href;

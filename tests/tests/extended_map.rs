@@ -7,7 +7,7 @@ use civic_e2e::browser::{Chromedriver, click_in, find_in, text_in, type_into, wa
 use civic_e2e::host::Host;
 use fantoccini::elements::ShadowRoot;
 use fantoccini::{Client, Locator};
-use host_service::demo::BOUNDS;
+use host_service::demo::{BOUNDS, CENTRE};
 
 const DESCRIPTION: &str = "Не горит фонарь на детской площадке, вечером темно";
 const PUBLISHED: &str = "Обращение принято и передано в службу освещения.";
@@ -440,6 +440,95 @@ async fn the_form_offers_similar_problems_near_its_pin_and_the_pin_moves_by_keyb
     assert!(
         lon_out < BOUNDS.west,
         "the place left the city: {lon_out} (was {moved:?})"
+    );
+
+    drop(browser);
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_basic_widget_hands_over_to_the_map_for_the_pin_and_keeps_what_was_typed() {
+    let host = Host::start().await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(412, 915).await;
+    let map_scripts = "return document.querySelectorAll('script[src*=\"civic-map-\"], script[src*=\"civic-leaflet-\"]').length";
+
+    // The basic form: no map code on the page until it is asked for.
+    browser.goto(&host.url("/")).await.unwrap();
+    let w = widget(&browser, "[data-civic-widget]").await;
+    assert_eq!(
+        browser.execute(map_scripts, vec![]).await.unwrap().as_i64(),
+        Some(0)
+    );
+    find_in(&w, "select[name=category]")
+        .await
+        .select_by_label("Освещение")
+        .await
+        .unwrap();
+    type_into(&w, "textarea[name=description]", DESCRIPTION).await;
+
+    // «Указать на карте»: the map bundle takes the widget's place, with the text typed so far.
+    click_in(&w, "button.civic-pin-on-map").await;
+    find_in(&w, ".civic-pin-map .civic-map[data-ready]").await;
+    assert_eq!(
+        browser.execute(map_scripts, vec![]).await.unwrap().as_i64(),
+        Some(2)
+    );
+    let kept = find_in(&w, "textarea[name=description]")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.as_deref(),
+        Some(DESCRIPTION),
+        "the description went along"
+    );
+    let category = find_in(&w, "select[name=category]").await;
+    let chosen = category
+        .find(Locator::Css("option:checked"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(chosen, "Освещение", "the category went along");
+    let (lat, lon) = place(&w).await;
+    assert!(
+        (lat - CENTRE.lat).abs() < 0.001 && (lon - CENTRE.lon).abs() < 0.001,
+        "the pin starts at the city's centre: {lat},{lon}"
+    );
+
+    // Sent from there, it is stored where the pin was.
+    type_into(&w, "input[name=name]", NAME).await;
+    click_in(&w, "input[name=consent]").await;
+    click_in(&w, "button[type=submit]").await;
+    let number = text_in(&w, ".civic-success .civic-tracking-number").await;
+    let id: i64 = number
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap();
+    let stored: (f64, f64) = {
+        let conn = rusqlite::Connection::open(host.db_path()).unwrap();
+        conn.query_row("SELECT lat, lon FROM problems WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap()
+    };
+    assert!(
+        (stored.0 - lat).abs() < 1e-4 && (stored.1 - lon).abs() < 1e-4,
+        "{stored:?} vs {lat},{lon}"
+    );
+    // Exactly one widget on the page: the basic one was replaced, not joined.
+    assert_eq!(
+        browser
+            .execute("return document.querySelector('[data-civic-widget]').shadowRoot.querySelectorAll('.civic-widget').length", vec![])
+            .await
+            .unwrap()
+            .as_i64(),
+        Some(1)
     );
 
     drop(browser);

@@ -174,7 +174,7 @@ pub fn wrap_leaflet(
          {}\nvar cw = window.CivicWidget = window.CivicWidget || {{}};\n\
          cw.__leaflet = {{ L: module.exports, css: {} }};\n}})();\n",
         bundle.trim_end(),
-        js_string(&minify_css(css))
+        js_string(&drop_selectors(&minify_css(css), LEAFLET_SELECTORS_UNUSED))
     ))
 }
 
@@ -220,18 +220,71 @@ pub fn trim_css_sections(css: &str, unused: &[&str]) -> Result<String, String> {
     }
 }
 
-/// Drops the stylesheet's comments and line breaks (plain CSS: no strings with them inside).
+/// Drops the stylesheet's comments, line breaks and the spaces CSS does not need (around
+/// `{};,>` and after `:`). Plain CSS: no strings or `url()`s with such spaces inside.
 pub fn minify_css(css: &str) -> String {
-    let mut out = String::with_capacity(css.len());
+    let mut text = String::with_capacity(css.len());
     let mut rest = css;
     while let Some(start) = rest.find("/*") {
-        out.push_str(&rest[..start]);
+        text.push_str(&rest[..start]);
         rest = rest[start..]
             .find("*/")
             .map_or("", |end| &rest[start + end + 2..]);
     }
-    out.push_str(rest);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.push_str(rest);
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars: Vec<char> = words.chars().collect();
+    let mut out = String::with_capacity(words.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        let tight = |c: Option<char>, set: &str| c.is_some_and(|c| set.contains(c));
+        if c == ' ' && (tight(before, "{};,>:") || tight(after, "{};,>")) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Selectors of Leaflet's stylesheet for what the map never shows (vector layers, image icons,
+/// their shadows, box zoom, Leaflet's own zoom and scale controls, old IE): any selector naming
+/// one of these is dropped, and a rule left with none goes too.
+pub const LEAFLET_SELECTORS_UNUSED: &[&str] = &[
+    "marker-shadow",
+    "shadow-pane",
+    "svg",
+    "canvas",
+    "zoom-box",
+    "vml",
+    "crosshair",
+    "image-layer",
+    "leaflet-bar",
+    "control-zoom",
+    "control-scale",
+    "control-layers",
+    "oldie",
+];
+
+/// `css` (minified by [`minify_css`]) without the selectors that name any of `unused`.
+pub fn drop_selectors(css: &str, unused: &[&str]) -> String {
+    let mut out = String::with_capacity(css.len());
+    for rule in css.split_inclusive('}') {
+        let Some((selectors, body)) = rule.split_once('{') else {
+            out.push_str(rule);
+            continue;
+        };
+        let kept: Vec<&str> = selectors
+            .split(',')
+            .filter(|s| !unused.iter().any(|u| s.contains(u)))
+            .collect();
+        if !kept.is_empty() {
+            out.push_str(&kept.join(","));
+            out.push('{');
+            out.push_str(body);
+        }
+    }
+    out
 }
 
 /// A JavaScript string literal (double quotes) holding `text`.
@@ -549,7 +602,7 @@ mod tests {
             "var module = { exports: {} }, exports = module.exports;\nvar a=1;module.exports=b;\n"
         ));
         assert!(
-            wrapped.contains(r#"css: ".a { color: red; } .b{background:url(\"x.png\")}""#),
+            wrapped.contains(r#"css: ".a{color:red;}.b{background:url(\"x.png\")}""#),
             "{wrapped}"
         );
         assert!(
@@ -558,6 +611,17 @@ mod tests {
         );
         assert!(wrap_leaflet(bundle, "", "MIT", "1").is_err());
         assert_eq!(js_string("a</style>\u{2028}"), r#""a\x3c/style>\u2028""#);
+    }
+
+    #[test]
+    fn css_is_minified_and_unused_selectors_are_dropped() {
+        let css = ".a > .b ,\n.c:hover { color : red ;\n margin: 0 1px !important }\n.d .e{x: 1}";
+        assert_eq!(
+            minify_css(css),
+            ".a>.b,.c:hover{color :red;margin:0 1px !important}.d .e{x:1}"
+        );
+        let min = ".p,.q svg{x:1}.svg-only svg{y:2}.r{z:3}";
+        assert_eq!(drop_selectors(min, &["svg"]), ".p{x:1}.r{z:3}");
     }
 
     #[test]

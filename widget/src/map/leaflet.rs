@@ -227,12 +227,14 @@ pub fn adopt_css(element: &HtmlElement, css: &str) -> Result<(), JsValue> {
 }
 
 impl MapRenderer {
-    /// A map in `container` showing `area`, with the base map if the site has one. `events`
-    /// hears every move (also the first view) and every marker chosen.
+    /// A map in `container` showing `area` (or, with `start`, a place at a zoom), with the base
+    /// map if the site has one. `events` hears every move (also the first view) and every
+    /// marker chosen.
     pub fn new(
         lib: Leaflet,
         container: &HtmlElement,
         area: Bounds,
+        start: Option<(LatLon, u8)>,
         base: Option<&BaseMap>,
         label: &str,
         events: Callback<MapEvent>,
@@ -292,16 +294,19 @@ impl MapRenderer {
             .on_map("click", clicked.as_ref().unchecked_ref());
         renderer.handlers.borrow_mut().push(moved);
         renderer.handlers.borrow_mut().push(clicked);
-        renderer.map.fit_bounds(&Array::of2(
-            &point(LatLon {
-                lat: area.south,
-                lon: area.west,
-            }),
-            &point(LatLon {
-                lat: area.north,
-                lon: area.east,
-            }),
-        ));
+        match start {
+            Some((at, zoom)) => renderer.fly_to(at, zoom),
+            None => renderer.map.fit_bounds(&Array::of2(
+                &point(LatLon {
+                    lat: area.south,
+                    lon: area.west,
+                }),
+                &point(LatLon {
+                    lat: area.north,
+                    lon: area.east,
+                }),
+            )),
+        }
         renderer
     }
 

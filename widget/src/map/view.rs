@@ -244,6 +244,12 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
                 };
                 let _ = adopt_css(&element, &css);
                 let (pan, done) = (renderer.clone(), dispatcher.clone());
+                // Opened on the form (a basic widget's "Choose on the map"): at the place.
+                let start = shared
+                    .borrow()
+                    .1
+                    .get()
+                    .then(|| (props.at.unwrap_or(props.config.centre), PIN_ZOOM));
                 let events = Callback::from(move |e| {
                     let pinning = shared.borrow().1.get();
                     match e {
@@ -265,6 +271,7 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
                     lib,
                     &element,
                     props.config.bounds,
+                    start,
                     base.as_ref(),
                     m(lang, MapMsg::MapLabel),
                     events,
