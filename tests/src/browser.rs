@@ -182,6 +182,17 @@ pub async fn type_into(root: &ShadowRoot, css: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
+/// The number of the report the widget just confirmed (its success panel's heading).
+pub async fn report_number(root: &ShadowRoot) -> i64 {
+    let heading = text_in(root, ".civic-success .civic-tracking-number").await;
+    heading
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or_else(|_| panic!("a report number in {heading:?}"))
+}
+
 pub fn has_cyrillic(s: &str) -> bool {
     s.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
 }

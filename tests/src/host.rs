@@ -124,14 +124,28 @@ impl Host {
         &self.db_path
     }
 
-    /// How many problems are stored, read from the SQLite file itself.
-    pub fn count_problems(&self) -> i64 {
-        let conn = rusqlite::Connection::open_with_flags(
+    /// The SQLite file, opened read-only: what is really stored.
+    fn stored(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open_with_flags(
             &self.db_path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
         )
-        .unwrap();
-        conn.query_row("SELECT count(*) FROM problems", [], |r| r.get(0))
+        .unwrap()
+    }
+
+    /// How many problems are stored, read from the SQLite file itself.
+    pub fn count_problems(&self) -> i64 {
+        self.stored()
+            .query_row("SELECT count(*) FROM problems", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// Where problem `id` is stored (latitude, longitude), read from the SQLite file itself.
+    pub fn problem_place(&self, id: i64) -> (f64, f64) {
+        self.stored()
+            .query_row("SELECT lat, lon FROM problems WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .unwrap()
     }
 }

@@ -3,7 +3,9 @@
 //! answers in the cabinet, and the map then shows its marker, whose card has the official answer
 //! and nothing about the resident. Clusters appear when the city has many problems.
 
-use civic_e2e::browser::{Chromedriver, click_in, find_in, text_in, type_into, wait_for, widget};
+use civic_e2e::browser::{
+    Chromedriver, click_in, find_in, report_number, text_in, type_into, wait_for, widget,
+};
 use civic_e2e::host::Host;
 use fantoccini::elements::ShadowRoot;
 use fantoccini::{Client, Locator};
@@ -98,22 +100,10 @@ async fn a_report_from_the_map_becomes_a_marker_whose_card_has_the_answer_and_no
     type_into(&w, "input[name=email]", EMAIL).await;
     click_in(&w, "input[name=consent]").await;
     click_in(&w, "button[type=submit]").await;
-    let number = text_in(&w, ".civic-success .civic-tracking-number").await;
-    let id: i64 = number
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap();
+    let id = report_number(&w).await;
 
     // It is stored at the centre of the city's area, where the map was.
-    let (lat, lon): (f64, f64) = {
-        let conn = rusqlite::Connection::open(host.db_path()).unwrap();
-        conn.query_row("SELECT lat, lon FROM problems WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap()
-    };
+    let (lat, lon) = host.problem_place(id);
     let (mid_lat, mid_lon) = (
         (BOUNDS.south + BOUNDS.north) / 2.0,
         (BOUNDS.west + BOUNDS.east) / 2.0,
@@ -503,20 +493,8 @@ async fn a_basic_widget_hands_over_to_the_map_for_the_pin_and_keeps_what_was_typ
     type_into(&w, "input[name=name]", NAME).await;
     click_in(&w, "input[name=consent]").await;
     click_in(&w, "button[type=submit]").await;
-    let number = text_in(&w, ".civic-success .civic-tracking-number").await;
-    let id: i64 = number
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap();
-    let stored: (f64, f64) = {
-        let conn = rusqlite::Connection::open(host.db_path()).unwrap();
-        conn.query_row("SELECT lat, lon FROM problems WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap()
-    };
+    let id = report_number(&w).await;
+    let stored = host.problem_place(id);
     assert!(
         (stored.0 - lat).abs() < 1e-4 && (stored.1 - lon).abs() < 1e-4,
         "{stored:?} vs {lat},{lon}"

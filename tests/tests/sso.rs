@@ -141,6 +141,28 @@ async fn log_in_on_site(browser: &Client, origin: &str, login: &str) {
     .await;
 }
 
+/// Logs out with the site's button (the page stays: the site's script tells the widget).
+async fn log_out_on_site(browser: &Client) {
+    browser
+        .find(Locator::Css("#site-logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for("the site says it logged out", || async {
+        let t = browser
+            .find(Locator::Css("#who"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        t.contains("вышли").then_some(())
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_signed_in_on_the_city_site_reports_under_their_name_and_logs_out() {
     let host = Host::start().await;
@@ -196,24 +218,7 @@ async fn a_resident_signed_in_on_the_city_site_reports_under_their_name_and_logs
         .unwrap();
 
     // Logout on the site's page (no reload) signs the widget out: the anonymous form is back.
-    browser
-        .find(Locator::Css("#site-logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for("the site says it logged out", || async {
-        let t = browser
-            .find(Locator::Css("#who"))
-            .await
-            .ok()?
-            .text()
-            .await
-            .ok()?;
-        t.contains("вышли").then_some(())
-    })
-    .await;
+    log_out_on_site(&browser).await;
     click_in(&w, "button.civic-report-another").await;
     wait_for("the widget signed out", || async {
         let gone = w.find(Locator::Css(".civic-signed-in")).await.is_err();
@@ -319,24 +324,7 @@ async fn a_signed_in_resident_supports_a_problem_on_the_map_once() {
 
     // Another resident of the site counts too.
     browser.goto(&format!("{}/", site.origin)).await.unwrap();
-    browser
-        .find(Locator::Css("#site-logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for("logged out of the site", || async {
-        let t = browser
-            .find(Locator::Css("#who"))
-            .await
-            .ok()?
-            .text()
-            .await
-            .ok()?;
-        t.contains("вышли").then_some(())
-    })
-    .await;
+    log_out_on_site(&browser).await;
     log_in_on_site(&browser, &site.origin, "petr").await;
     let w = open_card(&browser).await;
     click_in(&w, ".civic-card button.civic-support").await;
