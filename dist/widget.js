@@ -2,7 +2,7 @@
 'use strict';
 var FILES = {
 basic: ['civic-widget-bc62b2500094b11c.js', 'civic-widget-bc62b2500094b11c_bg.wasm'],
-map: ['civic-map-d91bdce052603b76.js', 'civic-map-d91bdce052603b76_bg.wasm']
+map: ['civic-map-f4faf53b9c4fda24.js', 'civic-map-f4faf53b9c4fda24_bg.wasm']
 };
 var LEAFLET = 'civic-leaflet-08b3caaf28838b99.js';
 var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');

@@ -170,9 +170,10 @@ border:3px solid #fff;box-shadow:0 0 0 1px #1b1b1f,0 2px 6px rgba(0,0,0,.45)}
 .civic-nearby{padding:.75em;border-radius:.375em;background:var(--civic-soft);display:flex;flex-direction:column;gap:.5em}
 .civic-nearby ul{list-style:none;display:flex;flex-direction:column;gap:.5em}
 .civic-nearby li{padding:.5em;background:#fff;border-radius:.375em;border:1px solid var(--civic-line)}
-.civic-marker{border-radius:50%;border:3px solid #fff;box-shadow:0 0 0 1px #1b1b1f,0 1px 4px rgba(0,0,0,.4);background:#c62828}
-.civic-s-published{background:#c62828}.civic-s-in_progress{background:#a35200}.civic-s-resolved{background:#1e6b30}
-.civic-s-closed{background:#3d5361}.civic-s-refused,.civic-s-duplicate{background:#5f5f66}
+.civic-s-published{--s:#c62828}.civic-s-in_progress{--s:#a35200}.civic-s-resolved{--s:#1e6b30}
+.civic-s-closed{--s:#3d5361}.civic-s-refused,.civic-s-duplicate{--s:#5f5f66}
+.civic-marker::after{content:"";position:absolute;inset:9px;border-radius:50%;border:3px solid #fff;
+box-shadow:0 0 0 1px #1b1b1f,0 1px 4px rgba(0,0,0,.4);background:var(--s)}
 .civic-cluster{display:flex;align-items:center;justify-content:center;border-radius:50%;background:var(--civic-accent);
 color:var(--civic-on-accent);font-weight:700;font-size:.875em;border:3px solid #fff;box-shadow:0 0 0 1px #1b1b1f,0 1px 4px rgba(0,0,0,.4)}
 .leaflet-marker-icon:focus-visible{outline:3px solid #1b1b1f;outline-offset:2px}
@@ -186,7 +187,7 @@ button.civic-link{border:0;background:none;color:var(--civic-ink);text-decoratio
 justify-content:flex-start;text-align:start;width:100%;padding:.5em .25em}
 .civic-card{padding:.75em;border:1px solid var(--civic-line);border-radius:.375em;display:flex;flex-direction:column;gap:.5em}
 .civic-card h3{font-size:1.125em;font-weight:700}.civic-card h4{font-weight:700;margin-top:.5em}
-.civic-badge{display:inline-block;padding:.15em .6em;border-radius:1em;color:#fff;font-size:.875em;font-weight:600}
+.civic-badge{display:inline-block;padding:.15em .6em;border-radius:1em;color:#fff;font-size:.875em;font-weight:600;background:var(--s)}
 .civic-card-facts{display:grid;grid-template-columns:auto 1fr;gap:.25em 1em}.civic-card-facts dt{color:var(--civic-muted)}
 .civic-card-answer{padding:.5em .75em;border-inline-start:.3em solid var(--civic-accent);background:var(--civic-soft)}
 .civic-card-answer footer{font-size:.875em;color:var(--civic-muted);margin-top:.25em}
@@ -369,19 +370,15 @@ impl MapRenderer {
             let (at, class, title, text) = match m {
                 Marker::Problem {
                     at, status, title, ..
-                } => (*at, format!("civic-marker civic-s-{status}"), title, None),
+                } => (*at, ["civic-marker civic-s-", status].concat(), title, None),
                 Marker::Cluster {
                     at, count, title, ..
-                } => (
-                    *at,
-                    cluster_class(*count).into(),
-                    title,
-                    Some(count.to_string()),
-                ),
+                } => (*at, "civic-cluster".into(), title, Some(count.to_string())),
             };
             let icon = Object::new();
             set(&icon, "className", &JsValue::from_str(&class));
-            let size = if text.is_some() { cluster_size(m) } else { 28 };
+            // Every marker is a 44 px touch target; a problem's dot is drawn smaller inside it.
+            let size = if text.is_some() { cluster_size(m) } else { 44 };
             set(&icon, "iconSize", &Array::of2(&size.into(), &size.into()));
             if let Some(text) = text
                 && let Ok(span) = document.create_element("span")
@@ -453,19 +450,11 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-fn cluster_class(count: u64) -> &'static str {
-    match count {
-        0..=9 => "civic-cluster civic-cluster-s",
-        10..=99 => "civic-cluster civic-cluster-m",
-        _ => "civic-cluster civic-cluster-l",
-    }
-}
-
 fn cluster_size(m: &Marker) -> i32 {
     match m {
-        Marker::Cluster { count, .. } if *count >= 100 => 48,
-        Marker::Cluster { count, .. } if *count >= 10 => 40,
-        _ => 34,
+        Marker::Cluster { count, .. } if *count >= 100 => 52,
+        Marker::Cluster { count, .. } if *count >= 10 => 48,
+        _ => 44,
     }
 }
 
