@@ -1,6 +1,7 @@
 //! User text is never HTML (SECURITY.md): a corpus of injection payloads, sent as a report's
 //! description, address, reporter name and as a category name, shows as plain text in the
-//! cabinet and on the tracking page of a real browser, and creates no element or handler.
+//! cabinet, on the tracking page and in the widget's public map and cards of a real browser,
+//! and creates no element or handler.
 //!
 //! The check reads the DOM, so it holds even where the CSP would have blocked a script anyway.
 
@@ -187,6 +188,92 @@ async fn injection_payloads_show_as_text_in_the_cabinet_and_on_tracking_pages() 
             body.contains(description.as_str()),
             "tracking page {id} shows the text"
         );
+    }
+
+    browser.close().await.unwrap();
+    host.stop().await;
+}
+
+/// [`INJECTED`] inside the widget's shadow root (the page's own check does not see into it).
+const INJECTED_IN_WIDGET: &str = "
+    const root = document.querySelector('[data-civic-widget]').shadowRoot;
+    const all = [...root.querySelectorAll('*')];
+    const bad = all.filter(e =>
+        [...e.attributes].some(a => a.name.startsWith('on')
+            || /^\\s*javascript:/i.test(a.value) && ['href', 'src', 'action', 'data', 'formaction'].includes(a.name)));
+    const frames = root.querySelectorAll('script, iframe, object, embed, math, marquee, video, base, meta, img:not(.leaflet-tile), svg:not(.civic-icon)');
+    return { pwned: window.__pwned === 1, handlers: bad.map(e => e.outerHTML.slice(0, 120)), frames: frames.length };";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn injection_payloads_show_as_text_on_the_public_map_and_its_cards() {
+    let host = Host::start_with(|c| c.rate_limits = host_service::RateLimits::unlimited()).await;
+    let category_payload = "<img src=x onerror=window.__pwned=1>Дороги";
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(1280, 1000).await;
+    browser.goto(&host.url("/privacy")).await.unwrap();
+    let mut reports = Vec::new();
+    for (i, payload) in PAYLOADS.iter().enumerate() {
+        let description = format!("Проверка {i}: {payload}");
+        let id = submit(&browser, &description, payload, payload).await;
+        reports.push((id, description));
+    }
+    // Published, each at its own place near the city's centre, and the category renamed.
+    let ids: Vec<i64> = reports.iter().map(|(id, _)| *id).collect();
+    let payload = category_payload.to_owned();
+    host.state()
+        .db
+        .write(move |conn| {
+            conn.execute(
+                "UPDATE categories SET name_ru = ?1 WHERE id = 1",
+                [&payload],
+            )?;
+            let c = host_service::demo::CENTRE;
+            for (i, id) in ids.iter().enumerate() {
+                conn.execute(
+                    "UPDATE problems SET status = 'published', published_at = updated_at,
+                            lat = ?2, lon = ?3 WHERE id = ?1",
+                    rusqlite::params![id, c.lat + 0.0004 * i as f64, c.lon],
+                )?;
+                host_service::map::index::sync(conn, *id)?;
+            }
+            Ok::<_, host_service::db::DbError>(())
+        })
+        .await
+        .unwrap();
+
+    browser.goto(&host.url("/map.html")).await.unwrap();
+    let w = civic_e2e::browser::widget(&browser, "[data-civic-widget]").await;
+    for (id, description) in &reports {
+        civic_e2e::browser::click_in(&w, &format!(".civic-map-list button[data-id='{id}']")).await;
+        let card = wait_for("the card with its text", || async {
+            let t = w
+                .find(Locator::Css(&format!(".civic-card[data-id='{id}'] h3")))
+                .await
+                .ok()?;
+            t.text().await.ok()?;
+            w.find(Locator::Css(".civic-card"))
+                .await
+                .ok()?
+                .text()
+                .await
+                .ok()
+        })
+        .await;
+        assert!(
+            card.contains(description.as_str()),
+            "card {id} shows its description as text: {card}"
+        );
+        assert!(
+            card.contains(category_payload),
+            "card {id} shows the category name as text"
+        );
+        let found = browser.execute(INJECTED_IN_WIDGET, vec![]).await.unwrap();
+        assert_eq!(
+            found,
+            json!({ "pwned": false, "handlers": [], "frames": 0 }),
+            "payload markup became live in the card of {id}"
+        );
+        assert_inert(&browser, &format!("the map page with card {id}")).await;
     }
 
     browser.close().await.unwrap();
