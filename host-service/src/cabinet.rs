@@ -728,6 +728,8 @@ struct ProblemView {
     origin: Option<String>,
     created_at: i64,
     published_at: Option<i64>,
+    /// The deadline: set when it was published, the category's term later.
+    due_at: Option<i64>,
 }
 
 struct EventView {
@@ -756,7 +758,7 @@ fn load_problem(
     conn.query_row(
         &format!(
             "SELECT p.id, s.name, {name_col}, p.status, p.description, p.address, p.lat, p.lon, p.tracking_code,
-                    p.origin, p.created_at, p.published_at
+                    p.origin, p.created_at, p.published_at, p.due_at
              FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
              WHERE p.id = ?1 AND s.municipality_id = ?2"
         ),
@@ -775,6 +777,7 @@ fn load_problem(
                 origin: r.get(9)?,
                 created_at: r.get(10)?,
                 published_at: r.get(11)?,
+                due_at: r.get(12)?,
             })
         },
     )
@@ -836,6 +839,15 @@ async fn detail(
             dt { (lang.m(Msg::Date)) } dd { time datetime=(iso_time(problem.created_at)) { (format_time(problem.created_at, lang)) } }
             @if let Some(at) = problem.published_at {
                 dt { (lang.m(Msg::Published)) } dd { (format_time(at, lang)) }
+            }
+            @if let Some(due) = problem.due_at {
+                dt { (lang.m(Msg::DueBy)) }
+                dd.problem-due {
+                    time datetime=(iso_time(due)) { (format_time(due, lang)) }
+                    @if due < now() && matches!(problem.status, Status::Published | Status::InProgress) {
+                        " " strong.overdue { (lang.m(Msg::Overdue)) }
+                    }
+                }
             }
             dt { (lang.m(Msg::Site)) } dd { (problem.site) }
             dt { (lang.m(Msg::Category)) } dd { (problem.category) }
@@ -962,7 +974,11 @@ async fn change_status(
             let at = now();
             conn.execute(
                 "UPDATE problems SET status = ?1, updated_at = ?2,
-                        published_at = CASE WHEN ?1 = 'published' THEN coalesce(published_at, ?2) ELSE published_at END
+                        published_at = CASE WHEN ?1 = 'published' THEN coalesce(published_at, ?2) ELSE published_at END,
+                        -- Publication starts the category's term (once: a later change keeps it).
+                        due_at = CASE WHEN ?1 = 'published' AND due_at IS NULL
+                                      THEN ?2 + 86400 * (SELECT c.term_days FROM categories c WHERE c.id = problems.category_id)
+                                      ELSE due_at END
                  WHERE id = ?3",
                 params![status.as_str(), at, id],
             )?;

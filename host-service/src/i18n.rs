@@ -79,6 +79,8 @@ pub enum Msg {
     ResidentsPage,
     /// How many residents supported the report ("this concerns me too"); followed by the number.
     Supporters,
+    DueBy,
+    Overdue,
     Reporter,
     PersonalDataLogged,
     /// A report filed by a resident signed in through the site (SSO); followed by their `sub`.
@@ -161,6 +163,8 @@ impl Msg {
         Msg::SentFrom,
         Msg::ResidentsPage,
         Msg::Supporters,
+        Msg::DueBy,
+        Msg::Overdue,
         Msg::Reporter,
         Msg::PersonalDataLogged,
         Msg::SignedInViaSite,
@@ -321,6 +325,10 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::ResidentsPage, En) => "Resident's page",
         (Msg::Supporters, Ru) => "Поддержали",
         (Msg::Supporters, En) => "Supporters",
+        (Msg::DueBy, Ru) => "Срок решения",
+        (Msg::DueBy, En) => "Due by",
+        (Msg::Overdue, Ru) => "просрочено",
+        (Msg::Overdue, En) => "overdue",
         (Msg::Reporter, Ru) => "Заявитель",
         (Msg::Reporter, En) => "Reporter",
         (Msg::PersonalDataLogged, Ru) => "Персональные данные (152-ФЗ). Просмотр записан в журнал.",

@@ -583,7 +583,7 @@ fn list_my_problems(
         Lang::En => "c.name_en",
     };
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT p.id, {name_col}, p.description, p.status, p.created_at
+        "SELECT p.id, {name_col}, p.description, p.status, p.created_at, p.due_at
          FROM problems p JOIN categories c ON c.id = p.category_id
          WHERE p.resident_id = ?1 ORDER BY p.id DESC LIMIT ?2 OFFSET ?3"
     ))?;
@@ -596,6 +596,7 @@ fn list_my_problems(
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, i64>(4)?,
+                r.get::<_, Option<i64>>(5)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -606,7 +607,8 @@ fn list_my_problems(
          ORDER BY id",
     )?;
     let mut problems = Vec::new();
-    for (id, category, description, status, created_at) in rows.into_iter().take(per_page as usize)
+    for (id, category, description, status, created_at, due_at) in
+        rows.into_iter().take(per_page as usize)
     {
         let status = Status::parse(&status).unwrap_or(Status::New);
         let answers = answers_stmt
@@ -625,7 +627,7 @@ fn list_my_problems(
             status,
             status_label: status.label(lang).to_owned(),
             created: day(created_at),
-            deadline: None,
+            deadline: due_at.map(day),
             answers,
         });
     }

@@ -437,6 +437,7 @@ async fn the_card_has_the_public_answer_and_nothing_about_the_reporter_or_offici
                 "answers",
                 "category",
                 "created_at",
+                "deadline",
                 "description",
                 "history",
                 "id",
@@ -787,4 +788,101 @@ async fn the_demo_base_map_is_served_by_the_host() {
         .await
         .is_err()
     );
+}
+
+#[tokio::test]
+async fn publication_sets_the_deadline_shown_on_the_card_open311_and_the_cabinet_which_marks_it_overdue()
+ {
+    let app = TestApp::new().await;
+    let o = official(&app).await;
+    let id = report_at(
+        &app,
+        app.demo_category,
+        54.51,
+        36.26,
+        "Не горит фонарь у подъезда дома 3",
+    )
+    .await;
+    // Before publication there is no deadline.
+    let cabinet_page = async |app: &TestApp| {
+        let uri = format!("/cabinet/problems/{id}");
+        app.get(&uri, &[("cookie", &o.cookie)]).await.body
+    };
+    assert!(!cabinet_page(&app).await.contains("Срок решения"));
+
+    set_status(&app, &o, id, "published", "", "").await;
+    let (published_at, term_days): (i64, i64) = scalar_pair(
+        &app,
+        format!("SELECT p.published_at, c.term_days FROM problems p JOIN categories c ON c.id = p.category_id WHERE p.id = {id}"),
+    )
+    .await;
+    let due = published_at + term_days * 86_400;
+    let due_day = time::OffsetDateTime::from_unix_timestamp(due)
+        .unwrap()
+        .date()
+        .to_string();
+
+    let card = app
+        .get(&format!("/api/v1/sites/demo/problems/{id}"), &[])
+        .await
+        .json();
+    assert_eq!(
+        card["deadline"],
+        json!(due_day),
+        "the card shows the term's last day"
+    );
+    let requests = app
+        .get(
+            &format!("/open311/v2/requests/{id}.json?jurisdiction_id=demo"),
+            &[],
+        )
+        .await
+        .json();
+    let expected = requests[0]["expected_datetime"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        expected.starts_with(&due_day),
+        "Open311 expected_datetime {expected:?} is {due_day}"
+    );
+
+    let page = cabinet_page(&app).await;
+    assert!(
+        page.contains("Срок решения") && !page.contains("просрочено"),
+        "due, not overdue yet"
+    );
+
+    // The term runs out (the clock moved by the test, not waited for): the cabinet says so.
+    let past = published_at - 60;
+    app.state
+        .db
+        .write(move |c| {
+            c.execute("UPDATE problems SET due_at = ?1 WHERE id = ?2", [past, id])
+                .map_err(ApiError::from)
+        })
+        .await
+        .unwrap();
+    assert!(
+        cabinet_page(&app).await.contains("просрочено"),
+        "an open problem past its term is overdue"
+    );
+    // A later status change keeps the deadline; a resolved problem is not overdue.
+    set_status(&app, &o, id, "resolved", "Заменили лампу", "").await;
+    let page = cabinet_page(&app).await;
+    assert!(
+        page.contains("Срок решения") && !page.contains("просрочено"),
+        "resolved is not overdue"
+    );
+}
+
+async fn scalar_pair(app: &TestApp, sql: String) -> (i64, i64) {
+    app.state
+        .db
+        .read(move |conn| {
+            conn.query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(ApiError::from)
+        })
+        .await
+        .unwrap()
 }

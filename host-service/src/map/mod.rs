@@ -791,7 +791,7 @@ pub fn card(
     let row = conn
         .prepare_cached(&format!(
             "SELECT p.id, p.category_id, {name}, {hint}, p.description, p.address, p.lat, p.lon, p.status,
-                    p.created_at, p.published_at, p.updated_at, p.support_count
+                    p.created_at, p.published_at, p.updated_at, p.support_count, p.due_at
              FROM problems p JOIN categories c ON c.id = p.category_id
              WHERE p.id = ?1 AND p.site_id = ?2 AND p.{}",
             PUBLIC_SQL.replace(" AND status", " AND p.status")
@@ -815,7 +815,7 @@ pub fn card(
                 created_at: rfc3339(r.get(9)?),
                 published_at: rfc3339(r.get::<_, Option<i64>>(10)?.unwrap_or_default()),
                 updated_at: rfc3339(r.get(11)?),
-                deadline: None,
+                deadline: r.get::<_, Option<i64>>(13)?.map(|t| rfc3339(t)[..10].to_owned()),
                 support_count: r.get::<_, i64>(12)?.max(0) as u64,
                 history: Vec::new(),
                 answers: Vec::new(),

@@ -505,7 +505,7 @@ fn load_requests(conn: &Connection, filter: &Filter, lang: Lang) -> rusqlite::Re
     };
     let sql = format!(
         "SELECT p.id, p.status, p.category_id, {name}, p.description, p.address, p.lat, p.lon,
-                p.created_at, p.updated_at,
+                p.created_at, p.updated_at, p.due_at,
                 (SELECT e.public_answer FROM problem_events e
                   WHERE e.problem_id = p.id AND coalesce(e.public_answer, '') != ''
                   ORDER BY e.id DESC LIMIT 1)
@@ -517,7 +517,8 @@ fn load_requests(conn: &Connection, filter: &Filter, lang: Lang) -> rusqlite::Re
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params_from_iter(filter.args.iter()), |r| {
         let status = Status::parse(&r.get::<_, String>(1)?).unwrap_or(Status::Published);
-        let answer: Option<String> = r.get(10)?;
+        let answer: Option<String> = r.get(11)?;
+        let due_at: Option<i64> = r.get(10)?;
         let label = status.label(lang);
         let status_notes = match answer {
             Some(a) => format!("{label}. {a}"),
@@ -540,10 +541,15 @@ fn load_requests(conn: &Connection, filter: &Filter, lang: Lang) -> rusqlite::Re
             ("service_name", Node::text(r.get::<_, String>(3)?)),
             ("service_code", Node::text(r.get::<_, i64>(2)?.to_string())),
             ("description", Node::text(r.get::<_, String>(4)?)),
-            // agency_responsible, service_notice and expected_datetime are "may not be
-            // returned" in the spec and are left out until agencies and deadlines exist.
+            // agency_responsible and service_notice are "may not be returned" in the spec and
+            // are left out until agencies exist.
             ("requested_datetime", Node::text(w3_datetime(r.get(8)?))),
             ("updated_datetime", Node::text(w3_datetime(r.get(9)?))),
+            // The deadline: the category's term from the publication.
+            (
+                "expected_datetime",
+                due_at.map_or(Node::Null, |t| Node::text(w3_datetime(t))),
+            ),
             ("address", Node::opt_text(r.get(5)?)),
             // The spec lists these without "may not be returned": present, empty when unknown.
             ("address_id", Node::Null),
