@@ -346,16 +346,7 @@ async fn a_filled_honeypot_looks_accepted_but_stores_nothing() {
 async fn cors_answers_only_the_sites_own_origins() {
     let app = TestApp::new().await;
     let uri = "/api/v1/sites/demo/problems";
-    let preflight = |origin: &'static str| {
-        axum::http::Request::builder()
-            .method("OPTIONS")
-            .uri(uri)
-            .header("origin", origin)
-            .header("access-control-request-method", "POST")
-            .header("access-control-request-headers", "content-type")
-            .body(axum::body::Body::empty())
-            .unwrap()
-    };
+    let preflight = |origin: &'static str| common::preflight(uri, origin, "content-type");
 
     // A registered origin: the preflight is answered.
     let r = app.send(preflight(DEMO_ORIGIN)).await;

@@ -612,16 +612,8 @@ async fn without_a_valid_bearer_my_reports_are_401() {
 #[tokio::test]
 async fn the_exchange_answers_cors_only_to_registered_origins() {
     let (app, _keys) = setup().await;
-    let preflight = |origin: &'static str| {
-        axum::http::Request::builder()
-            .method("OPTIONS")
-            .uri("/api/v1/sso/exchange")
-            .header("origin", origin)
-            .header("access-control-request-method", "POST")
-            .header("access-control-request-headers", "content-type")
-            .body(axum::body::Body::empty())
-            .unwrap()
-    };
+    let preflight =
+        |origin: &'static str| common::preflight("/api/v1/sso/exchange", origin, "content-type");
     let r = app.send(preflight(DEMO_ORIGIN)).await;
     assert!(r.status.is_success(), "{}", r.status);
     assert_eq!(r.header("access-control-allow-origin"), Some(DEMO_ORIGIN));

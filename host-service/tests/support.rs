@@ -303,16 +303,7 @@ async fn only_the_sites_registered_origins_get_cors_headers() {
     let id = published_demo_problem(&app).await;
     let alice = sign_in(&app, &demo_key, DEMO, "alice").await;
     let uri = format!("/api/v1/sites/{DEMO}/problems/{id}/support");
-    let preflight = |origin: &str| {
-        axum::http::Request::builder()
-            .method("OPTIONS")
-            .uri(&uri)
-            .header("origin", origin)
-            .header("access-control-request-method", "POST")
-            .header("access-control-request-headers", "authorization")
-            .body(axum::body::Body::empty())
-            .unwrap()
-    };
+    let preflight = |origin: &str| common::preflight(&uri, origin, "authorization");
 
     // The demo city's page may vote from the browser, with its bearer.
     let r = app.send(preflight(DEMO_ORIGIN)).await;

@@ -230,6 +230,18 @@ pub fn csrf_of(html: &str) -> String {
     html[start..].split('"').next().unwrap().to_owned()
 }
 
+/// A CORS preflight from `origin` for a POST to `uri` that will send `headers`.
+pub fn preflight(uri: &str, origin: &str, headers: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::builder()
+        .method("OPTIONS")
+        .uri(uri)
+        .header("origin", origin)
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", headers)
+        .body(axum::body::Body::empty())
+        .unwrap()
+}
+
 pub fn form(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
