@@ -1,8 +1,8 @@
 (function () {
 'use strict';
 var FILES = {
-basic: ['civic-widget-bc62b2500094b11c.js', 'civic-widget-bc62b2500094b11c_bg.wasm'],
-map: ['civic-map-f4faf53b9c4fda24.js', 'civic-map-f4faf53b9c4fda24_bg.wasm']
+basic: ['civic-widget-ce4ecc005a1574ec.js', 'civic-widget-ce4ecc005a1574ec_bg.wasm'],
+map: ['civic-map-ad1f4540f7b9bcb1.js', 'civic-map-ad1f4540f7b9bcb1_bg.wasm']
 };
 var LEAFLET = 'civic-leaflet-08b3caaf28838b99.js';
 var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');

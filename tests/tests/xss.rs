@@ -88,6 +88,18 @@ async fn submit(browser: &Client, description: &str, address: &str, name: &str) 
         .unwrap_or_else(|| panic!("a report was created: {created}"))
 }
 
+/// One report per payload (as description, address and reporter name): (number, description).
+async fn submit_corpus(browser: &Client) -> Vec<(i64, String)> {
+    let mut reports = Vec::new();
+    for (i, payload) in PAYLOADS.iter().enumerate() {
+        // Padding keeps every payload above the description's minimum length.
+        let description = format!("Проверка {i}: {payload}");
+        let id = submit(browser, &description, payload, payload).await;
+        reports.push((id, description));
+    }
+    reports
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn injection_payloads_show_as_text_in_the_cabinet_and_on_tracking_pages() {
     // Thirty-odd reports from one address: the per-address limit would (rightly) refuse most.
@@ -107,13 +119,7 @@ async fn injection_payloads_show_as_text_in_the_cabinet_and_on_tracking_pages() 
     let browser = driver.session(1280, 1000).await;
     browser.goto(&host.url("/privacy")).await.unwrap();
 
-    let mut reports = Vec::new();
-    for (i, payload) in PAYLOADS.iter().enumerate() {
-        // Padding keeps every payload above the description's minimum length.
-        let description = format!("Проверка {i}: {payload}");
-        let id = submit(&browser, &description, payload, payload).await;
-        reports.push((id, description));
-    }
+    let reports = submit_corpus(&browser).await;
 
     // The cabinet: log in, the list of every report, then each report's own page.
     browser.goto(&host.url("/cabinet/login")).await.unwrap();
@@ -211,12 +217,7 @@ async fn injection_payloads_show_as_text_on_the_public_map_and_its_cards() {
     let driver = Chromedriver::start().await;
     let browser = driver.session(1280, 1000).await;
     browser.goto(&host.url("/privacy")).await.unwrap();
-    let mut reports = Vec::new();
-    for (i, payload) in PAYLOADS.iter().enumerate() {
-        let description = format!("Проверка {i}: {payload}");
-        let id = submit(&browser, &description, payload, payload).await;
-        reports.push((id, description));
-    }
+    let reports = submit_corpus(&browser).await;
     // Published, each at its own place near the city's centre, and the category renamed.
     let ids: Vec<i64> = reports.iter().map(|(id, _)| *id).collect();
     let payload = category_payload.to_owned();

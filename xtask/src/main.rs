@@ -200,6 +200,7 @@ fn leaflet(root: &Path) -> Result<String> {
     let modules = root.join(".tools/node_modules");
     let install = "install it with: bash scripts/install-tools.sh";
     let tools = read_string(&root.join("tools/package.json"))?;
+    let mut version = String::new();
     for package in ["leaflet", "esbuild"] {
         let wanted = json_member(&tools, package)
             .ok_or_else(|| format!("tools/package.json does not pin {package}"))?;
@@ -211,6 +212,9 @@ fn leaflet(root: &Path) -> Result<String> {
                 "{package} in .tools is {found}, tools/package.json pins {wanted}; {install}"
             ));
         }
+        if package == "leaflet" {
+            version = found;
+        }
     }
     // esbuild through its JavaScript API (`widget/leaflet/build.mjs`), which can leave modules out.
     let bundle = output(
@@ -220,8 +224,6 @@ fn leaflet(root: &Path) -> Result<String> {
             .arg(&modules),
     )?;
     let leaflet = modules.join("leaflet");
-    let version =
-        json_member(&read_string(&leaflet.join("package.json"))?, "version").unwrap_or_default();
     bundle::wrap_leaflet(
         &bundle,
         &bundle::trim_css_sections(

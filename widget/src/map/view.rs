@@ -14,7 +14,7 @@ use yew::prelude::*;
 use super::card::{CardProps, CardState, Support, card};
 use super::i18n::{MapMsg, counted, day, m, mn};
 use super::leaflet::{MapEvent, MapRenderer, adopt_css, library, markers};
-use crate::api::{Backend, Session};
+use crate::api::{Backend, Session, coord};
 use crate::options::WidgetOptions;
 
 #[derive(Properties, Clone)]
@@ -112,14 +112,6 @@ pub fn map_query(bbox: Bounds, zoom: u8, filters: &Filters, today_ms: f64) -> St
     q
 }
 
-/// A coordinate with six decimals (JavaScript prints it: Rust's float formatter is big).
-fn coord(value: f64) -> String {
-    js_sys::Number::from(value)
-        .to_fixed(6)
-        .map(String::from)
-        .unwrap_or_default()
-}
-
 /// Everything the map screen shows, changed only by [`MapAction`]s (one reducer rather than a
 /// hook per part: every hook type adds its own code to the bundle).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -179,6 +171,17 @@ impl Reducible for MapState {
     }
 }
 
+/// What Leaflet's event handlers and late answers read, outside the render: kept in a ref, so
+/// they see the current value, not the one of the render that made them.
+struct Live {
+    /// The newest map request: answers to older ones are dropped when they come late.
+    request: Cell<u32>,
+    /// Whether the map is the form's pin now.
+    pinning: Cell<bool>,
+    /// Where the pin's moves go now.
+    on_move: Callback<LatLon>,
+}
+
 /// A street-level zoom for the pin: a house, not a district.
 const PIN_ZOOM: u8 = 17;
 
@@ -195,14 +198,16 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
     let renderer = use_mut_ref(|| None::<Rc<MapRenderer>>);
     let state = use_reducer(MapState::default);
     let card_heading = use_node_ref();
-    // Answers to older requests than the newest are dropped when they come late; and whether
-    // the map is the form's pin now (read by Leaflet's event handlers).
-    let shared = use_mut_ref(|| (Cell::new(0u32), Cell::new(false), props.on_move.clone()));
+    let shared = use_mut_ref(|| Live {
+        request: Cell::new(0),
+        pinning: Cell::new(false),
+        on_move: props.on_move.clone(),
+    });
     let pinning = props.form.is_some();
     {
-        let mut s = shared.borrow_mut();
-        s.1.set(pinning);
-        s.2 = props.on_move.clone();
+        let mut live = shared.borrow_mut();
+        live.pinning.set(pinning);
+        live.on_move = props.on_move.clone();
     }
 
     let open_card = {
@@ -247,13 +252,15 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
                 // Opened on the form (a basic widget's "Choose on the map"): at the place.
                 let start = shared
                     .borrow()
-                    .1
+                    .pinning
                     .get()
                     .then(|| (props.at.unwrap_or(props.config.centre), PIN_ZOOM));
                 let events = Callback::from(move |e| {
-                    let pinning = shared.borrow().1.get();
+                    let pinning = shared.borrow().pinning.get();
                     match e {
-                        MapEvent::Moved { centre, .. } if pinning => shared.borrow().2.emit(centre),
+                        MapEvent::Moved { centre, .. } if pinning => {
+                            shared.borrow().on_move.emit(centre)
+                        }
                         MapEvent::Moved { bbox, zoom, .. } => {
                             dispatcher.dispatch(MapAction::Moved(bbox, zoom))
                         }
@@ -323,11 +330,11 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
             move |(viewport, filters, pinning)| {
                 if let (Some((bbox, zoom)), false) = (*viewport, *pinning) {
                     let query = map_query(bbox, zoom, filters, js_sys::Date::now());
-                    let mine = shared.borrow().0.get() + 1;
-                    shared.borrow().0.set(mine);
+                    let mine = shared.borrow().request.get() + 1;
+                    shared.borrow().request.set(mine);
                     spawn_local(async move {
                         let answer = backend.map_view(&site, &query).await;
-                        if shared.borrow().0.get() == mine
+                        if shared.borrow().request.get() == mine
                             && let Ok(v) = answer
                         {
                             dispatcher.dispatch(MapAction::View(Rc::new(v)));
