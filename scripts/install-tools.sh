@@ -73,6 +73,15 @@ if [ "$(.tools/venv/bin/python -c 'import jwt, cryptography; print(jwt.__version
   .tools/venv/bin/pip install -q "PyJWT==$pyjwt_version" "cryptography==$cryptography_version"
 fi
 
+# 7. aiosmtpd in the same venv: the real SMTP server the e-mail tests send to (tools/smtp-sink.py).
+aiosmtpd_version=1.4.6
+if [ "$(.tools/venv/bin/python -c 'from importlib.metadata import version; print(version("aiosmtpd"))' 2>/dev/null || true)" \
+     != "$aiosmtpd_version" ]; then
+  log "installing aiosmtpd $aiosmtpd_version into .tools/venv"
+  [ -x .tools/venv/bin/pip ] || python3 -m venv .tools/venv
+  .tools/venv/bin/pip install -q "aiosmtpd==$aiosmtpd_version"
+fi
+
 # Fuzzing: cargo-fuzz from crates.io (it runs on the stable toolchain with RUSTC_BOOTSTRAP=1).
 cargo_fuzz_version=0.13.2
 if [ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz $cargo_fuzz_version" ]; then

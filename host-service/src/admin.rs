@@ -461,6 +461,37 @@ pub fn check_tile_template(template: &str) -> Result<(), AdminError> {
 
 /// Sets (or, with `None`, removes) the base map of the site `key`: an XYZ tile URL template
 /// and the attribution its provider requires.
+/// Sets what happens to a site's reports before they are public (`None`: left as it is).
+/// `anonymous` is `confirm_email`, `moderated` or `off`.
+pub async fn set_report_policy(
+    db: &Db,
+    key: &str,
+    anonymous: Option<String>,
+    premoderation: Option<bool>,
+) -> Result<(), AdminError> {
+    if let Some(a) = &anonymous
+        && !matches!(a.as_str(), "confirm_email" | "moderated" | "off")
+    {
+        return Err(AdminError::Invalid(format!(
+            "anonymous reports are confirm_email, moderated or off, not {a:?}"
+        )));
+    }
+    let key = key.to_owned();
+    db.write(move |conn| {
+        let n = conn.execute(
+            "UPDATE sites SET anonymous_reports = coalesce(?1, anonymous_reports),
+                              premoderation = coalesce(?2, premoderation)
+             WHERE key = ?3",
+            params![anonymous, premoderation, key],
+        )?;
+        if n == 0 {
+            return Err(AdminError::Invalid(format!("no site {key:?}")));
+        }
+        Ok(())
+    })
+    .await
+}
+
 pub async fn set_tiles(
     db: &Db,
     key: &str,

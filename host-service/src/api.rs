@@ -43,6 +43,9 @@ pub enum ApiError {
     /// A route that needs a widget session (`Authorization: Bearer`) got none, or a dead one.
     #[error("sign in again")]
     Unauthenticated,
+    /// The site takes reports from signed-in residents only.
+    #[error("this site accepts reports from signed-in residents only")]
+    SignInRequired,
     #[error("database: {0}")]
     Db(#[from] DbError),
 }
@@ -79,6 +82,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::SsoFailed => (StatusCode::UNAUTHORIZED, "sso_failed"),
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            ApiError::SignInRequired => (StatusCode::UNAUTHORIZED, "sign_in_required"),
             ApiError::Db(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -87,7 +91,7 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let bearer_challenge = matches!(self, ApiError::Unauthenticated);
+        let bearer_challenge = matches!(self, ApiError::Unauthenticated | ApiError::SignInRequired);
         let retry_after = match self {
             ApiError::RateLimited { retry_after_secs } => Some(retry_after_secs),
             _ => None,

@@ -495,7 +495,13 @@ pub fn list_page(
     lang: Lang,
 ) -> rusqlite::Result<ListPage> {
     let name_col = category_name_column(lang);
-    let mut wheres = vec!["s.municipality_id = ?1", "p.id > ?2", "p.id < ?3"];
+    // Reports waiting for their e-mail confirmation are nobody's business yet.
+    let mut wheres = vec![
+        "s.municipality_id = ?1",
+        "p.id > ?2",
+        "p.id < ?3",
+        "p.awaiting_confirmation = 0",
+    ];
     if filter.status.is_some() {
         wheres.push("p.status = ?4");
     }
@@ -760,7 +766,7 @@ fn load_problem(
             "SELECT p.id, s.name, {name_col}, p.status, p.description, p.address, p.lat, p.lon, p.tracking_code,
                     p.origin, p.created_at, p.published_at, p.due_at
              FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
-             WHERE p.id = ?1 AND s.municipality_id = ?2"
+             WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0"
         ),
         params![id, municipality_id],
         |r| {
@@ -959,31 +965,21 @@ async fn change_status(
     }
     let municipality_id = session.municipality_id;
     let official_id = session.official_id;
-    state
+    let base = state.config.public_base();
+    let mailed = state
         .db
         .write(move |conn| {
             let from: String = conn
                 .query_row(
                     "SELECT p.status FROM problems p JOIN sites s ON s.id = p.site_id
-                     WHERE p.id = ?1 AND s.municipality_id = ?2",
+                     WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0",
                     params![id, municipality_id],
                     |r| r.get(0),
                 )
                 .optional()?
                 .ok_or(CabinetError::NotFound)?;
             let at = now();
-            conn.execute(
-                "UPDATE problems SET status = ?1, updated_at = ?2,
-                        published_at = CASE WHEN ?1 = 'published' THEN coalesce(published_at, ?2) ELSE published_at END,
-                        -- Publication starts the category's term (once: a later change keeps it).
-                        due_at = CASE WHEN ?1 = 'published' AND due_at IS NULL
-                                      THEN ?2 + 86400 * (SELECT c.term_days FROM categories c WHERE c.id = problems.category_id)
-                                      ELSE due_at END
-                 WHERE id = ?3",
-                params![status.as_str(), at, id],
-            )?;
-            // Publication and status changes move the problem on the public map, atomically.
-            crate::map::index::sync(conn, id)?;
+            crate::problems::set_status(conn, id, status, at)?;
             conn.execute(
                 "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status, public_answer, internal_note)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -991,10 +987,18 @@ async fn change_status(
             )?;
             let detail = format!("{from} -> {}", status.as_str());
             audit(conn, Some(official_id), "change_status", Some(id), Some(&detail))?;
-            Ok::<_, CabinetError>(())
+            // The reporter hears of every public change: a new status or an answer (an
+            // internal note alone is not theirs to read).
+            let public_change = from != status.as_str() || answer.is_some();
+            let mailed = public_change
+                && crate::problems::queue_reporter_mail(conn, &base, id, status, answer.as_deref())?;
+            Ok::<_, CabinetError>(mailed)
         })
         .await
         .in_lang(lang)?;
+    if mailed {
+        state.outbox.wake();
+    }
     tracing::info!(status = status.as_str(), "problem status changed");
     Ok(Redirect::to(&lang.href(&format!("/cabinet/problems/{id}"))).into_response())
 }

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::mail::MailConfig;
+
 /// Flags shared by every subcommand; each has an environment variable too.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeArgs {
@@ -68,6 +70,14 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub metrics_token: Option<String>,
+    /// The SMTP server e-mail goes through: `smtp://[user:password@]host[:port]` (plain, for a
+    /// relay nearby), add `?tls=required` for STARTTLS, or `smtps://` for TLS. Without it,
+    /// messages wait in the outbox.
+    #[arg(long, env = "CIVIC_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<Url>,
+    /// The From: of the service's e-mail (default: Civic Widget <noreply@{public host}>).
+    #[arg(long, env = "CIVIC_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
 }
 
 /// Rate limits on filing reports (the widget's POST and Open311's POST), per client address
@@ -147,15 +157,19 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// Lets a scraper read `/metrics` with `Authorization: Bearer <token>`; a secret.
     pub metrics_token: Option<String>,
+    /// E-mail: the SMTP server, the sender, the retry policy.
+    pub mail: MailConfig,
 }
 
 impl Config {
     /// A configuration with defaults for everything but where to listen and store data.
     pub fn new(listen: SocketAddr, db_path: impl Into<PathBuf>) -> Config {
+        let public_url = default_public_url(listen);
         Config {
             listen,
             db_path: db_path.into(),
-            public_url: default_public_url(listen),
+            mail: MailConfig::new(&public_url),
+            public_url,
             demo: true,
             demo_problems: crate::demo::DEMO_PROBLEMS,
             trusted_proxies: Vec::new(),
@@ -173,10 +187,17 @@ impl Config {
                 "0" | "false" | "no" | "off"
             )
         });
+        let public_url = args
+            .public_url
+            .unwrap_or_else(|| default_public_url(args.listen));
+        let defaults_mail = MailConfig::new(&public_url);
         Config {
-            public_url: args
-                .public_url
-                .unwrap_or_else(|| default_public_url(args.listen)),
+            mail: MailConfig {
+                smtp_url: args.smtp_url,
+                from: args.mail_from.unwrap_or(defaults_mail.from.clone()),
+                ..defaults_mail
+            },
+            public_url,
             demo: !(args.no_demo || demo_off_by_env),
             demo_problems: args.demo_problems,
             trusted_proxies: args.trusted_proxies,
@@ -259,6 +280,7 @@ impl std::fmt::Debug for Config {
                 "metrics_token",
                 &self.metrics_token.as_ref().map(|_| "REDACTED"),
             )
+            .field("mail", &self.mail)
             .finish()
     }
 }

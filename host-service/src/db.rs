@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_cabinet_indexes.sql"),
     include_str!("../migrations/0006_map_months.sql"),
     include_str!("../migrations/0007_deadlines.sql"),
+    include_str!("../migrations/0008_mail.sql"),
 ];
 
 /// How long a connection waits for a lock held by another process (e.g. the `site add`

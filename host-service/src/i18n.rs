@@ -101,6 +101,20 @@ pub enum Msg {
     /// `{n}` is the length limit.
     AnswerTooLong,
     RefusalNeedsAnswer,
+    // The e-mail confirmation of an anonymous report (`/confirm/{token}`).
+    ConfirmTitle,
+    /// `{n}` is the report's number.
+    ConfirmText,
+    ConfirmButton,
+    ConfirmedTitle,
+    /// `{n}` is the report's number.
+    ConfirmedModeration,
+    /// `{n}` is the report's number.
+    ConfirmedPublished,
+    ConfirmLinkInvalid,
+    ConfirmLinkInvalidText,
+    FollowReport,
+    AwaitingConfirmation,
 }
 
 impl Msg {
@@ -183,6 +197,16 @@ impl Msg {
         Msg::ChooseStatus,
         Msg::AnswerTooLong,
         Msg::RefusalNeedsAnswer,
+        Msg::ConfirmTitle,
+        Msg::ConfirmText,
+        Msg::ConfirmButton,
+        Msg::ConfirmedTitle,
+        Msg::ConfirmedModeration,
+        Msg::ConfirmedPublished,
+        Msg::ConfirmLinkInvalid,
+        Msg::ConfirmLinkInvalidText,
+        Msg::FollowReport,
+        Msg::AwaitingConfirmation,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -367,6 +391,46 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             "Для отказа нужен публичный ответ: объясните жителю причину."
         }
         (Msg::RefusalNeedsAnswer, En) => "Refusing needs a public answer: tell the resident why.",
+        (Msg::ConfirmTitle, Ru) => "Подтверждение сообщения",
+        (Msg::ConfirmTitle, En) => "Confirm your report",
+        (Msg::ConfirmText, Ru) => {
+            "Подтвердите, что сообщение о проблеме № {n} отправили вы. Без подтверждения его не рассматривают."
+        }
+        (Msg::ConfirmText, En) => {
+            "Please confirm that you sent the report of problem No. {n}. Unconfirmed reports are not considered."
+        }
+        (Msg::ConfirmButton, Ru) => "Подтвердить сообщение",
+        (Msg::ConfirmButton, En) => "Confirm the report",
+        (Msg::ConfirmedTitle, Ru) => "Сообщение подтверждено",
+        (Msg::ConfirmedTitle, En) => "Report confirmed",
+        (Msg::ConfirmedModeration, Ru) => {
+            "Спасибо! Сообщение № {n} передано модератору. После проверки его опубликуют и направят исполнителю."
+        }
+        (Msg::ConfirmedModeration, En) => {
+            "Thank you! Report No. {n} went to the moderators. Once checked, it is published and passed on to the agency."
+        }
+        (Msg::ConfirmedPublished, Ru) => {
+            "Спасибо! Сообщение № {n} опубликовано и направлено на рассмотрение."
+        }
+        (Msg::ConfirmedPublished, En) => {
+            "Thank you! Report No. {n} is published and passed on to be dealt with."
+        }
+        (Msg::ConfirmLinkInvalid, Ru) => "Ссылка недействительна",
+        (Msg::ConfirmLinkInvalid, En) => "This link does not work",
+        (Msg::ConfirmLinkInvalidText, Ru) => {
+            "Ссылка устарела или набрана с ошибкой. Если сообщение не подтверждено вовремя, отправьте его ещё раз."
+        }
+        (Msg::ConfirmLinkInvalidText, En) => {
+            "The link has expired or is mistyped. If a report was not confirmed in time, please send it again."
+        }
+        (Msg::FollowReport, Ru) => "Следить за сообщением",
+        (Msg::FollowReport, En) => "Follow the report",
+        (Msg::AwaitingConfirmation, Ru) => {
+            "Ожидает подтверждения: откройте ссылку из письма, которое мы отправили на ваш адрес."
+        }
+        (Msg::AwaitingConfirmation, En) => {
+            "Waiting for confirmation: open the link in the e-mail we sent you."
+        }
     }
 }
 

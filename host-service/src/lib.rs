@@ -13,10 +13,12 @@ pub mod assets;
 pub mod backup;
 pub mod cabinet;
 pub mod config;
+pub mod confirm;
 pub mod db;
 pub mod demo;
 pub mod http;
 pub mod i18n;
+pub mod mail;
 pub mod map;
 pub mod metrics;
 pub mod open311;
@@ -48,6 +50,8 @@ pub struct AppState {
     pub limits: Arc<ratelimit::SubmissionLimits>,
     /// Counters behind `/metrics` (in memory, per process).
     pub metrics: Arc<metrics::Metrics>,
+    /// Rings the mail worker when a message was queued.
+    pub outbox: Arc<mail::Outbox>,
 }
 
 impl AppState {
@@ -62,6 +66,7 @@ impl AppState {
         AppState {
             limits: Arc::new(ratelimit::SubmissionLimits::new(&config.rate_limits)),
             metrics: Arc::new(metrics::Metrics::default()),
+            outbox: Arc::new(mail::Outbox::default()),
             config: Arc::new(config),
             db,
         }
@@ -86,6 +91,7 @@ pub fn app(state: AppState) -> Router {
         .merge(openapi::router())
         .merge(open311::router())
         .merge(tracking::router())
+        .merge(confirm::router())
         .merge(cabinet::router())
         .merge(pages::router())
         .merge(tiles::router())
@@ -99,19 +105,26 @@ pub fn app(state: AppState) -> Router {
     http::with_layers(routes, state)
 }
 
-/// Serves `app(state)` on `listener` until `shutdown` completes, then finishes the requests in
-/// flight and returns.
+/// Serves `app(state)` on `listener`, and sends the outbox's e-mail, until `shutdown`
+/// completes; then finishes the requests in flight and returns.
 pub async fn serve(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let mailer = mail::spawn_worker(state.clone())?;
     // The peer's address reaches handlers as `ConnectInfo`: the rate limits and `/metrics`
     // need it.
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
+    let served = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+    // A message in the middle of being sent is sent again at the next start, with the same
+    // Message-ID.
+    if let Some(mailer) = mailer {
+        mailer.abort();
+    }
+    served?;
     Ok(())
 }
 

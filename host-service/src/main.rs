@@ -55,6 +55,21 @@ enum SiteCommand {
         #[arg(long, conflicts_with_all = ["url", "attribution"])]
         clear: bool,
     },
+    /// Decide what happens to reports before they are public: whether visitors who are not
+    /// signed in may report (and must confirm by e-mail), and whether moderators check every
+    /// report first.
+    #[command(group(clap::ArgGroup::new("setting").args(["anonymous", "premoderation"]).required(true).multiple(true)))]
+    SetReports {
+        /// The site's key.
+        site: String,
+        /// confirm-email: an e-mail is required and the report waits for its link;
+        /// moderated: accepted as it is; off: signed-in residents only.
+        #[arg(long, value_parser = ["confirm-email", "moderated", "off"])]
+        anonymous: Option<String>,
+        /// on: every report waits for a moderator; off: published once accepted.
+        #[arg(long, value_parser = ["on", "off"])]
+        premoderation: Option<String>,
+    },
     /// Create a site (and its municipality if new) and print the embed snippet.
     Add {
         #[arg(long)]
@@ -211,6 +226,18 @@ fn main() -> anyhow::Result<()> {
                 } else {
                     println!("Base map of {site} removed");
                 }
+                Ok(())
+            }
+            Some(Command::Site(SiteCommand::SetReports {
+                site,
+                anonymous,
+                premoderation,
+            })) => {
+                let state = AppState::open(&config)?;
+                let anonymous = anonymous.map(|a| a.replace('-', "_"));
+                let premoderation = premoderation.map(|p| p == "on");
+                admin::set_report_policy(&state.db, &site, anonymous, premoderation).await?;
+                println!("Report settings of {site} saved");
                 Ok(())
             }
             Some(Command::Site(SiteCommand::ApiKey {

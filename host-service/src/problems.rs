@@ -6,14 +6,17 @@
 
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use civic_wire::{FieldError, FieldErrorCode, NewProblem, ProblemCreated, Status, limits};
-use rusqlite::{OptionalExtension, params};
+use civic_wire::{
+    AnonymousReports, FieldError, FieldErrorCode, Lang, NewProblem, ProblemCreated, Status, limits,
+};
+use rusqlite::{Connection, OptionalExtension, params};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::{ApiError, ApiJson};
 use crate::db::now;
+use crate::mail;
 use crate::ratelimit::ClientIp;
 use crate::secrets;
 use crate::sites::{Site, find_site, normalize_origin};
@@ -35,12 +38,19 @@ pub struct ReportSource {
     pub resident_id: Option<i64>,
 }
 
-/// A stored report: its public number and the reporter's tracking code.
+/// A stored report: its public number, the reporter's tracking code, and where it stands.
 #[derive(Debug, Clone)]
 pub struct CreatedProblem {
     pub id: i64,
     pub tracking_code: String,
+    /// `new` (waiting for a moderator or a confirmation) or `published`.
+    pub status: Status,
+    /// A confirmation link went to the reporter's e-mail.
+    pub confirmation_sent: bool,
 }
+
+/// How long an e-mailed confirmation link works.
+pub const CONFIRMATION_VALID_DAYS: i64 = 7;
 /// A report that passed every check, with its text trimmed and empty contacts dropped.
 struct CleanReport {
     category_id: i64,
@@ -110,6 +120,7 @@ async fn create_problem(
                 tracking_url: format!("{base}/t/{code}"),
                 tracking_code: code,
                 status: Status::New,
+                confirmation_sent: false,
             }),
         ));
     }
@@ -134,16 +145,19 @@ async fn create_problem(
     let CreatedProblem {
         id,
         tracking_code: code,
+        status,
+        confirmation_sent,
     } = create(&state, &site, report, source).await?;
     tracing::Span::current().record("problem.id", id);
-    tracing::info!("problem created");
+    tracing::info!(status = status.as_str(), confirmation_sent, "problem created");
     Ok((
         StatusCode::CREATED,
         axum::Json(ProblemCreated {
             id,
             tracking_url: format!("{base}/t/{code}"),
             tracking_code: code,
-            status: Status::New,
+            status,
+            confirmation_sent,
         }),
     ))
 }
@@ -157,7 +171,23 @@ pub async fn create(
     report: NewProblem,
     source: ReportSource,
 ) -> Result<CreatedProblem, ApiError> {
+    let anonymous = source.resident_id.is_none() && source.api_client_id.is_none();
+    if anonymous && site.anonymous == AnonymousReports::Off {
+        return Err(ApiError::SignInRequired);
+    }
+    let needs_confirmation = anonymous && site.anonymous == AnonymousReports::ConfirmEmail;
     let mut errors = civic_wire::validate_new_problem(&report);
+    if needs_confirmation && non_empty(report.reporter.email.as_deref()).is_none() {
+        errors.push(FieldError {
+            field: "reporter.email".into(),
+            code: FieldErrorCode::Required,
+            message: "an e-mail is needed to confirm a report from a visitor who is not signed in"
+                .into(),
+        });
+    }
+    // Published at once only where the site does without moderators, and never before the
+    // reporter confirmed.
+    let publish_now = !site.premoderation && !needs_confirmation;
     if let Some(location) = report.location {
         let location_already_wrong = errors.iter().any(|e| e.field == "location");
         if !location_already_wrong && !site.bounds.contains(location) {
@@ -181,7 +211,9 @@ pub async fn create(
         phone: non_empty(report.reporter.phone.as_deref()),
     };
     let site_id = site.id;
+    let site_name = site.name.clone();
     let municipality_id = site.municipality_id;
+    let base = state.config.public_base();
     let source_label = if source.api_client_id.is_some() {
         "open311"
     } else {
@@ -215,8 +247,8 @@ pub async fn create(
             conn.execute(
                 "INSERT INTO problems (site_id, category_id, status, description, address, lat, lon,
                                        tracking_code, lang, origin, api_client_id, created_at, updated_at,
-                                       resident_id)
-                 VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
+                                       resident_id, awaiting_confirmation)
+                 VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13)",
                 params![
                     site_id,
                     clean.category_id,
@@ -229,7 +261,8 @@ pub async fn create(
                     source.origin,
                     source.api_client_id,
                     at,
-                    source.resident_id
+                    source.resident_id,
+                    needs_confirmation
                 ],
             )?;
             let id = conn.last_insert_rowid();
@@ -242,12 +275,124 @@ pub async fn create(
                  VALUES (?1, ?2, NULL, NULL, 'new')",
                 params![id, at],
             )?;
+            let mut status = Status::New;
+            if publish_now {
+                publish_unmoderated(conn, id, at)?;
+                status = Status::Published;
+            }
+            if needs_confirmation {
+                let token = secrets::token();
+                conn.execute(
+                    "INSERT INTO email_confirmations (token_hash, problem_id, created_at, expires_at)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![secrets::token_hash(&token), id, at, at + CONFIRMATION_VALID_DAYS * 86400],
+                )?;
+                let category = category_name(conn, clean.category_id, clean.lang)?;
+                let about = mail::About {
+                    lang: Lang::from_tag(clean.lang).unwrap_or_default(),
+                    site_name: &site_name,
+                    problem_id: id,
+                    category: &category,
+                };
+                let to = clean.email.as_deref().unwrap_or_default();
+                let link = format!("{base}/confirm/{token}");
+                mail::enqueue(conn, &mail::confirm_report(&about, to, &link, CONFIRMATION_VALID_DAYS))?;
+            }
             Ok(CreatedProblem {
                 id,
                 tracking_code: code,
+                status,
+                confirmation_sent: needs_confirmation,
             })
         })
         .await?;
+    if created.confirmation_sent {
+        state.outbox.wake();
+    }
     state.metrics.record_submission(&site.key, source_label);
     Ok(created)
+}
+
+/// A category's name in `lang` (`ru` or `en`), for messages about a problem.
+pub fn category_name(conn: &Connection, category_id: i64, lang: &str) -> rusqlite::Result<String> {
+    conn.query_row(
+        "SELECT CASE WHEN ?2 = 'en' THEN name_en ELSE name_ru END FROM categories WHERE id = ?1",
+        params![category_id, lang],
+        |r| r.get(0),
+    )
+}
+
+/// Moves a problem to `status` at `at`: the one UPDATE every status change goes through (the
+/// cabinet, a confirmed report on a site without moderation, the demo generator). Publication
+/// stamps `published_at` and starts the category's term (`due_at`), once: a later change keeps
+/// both. The public map's index follows in the same transaction. The caller records the event.
+pub fn set_status(conn: &Connection, id: i64, status: Status, at: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE problems SET status = ?1, updated_at = ?2,
+                published_at = CASE WHEN ?1 = 'published' THEN coalesce(published_at, ?2) ELSE published_at END,
+                due_at = CASE WHEN ?1 = 'published' AND due_at IS NULL
+                              THEN ?2 + 86400 * (SELECT c.term_days FROM categories c WHERE c.id = problems.category_id)
+                              ELSE due_at END
+         WHERE id = ?3",
+        params![status.as_str(), at, id],
+    )?;
+    crate::map::index::sync(conn, id)
+}
+
+/// Publishes a report on a site without pre-moderation: the status change and its event.
+pub fn publish_unmoderated(conn: &Connection, id: i64, at: i64) -> rusqlite::Result<()> {
+    set_status(conn, id, Status::Published, at)?;
+    conn.execute(
+        "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status)
+         VALUES (?1, ?2, NULL, 'new', 'published')",
+        params![id, at],
+    )?;
+    Ok(())
+}
+
+/// Queues the e-mail that tells a problem's reporter about a status change or a public answer,
+/// when the reporter left an address (in the form, or through their site's sign-in).
+pub fn queue_reporter_mail(
+    conn: &Connection,
+    base: &str,
+    id: i64,
+    status: Status,
+    answer: Option<&str>,
+) -> rusqlite::Result<bool> {
+    let found = conn
+        .query_row(
+            "SELECT coalesce(rp.email, rs.email), p.lang, s.name, p.category_id, p.tracking_code
+             FROM problems p JOIN sites s ON s.id = p.site_id
+             LEFT JOIN reporters rp ON rp.problem_id = p.id
+             LEFT JOIN residents rs ON rs.id = p.resident_id
+             WHERE p.id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((Some(to), lang, site_name, category_id, code)) = found else {
+        return Ok(false);
+    };
+    let to = to.trim();
+    if to.is_empty() {
+        return Ok(false);
+    }
+    let category = category_name(conn, category_id, &lang)?;
+    let about = mail::About {
+        lang: Lang::from_tag(&lang).unwrap_or_default(),
+        site_name: &site_name,
+        problem_id: id,
+        category: &category,
+    };
+    let tracking = format!("{base}/t/{code}");
+    mail::enqueue(conn, &mail::status_changed(&about, to, status, answer, &tracking))?;
+    Ok(true)
 }

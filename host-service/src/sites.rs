@@ -5,7 +5,9 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use civic_wire::{Bounds, Category, Lang, LatLon, Mode, SiteConfig, SiteConfigAnswer};
+use civic_wire::{
+    AnonymousReports, Bounds, Category, Lang, LatLon, Mode, SiteConfig, SiteConfigAnswer,
+};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
@@ -27,6 +29,10 @@ pub struct Site {
     pub default_lang: Lang,
     pub default_mode: Mode,
     pub privacy_policy_url: String,
+    /// What happens to a report from a visitor who is not signed in.
+    pub anonymous: AnonymousReports,
+    /// Reports wait for a moderator before they are public.
+    pub premoderation: bool,
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -93,6 +99,7 @@ async fn site_config(
                 default_mode: site.default_mode,
                 privacy_policy_url: site.privacy_policy_url,
                 categories,
+                anonymous: site.anonymous,
             };
             Ok(Some(SiteConfigAnswer {
                 config,
@@ -108,7 +115,7 @@ pub fn find_site(conn: &Connection, key: &str) -> rusqlite::Result<Option<Site>>
     conn.query_row(
         "SELECT s.id, s.key, s.municipality_id, m.name, s.name, s.centre_lat, s.centre_lon,
                 s.bounds_west, s.bounds_south, s.bounds_east, s.bounds_north,
-                s.default_lang, s.default_mode, s.privacy_policy_url
+                s.default_lang, s.default_mode, s.privacy_policy_url, s.anonymous_reports, s.premoderation
          FROM sites s JOIN municipalities m ON m.id = s.municipality_id
          WHERE s.key = ?1",
         [key],
@@ -136,6 +143,12 @@ pub fn find_site(conn: &Connection, key: &str) -> rusqlite::Result<Option<Site>>
                     Mode::Basic
                 },
                 privacy_policy_url: r.get(13)?,
+                anonymous: match r.get_ref(14)?.as_str()? {
+                    "confirm_email" => AnonymousReports::ConfirmEmail,
+                    "off" => AnonymousReports::Off,
+                    _ => AnonymousReports::Moderated,
+                },
+                premoderation: r.get(15)?,
             })
         },
     )

@@ -31,6 +31,8 @@ struct PublicProblem {
     description: String,
     address: Option<String>,
     created_at: i64,
+    /// Anonymous and not yet confirmed by e-mail.
+    awaiting_confirmation: bool,
     answers: Vec<(i64, String)>,
 }
 
@@ -60,7 +62,7 @@ async fn tracking_page(
             let row = conn
                 .query_row(
                     "SELECT p.id, s.name, CASE WHEN ?2 THEN c.name_en ELSE c.name_ru END, p.status,
-                            p.description, p.address, p.created_at
+                            p.description, p.address, p.created_at, p.awaiting_confirmation
                      FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
                      WHERE p.tracking_code = ?1",
                     params![code, en],
@@ -73,6 +75,7 @@ async fn tracking_page(
                             description: r.get(4)?,
                             address: r.get(5)?,
                             created_at: r.get(6)?,
+                            awaiting_confirmation: r.get(7)?,
                             answers: Vec::new(),
                         })
                     },
@@ -105,6 +108,9 @@ async fn tracking_page(
     let title = lang.tn(Msg::ReportNo, problem.id);
     let content = html! {
         h1 { (title) }
+        @if problem.awaiting_confirmation {
+            p.notice role="status" { (lang.m(Msg::AwaitingConfirmation)) }
+        }
         dl.facts {
             dt { (lang.m(Msg::Number)) } dd.problem-number { (problem.id) }
             dt { (lang.m(Msg::Site)) } dd { (problem.site_name) }

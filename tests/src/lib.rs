@@ -4,3 +4,4 @@
 
 pub mod browser;
 pub mod host;
+pub mod smtp;

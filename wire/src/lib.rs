@@ -87,6 +87,20 @@ pub enum Mode {
     Extended,
 }
 
+/// What a site does with a report from a visitor not signed in through its SSO.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AnonymousReports {
+    /// An e-mail is required; the report waits until the link sent there is followed.
+    ConfirmEmail,
+    /// Accepted as it is; moderators decide.
+    #[default]
+    Moderated,
+    /// Only signed-in residents may report.
+    Off,
+}
+
 /// A problem's status as the public sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -179,6 +193,9 @@ pub struct SiteConfig {
     /// Where the personal-data processing policy lives (152-FZ); linked from the consent box.
     pub privacy_policy_url: String,
     pub categories: Vec<Category>,
+    /// Whether and how visitors who are not signed in may report.
+    #[serde(default)]
+    pub anonymous: AnonymousReports,
 }
 
 /// The reporter's private contacts. Stored apart from the problem; only the cabinet reads them.
@@ -228,6 +245,9 @@ pub struct ProblemCreated {
     /// Absolute URL of the tracking page (`{public_url}/t/{tracking_code}`).
     pub tracking_url: String,
     pub status: Status,
+    /// A confirmation link was e-mailed to the reporter; the report waits until it is followed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub confirmation_sent: bool,
 }
 
 /// The one error shape of the whole `/api/v1` surface.
