@@ -1,8 +1,8 @@
 (function () {
 'use strict';
 var FILES = {
-basic: ['civic-widget-ce4ecc005a1574ec.js', 'civic-widget-ce4ecc005a1574ec_bg.wasm'],
-map: ['civic-map-ad1f4540f7b9bcb1.js', 'civic-map-ad1f4540f7b9bcb1_bg.wasm']
+basic: ['civic-widget-c3697ebb81fd7679.js', 'civic-widget-c3697ebb81fd7679_bg.wasm'],
+map: ['civic-map-06f957ef0927e581.js', 'civic-map-06f957ef0927e581_bg.wasm']
 };
 var LEAFLET = 'civic-leaflet-08b3caaf28838b99.js';
 var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');

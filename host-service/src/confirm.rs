@@ -28,8 +28,14 @@ pub fn router() -> Router<AppState> {
 enum Found {
     /// No such link, or it expired before it was used.
     Invalid,
-    Waiting { id: i64 },
-    Confirmed { id: i64, code: String, published: bool },
+    Waiting {
+        id: i64,
+    },
+    Confirmed {
+        id: i64,
+        code: String,
+        published: bool,
+    },
 }
 
 /// A token has the shape [`secrets::token`] gives: 64 lowercase hex digits.
@@ -133,7 +139,11 @@ fn answer(lang: PageLang, token: &str, found: Result<Found, DbError>) -> Respons
     }
 }
 
-async fn show(State(state): State<AppState>, lang: PageLang, Path(token): Path<String>) -> Response {
+async fn show(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Path(token): Path<String>,
+) -> Response {
     if !well_formed(&token) {
         return answer(lang, &token, Ok(Found::Invalid));
     }

@@ -544,7 +544,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::RefusalNeedsAnswer),
+            Some(&Msg::AwaitingConfirmation),
             "a new message goes into Msg::ALL too"
         );
     }

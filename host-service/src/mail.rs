@@ -59,7 +59,9 @@ impl MailConfig {
 
     /// The delay before attempt number `attempts + 1`, after `attempts` failures.
     pub fn backoff(&self, attempts: u32) -> Duration {
-        let factor = 1u32.checked_shl(attempts.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(attempts.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         self.retry_min
             .checked_mul(factor)
             .unwrap_or(self.retry_max)
@@ -117,7 +119,14 @@ pub fn enqueue(conn: &Connection, mail: &Mail) -> rusqlite::Result<i64> {
     conn.execute(
         "INSERT INTO outbox (kind, problem_id, to_addr, subject, body, created_at, next_attempt_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![mail.kind, mail.problem_id, mail.to, mail.subject, mail.body, at],
+        params![
+            mail.kind,
+            mail.problem_id,
+            mail.to,
+            mail.subject,
+            mail.body,
+            at
+        ],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -210,7 +219,11 @@ pub fn spawn_worker(state: AppState) -> anyhow::Result<Option<tokio::task::JoinH
 }
 
 /// Sends the messages that are due now; `Ok(true)` when a full batch went and more may wait.
-pub async fn deliver_due<T>(state: &AppState, transport: &T, from: &Mailbox) -> Result<bool, DbError>
+pub async fn deliver_due<T>(
+    state: &AppState,
+    transport: &T,
+    from: &Mailbox,
+) -> Result<bool, DbError>
 where
     T: AsyncTransport + Sync,
     T::Error: std::fmt::Display + SmtpErrorKind,
@@ -240,7 +253,12 @@ where
         .await?;
     let full = due.len() as i64 == BATCH;
     let config = &state.config.mail;
-    let host = state.config.public_url.host_str().unwrap_or("localhost").to_owned();
+    let host = state
+        .config
+        .public_url
+        .host_str()
+        .unwrap_or("localhost")
+        .to_owned();
     for mail in due {
         let outcome = send_one(transport, from, &host, &mail).await;
         let id = mail.id;
@@ -321,7 +339,10 @@ where
         .from(from.clone())
         .to(to)
         .subject(mail.subject.as_str())
-        .message_id(Some(format!("<civic-{}-{}@{host}>", mail.id, mail.created_at)))
+        .message_id(Some(format!(
+            "<civic-{}-{}@{host}>",
+            mail.id, mail.created_at
+        )))
         .header(ContentType::TEXT_PLAIN)
         .body(mail.body.clone());
     let message = match message {

@@ -66,7 +66,7 @@ impl Metrics {
     }
 
     /// The exposition text, with the gauges read now from `state`.
-    pub fn render(&self, state: &AppState) -> String {
+    pub fn render(&self, state: &AppState, outbox: crate::mail::OutboxStats) -> String {
         let mut out = String::new();
         out.push_str("# HELP civic_http_requests_total HTTP requests answered, by route template, method and status.\n");
         out.push_str("# TYPE civic_http_requests_total counter\n");
@@ -137,6 +137,28 @@ impl Metrics {
         out.push_str("# HELP civic_db_write_queue_depth Write jobs waiting for the database writer thread.\n");
         out.push_str("# TYPE civic_db_write_queue_depth gauge\n");
         let _ = writeln!(out, "civic_db_write_queue_depth {}", state.db.queue_depth());
+        for (name, help, value) in [
+            (
+                "civic_outbox_queued",
+                "E-mail messages waiting to be sent, retries included.",
+                outbox.queued,
+            ),
+            (
+                "civic_outbox_oldest_age_seconds",
+                "Age of the oldest message waiting to be sent (0 when none waits).",
+                outbox.oldest_age_seconds,
+            ),
+            (
+                "civic_outbox_failed",
+                "Messages given up (a permanent refusal, or retries past the limit), kept for the retention period.",
+                outbox.failed,
+            ),
+        ] {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+            );
+        }
         out
     }
 }
@@ -190,6 +212,15 @@ async fn metrics(State(state): State<AppState>, req: Request) -> Response {
     if !allowed(&state, &parts) {
         return StatusCode::NOT_FOUND.into_response();
     }
+    // A database too busy to count the outbox must not take the metrics down with it.
+    let outbox = state
+        .db
+        .read(|conn| crate::mail::stats(conn).map_err(crate::db::DbError::from))
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "outbox not counted for /metrics");
+            crate::mail::OutboxStats::default()
+        });
     (
         [
             (
@@ -198,7 +229,7 @@ async fn metrics(State(state): State<AppState>, req: Request) -> Response {
             ),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        state.metrics.render(&state),
+        state.metrics.render(&state, outbox),
     )
         .into_response()
 }

@@ -81,9 +81,9 @@ fn non_empty(s: Option<&str>) -> Option<String> {
     params(("key" = String, Path, description = "The site's public key (`data-site`)")),
     request_body(content = NewProblem, content_type = "application/json"),
     responses(
-        (status = 201, description = "Stored (committed) and waiting for moderation", body = ProblemCreated),
+        (status = 201, description = "Stored (committed): waiting for moderation, or for the e-mailed confirmation (`confirmation_sent`), or published at once on a site without pre-moderation", body = ProblemCreated),
         (status = 400, description = "Not JSON, or not `Content-Type: application/json`", body = civic_wire::ApiError),
-        (status = 401, description = "An `Authorization: Bearer` widget session was sent but is unknown, expired or of another site", body = civic_wire::ApiError),
+        (status = 401, description = "An `Authorization: Bearer` widget session was sent but is unknown, expired or of another site (`unauthenticated`), or none was sent and the site takes reports from signed-in residents only (`sign_in_required`)", body = civic_wire::ApiError),
         (status = 403, description = "This origin may not use the site's widget", body = civic_wire::ApiError),
         (status = 404, description = "No site with this key", body = civic_wire::ApiError),
         (status = 413, description = "The body is larger than 64 KiB", body = civic_wire::ApiError),
@@ -149,7 +149,11 @@ async fn create_problem(
         confirmation_sent,
     } = create(&state, &site, report, source).await?;
     tracing::Span::current().record("problem.id", id);
-    tracing::info!(status = status.as_str(), confirmation_sent, "problem created");
+    tracing::info!(
+        status = status.as_str(),
+        confirmation_sent,
+        "problem created"
+    );
     Ok((
         StatusCode::CREATED,
         axum::Json(ProblemCreated {
@@ -393,6 +397,9 @@ pub fn queue_reporter_mail(
         category: &category,
     };
     let tracking = format!("{base}/t/{code}");
-    mail::enqueue(conn, &mail::status_changed(&about, to, status, answer, &tracking))?;
+    mail::enqueue(
+        conn,
+        &mail::status_changed(&about, to, status, answer, &tracking),
+    )?;
     Ok(true)
 }

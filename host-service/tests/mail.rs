@@ -27,11 +27,27 @@ async fn app_mailing_to(sink: &SmtpSink) -> (TestApp, tokio::task::JoinHandle<()
     config.mail.smtp_url = Some(sink.url());
     config.mail.retry_min = Duration::from_millis(200);
     config.mail.retry_max = Duration::from_millis(400);
+    config.metrics_token = Some(METRICS_TOKEN.into());
     let app = TestApp::with_config(dir, config).await;
     let worker = host_service::mail::spawn_worker(app.state.clone())
         .unwrap()
         .expect("a worker, since an SMTP server is configured");
     (app, worker)
+}
+
+const METRICS_TOKEN: &str = "scraper-token";
+
+/// One unlabelled gauge of `/metrics`, as a scraper reads it.
+async fn gauge(app: &TestApp, name: &str) -> f64 {
+    let auth = format!("Bearer {METRICS_TOKEN}");
+    let r = app.get("/metrics", &[("authorization", &auth)]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    r.body
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("no {name} in /metrics"))
+        .parse()
+        .unwrap()
 }
 
 async fn set_policy(app: &TestApp, anonymous: &str, premoderation: bool) {
@@ -110,7 +126,10 @@ async fn an_anonymous_report_waits_for_its_emailed_link_and_is_published_by_it()
         mail.subject,
         format!("Подтвердите сообщение о проблеме № {id}")
     );
-    assert_eq!((mail.content_type.as_str(), mail.charset.as_str()), ("text/plain", "utf-8"));
+    assert_eq!(
+        (mail.content_type.as_str(), mail.charset.as_str()),
+        ("text/plain", "utf-8")
+    );
     assert!(mail.body.contains("Демоград"), "{}", mail.body);
     let link = mail.link_with("/confirm/").expect("a confirmation link");
     let path = link.strip_prefix(PUBLIC).expect("a link to this host");
@@ -123,9 +142,20 @@ async fn an_anonymous_report_waits_for_its_emailed_link_and_is_published_by_it()
         .await;
     assert_eq!(cabinet.status, StatusCode::NOT_FOUND);
     let tracking = app
-        .get(created["tracking_url"].as_str().unwrap().strip_prefix(PUBLIC).unwrap(), &[])
+        .get(
+            created["tracking_url"]
+                .as_str()
+                .unwrap()
+                .strip_prefix(PUBLIC)
+                .unwrap(),
+            &[],
+        )
         .await;
-    assert!(tracking.body.contains("Ожидает подтверждения"), "{}", tracking.body);
+    assert!(
+        tracking.body.contains("Ожидает подтверждения"),
+        "{}",
+        tracking.body
+    );
 
     // Opening the link (as a mail scanner would) confirms nothing; the button does.
     let page = app.get(path, &[]).await;
@@ -139,7 +169,11 @@ async fn an_anonymous_report_waits_for_its_emailed_link_and_is_published_by_it()
     // Twice is harmless.
     let again = app.post_raw(path, &[FORM], "").await;
     assert_eq!(again.status, StatusCode::OK);
-    assert_eq!(app.count("SELECT count(*) FROM problem_events WHERE to_status = 'published'").await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM problem_events WHERE to_status = 'published'")
+            .await,
+        1
+    );
     // A made-up link is refused in words.
     let forged = app.get(&format!("/confirm/{}", "0".repeat(64)), &[]).await;
     assert_eq!(forged.status, StatusCode::NOT_FOUND);
@@ -161,7 +195,11 @@ async fn with_premoderation_a_confirmed_report_goes_to_the_moderators_not_the_ma
     assert_eq!(mail.subject, format!("Please confirm your report No. {id}"));
     let path = mail.link_with("/confirm/").unwrap().replace(PUBLIC, "");
     let done = app.post_raw(&format!("{path}?lang=en"), &[FORM], "").await;
-    assert!(done.body.contains("went to the moderators"), "{}", done.body);
+    assert!(
+        done.body.contains("went to the moderators"),
+        "{}",
+        done.body
+    );
     assert!(!public_ids(&app).await.contains(&id));
     let (cookie, _) = app.login(demo::LOGIN, &app.demo_password).await;
     let cabinet = app
@@ -219,20 +257,31 @@ async fn the_reporter_hears_of_status_changes_and_answers_but_not_of_internal_no
     let mail = sink.wait_for(1).await.remove(0);
     assert_eq!(mail.envelope_to, vec!["canary-mail@example.ru"]);
     assert_eq!(mail.subject, format!("Проблема № {id}: В работе"));
-    assert!(mail.body.contains("Бригада выедет в четверг."), "{}", mail.body);
     assert!(
-        mail.body.contains(created["tracking_url"].as_str().unwrap()),
+        mail.body.contains("Бригада выедет в четверг."),
         "{}",
         mail.body
     );
-    assert!(!mail.body.contains("Иванову"), "the internal note stays inside");
+    assert!(
+        mail.body
+            .contains(created["tracking_url"].as_str().unwrap()),
+        "{}",
+        mail.body
+    );
+    assert!(
+        !mail.body.contains("Иванову"),
+        "the internal note stays inside"
+    );
 
     // A note alone, without a new status or an answer, is not the reporter's business.
     let r = app
         .post_raw(
             &uri,
             &headers,
-            change(vec![("status", "in_progress"), ("internal_note", "ещё заметка")]),
+            change(vec![
+                ("status", "in_progress"),
+                ("internal_note", "ещё заметка"),
+            ]),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -272,7 +321,15 @@ async fn mail_queued_during_an_smtp_outage_is_delivered_once_when_the_server_is_
         assert!(start.elapsed() < Duration::from_secs(20), "no retries seen");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL").await, 0);
+    assert_eq!(
+        app.count("SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL")
+            .await,
+        0
+    );
+    // What an operator's dashboard shows meanwhile.
+    assert_eq!(gauge(&app, "civic_outbox_queued").await, 5.0);
+    assert!(gauge(&app, "civic_outbox_oldest_age_seconds").await >= 0.0);
+    assert_eq!(gauge(&app, "civic_outbox_failed").await, 0.0);
 
     sink.restart();
     let got = sink.wait_for(5).await;
@@ -289,7 +346,9 @@ async fn mail_queued_during_an_smtp_outage_is_delivered_once_when_the_server_is_
     message_ids.dedup();
     assert_eq!(message_ids.len(), 5);
     assert_eq!(
-        app.count("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL").await,
+        app.count("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")
+            .await,
         5
     );
+    assert_eq!(gauge(&app, "civic_outbox_queued").await, 0.0);
 }

@@ -130,7 +130,11 @@ impl SmtpSink {
                 Received {
                     envelope_to: v["envelope_to"]
                         .as_array()
-                        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_owned))
+                                .collect()
+                        })
                         .unwrap_or_default(),
                     from: s("from"),
                     to: s("to"),

@@ -8,8 +8,8 @@ use std::future::Future;
 use std::pin::Pin;
 
 use civic_wire::{
-    API_PREFIX, Bounds, Category, FieldError, FieldErrorCode, Lang, LatLon, Mode, NewProblem,
-    ProblemCreated, ResidentProfile, SiteConfig, Status,
+    API_PREFIX, AnonymousReports, Bounds, Category, FieldError, FieldErrorCode, Lang, LatLon, Mode,
+    NewProblem, ProblemCreated, ResidentProfile, SiteConfig, Status,
 };
 #[cfg(feature = "extended")]
 use civic_wire::{MapView, ProblemCard};
@@ -446,6 +446,11 @@ pub mod json {
                 .iter()
                 .map(category)
                 .collect::<Option<_>>()?,
+            anonymous: match string(v, "anonymous").as_deref() {
+                Some("confirm_email") => AnonymousReports::ConfirmEmail,
+                Some("off") => AnonymousReports::Off,
+                _ => AnonymousReports::Moderated,
+            },
         })
     }
 
@@ -455,6 +460,7 @@ pub mod json {
             tracking_code: string(v, "tracking_code")?,
             tracking_url: string(v, "tracking_url")?,
             status: Status::parse(&string(v, "status")?)?,
+            confirmation_sent: get(v, "confirmation_sent").is_truthy(),
         })
     }
 

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use civic_wire::Mode;
+use civic_wire::{AnonymousReports, Mode};
 use gloo::events::EventListener;
 use web_sys::HtmlElement;
 use yew::platform::spawn_local;
@@ -303,6 +303,8 @@ pub fn app(props: &AppProps) -> Html {
                     errors: state.errors.clone(),
                     failure: state.failure.clone(),
                     submitting: matches!(state.phase, Phase::Submitting),
+                    email_required: state.session.is_none()
+                        && config.anonymous == AnonymousReports::ConfirmEmail,
                     on_edit,
                     on_consent,
                     on_locate,

@@ -49,10 +49,12 @@ pub enum Msg {
     ErrForbidden,
     ErrRateLimited,
     ErrUnexpected,
+    ErrSignIn,
     ErrCheckFields,
     /// `{n}` is the public number of the report.
     SuccessTitle,
     SuccessText,
+    ConfirmSent,
     Status,
     TrackingLink,
     ReportAnother,
@@ -67,6 +69,7 @@ pub enum Msg {
     ErrTooLong,
     ErrInvalid,
     ErrEmailInvalid,
+    ErrEmailRequired,
     ErrPhoneInvalid,
     ErrLocationRequired,
     ErrLocationInvalid,
@@ -118,9 +121,11 @@ impl Msg {
         Msg::ErrForbidden,
         Msg::ErrRateLimited,
         Msg::ErrUnexpected,
+        Msg::ErrSignIn,
         Msg::ErrCheckFields,
         Msg::SuccessTitle,
         Msg::SuccessText,
+        Msg::ConfirmSent,
         Msg::Status,
         Msg::TrackingLink,
         Msg::ReportAnother,
@@ -132,6 +137,7 @@ impl Msg {
         Msg::ErrTooLong,
         Msg::ErrInvalid,
         Msg::ErrEmailInvalid,
+        Msg::ErrEmailRequired,
         Msg::ErrPhoneInvalid,
         Msg::ErrLocationRequired,
         Msg::ErrLocationInvalid,
@@ -255,12 +261,22 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::ErrRateLimited, En) => "Too many reports in a row. Wait a little and try again.",
         (Msg::ErrUnexpected, Ru) => "Что-то пошло не так. Попробуйте ещё раз.",
         (Msg::ErrUnexpected, En) => "Something went wrong. Please try again.",
+        (Msg::ErrSignIn, Ru) => {
+            "Сообщить о проблеме может только вошедший пользователь. Войдите на сайте."
+        }
+        (Msg::ErrSignIn, En) => "Only signed-in users can report here. Please sign in on the site.",
         (Msg::ErrCheckFields, Ru) => "Проверьте поля, отмеченные ниже.",
         (Msg::ErrCheckFields, En) => "Please check the fields marked below.",
         (Msg::SuccessTitle, Ru) => "Ваше обращение № {n} принято",
         (Msg::SuccessTitle, En) => "Your report No. {n} has been received",
         (Msg::SuccessText, Ru) => "По ссылке видны статус обращения и ответ администрации.",
         (Msg::SuccessText, En) => "The link shows the status of your report and the city's answer.",
+        (Msg::ConfirmSent, Ru) => {
+            "Мы отправили вам письмо. Откройте ссылку из него, чтобы подтвердить обращение: без этого его не рассмотрят."
+        }
+        (Msg::ConfirmSent, En) => {
+            "We have sent you an e-mail. Open its link to confirm the report: it is not considered until then."
+        }
         (Msg::Status, Ru) => "Статус:",
         (Msg::Status, En) => "Status:",
         (Msg::TrackingLink, Ru) => "Следить за обращением",
@@ -285,6 +301,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::ErrTooLong, En) => "Too long: at most {n} characters.",
         (Msg::ErrInvalid, Ru) => "Проверьте это поле.",
         (Msg::ErrInvalid, En) => "Please check this field.",
+        (Msg::ErrEmailRequired, Ru) => "Укажите почту: на неё придёт ссылка для подтверждения.",
+        (Msg::ErrEmailRequired, En) => "Give your e-mail: the confirmation link is sent there.",
         (Msg::ErrEmailInvalid, Ru) => "Это не похоже на адрес почты. Пример: ivan@example.ru",
         (Msg::ErrEmailInvalid, En) => {
             "This does not look like an e-mail address, e.g. ann@example.com"
@@ -340,6 +358,7 @@ pub fn field_error(lang: Lang, e: &FieldError) -> String {
             "description" => t(lang, Msg::ErrDescriptionRequired).into(),
             "location" | "address" => t(lang, Msg::ErrLocationRequired).into(),
             "consent" => t(lang, Msg::ErrConsentRequired).into(),
+            "reporter.email" => t(lang, Msg::ErrEmailRequired).into(),
             _ => t(lang, Msg::ErrRequired).into(),
         },
         TooShort => tn(lang, Msg::ErrTooShort, limits::DESCRIPTION_MIN_CHARS),

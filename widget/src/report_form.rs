@@ -25,6 +25,8 @@ pub struct ReportFormProps {
     pub errors: Rc<Vec<FieldError>>,
     pub failure: Option<Failure>,
     pub submitting: bool,
+    /// Not signed in on a site that confirms such reports by e-mail: the address is needed.
+    pub email_required: bool,
     pub on_edit: Callback<(Field, String)>,
     pub on_consent: Callback<bool>,
     pub on_locate: Callback<()>,
@@ -44,7 +46,9 @@ pub fn failure_text(failure: &Failure) -> Msg {
         Failure::TooLarge => Msg::ErrTooLarge,
         Failure::RateLimited => Msg::ErrRateLimited,
         Failure::Server => Msg::ErrServer,
-        Failure::Unexpected | Failure::Unauthorized => Msg::ErrUnexpected,
+        // A site for signed-in residents only, or a session the host no longer knows.
+        Failure::Unauthorized => Msg::ErrSignIn,
+        Failure::Unexpected => Msg::ErrUnexpected,
     }
 }
 
@@ -124,16 +128,17 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
     let policy = &props.config.privacy_policy_url;
 
     let contact = |field: Field, label: Msg, kind: &'static str, autocomplete: &'static str| {
+        let needed = field == Field::Email && props.email_required;
         let err = error(field.wire());
         let err_id = err
             .as_ref()
             .map(|_| o.id(&(field.name().to_owned() + "-error")));
         html! {
             <div class="civic-field">
-                <label for={o.id(field.name())}>{ t(lang, label) }</label>
+                <label for={o.id(field.name())}>{ t(lang, label) }if needed { { required.clone() } }</label>
                 <input type={kind} id={o.id(field.name())} name={field.name()}
                     autocomplete={autocomplete} value={f.get(field).to_owned()}
-                    oninput={edit(field)}
+                    oninput={edit(field)} aria-required={flag(needed)}
                     aria-invalid={flag(err.is_some())}
                     aria-describedby={described_by(&[err_id])} />
                 { field_error_text(o.id(&(field.name().to_owned() + "-error")), field.wire(), lang, err) }

@@ -28,7 +28,7 @@ pub fn success(props: SuccessProps) -> Html {
     html! {
         <div class="civic-success" role="status">
             <h2 class="civic-tracking-number" tabindex="-1" ref={heading}>{ tn(lang, Msg::SuccessTitle, c.id) }</h2>
-            <p>{ t(lang, Msg::SuccessText) }</p>
+            <p>{ t(lang, if c.confirmation_sent { Msg::ConfirmSent } else { Msg::SuccessText }) }</p>
             <p>{ t(lang, Msg::Status) }{ " " }<strong>{ c.status.label(lang) }</strong></p>
             <div class="civic-actions">
                 if is_web_link(&c.tracking_url) {

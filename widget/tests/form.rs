@@ -4,13 +4,13 @@
 //! file is empty, so `cargo test --workspace` on the host skips it.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
 use civic_wire::{
-    Bounds, Category, FieldError, FieldErrorCode, Lang, LatLon, Mode, NewProblem, ProblemCreated,
-    ResidentProfile, SiteConfig, Status,
+    AnonymousReports, Bounds, Category, FieldError, FieldErrorCode, Lang, LatLon, Mode, NewProblem,
+    ProblemCreated, ResidentProfile, SiteConfig, Status,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -54,6 +54,7 @@ fn config() -> SiteConfig {
                 hint: None,
             },
         ],
+        anonymous: AnonymousReports::Moderated,
     }
 }
 
@@ -65,6 +66,8 @@ struct FakeBackend {
     bearers: RefCell<Vec<Option<String>>>,
     /// The tokens the page hands out, one per call (`None`: not signed in there).
     tokens: RefCell<Vec<Option<String>>>,
+    /// What the site does with reports of visitors who are not signed in.
+    anonymous: Cell<AnonymousReports>,
 }
 
 impl FakeBackend {
@@ -81,13 +84,17 @@ impl FakeBackend {
             sent: RefCell::default(),
             bearers: RefCell::default(),
             tokens: RefCell::new(tokens.into_iter().map(|t| t.map(str::to_owned)).collect()),
+            anonymous: Cell::default(),
         })
     }
 }
 
 impl Backend for FakeBackend {
     fn site_config(&self, _site: &str, _lang: Lang) -> LocalFuture<Result<SiteConfig, Failure>> {
-        Box::pin(std::future::ready(Ok(config())))
+        Box::pin(std::future::ready(Ok(SiteConfig {
+            anonymous: self.anonymous.get(),
+            ..config()
+        })))
     }
 
     fn submit_problem(
@@ -135,6 +142,7 @@ fn created() -> ProblemCreated {
         tracking_code: "k3j4h5".into(),
         tracking_url: "https://widget.example.ru/t/k3j4h5".into(),
         status: Status::New,
+        confirmation_sent: false,
     }
 }
 
@@ -486,6 +494,62 @@ async fn success_shows_the_number_and_the_tracking_link() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn on_a_site_that_confirms_by_email_the_address_is_asked_for_and_the_mail_announced() {
+    let refused = Failure::Validation(vec![FieldError {
+        field: "reporter.email".into(),
+        code: FieldErrorCode::Required,
+        message: "x".into(),
+    }]);
+    let confirming = ProblemCreated {
+        confirmation_sent: true,
+        ..created()
+    };
+    let backend = FakeBackend::answering(vec![Err(refused), Ok(confirming)]);
+    backend.anonymous.set(AnonymousReports::ConfirmEmail);
+    let root = mount(&site("confirm"), "ru", backend.clone()).await;
+    let email = get(&root, "input[name=email]");
+    assert_eq!(
+        email.get_attribute("aria-required").as_deref(),
+        Some("true")
+    );
+    let label = get(&root, &format!("label[for=\"{}\"]", email.id()));
+    assert!(
+        label.text_content().unwrap().contains('*'),
+        "marked required"
+    );
+    assert_eq!(
+        get(&root, "input[name=phone]")
+            .get_attribute("aria-required")
+            .as_deref(),
+        Some("false")
+    );
+
+    fill_valid(&root).await;
+    click(&root, "button[type=submit]").await;
+    assert_eq!(
+        field_error(&root, "reporter.email").as_deref(),
+        Some(t(Lang::Ru, Msg::ErrEmailRequired))
+    );
+    type_into(&root, "email", "ivan@example.ru").await;
+    click(&root, "button[type=submit]").await;
+    assert_eq!(state(&root), "done");
+    assert!(
+        text(&root, ".civic-success").contains(t(Lang::Ru, Msg::ConfirmSent)),
+        "{}",
+        text(&root, ".civic-success")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_site_for_signed_in_users_only_says_so_when_an_anonymous_report_is_refused() {
+    let backend = FakeBackend::answering(vec![Err(Failure::Unauthorized)]);
+    let root = mount(&site("members"), "en", backend.clone()).await;
+    fill_valid(&root).await;
+    click(&root, "button[type=submit]").await;
+    assert_eq!(text(&root, ".civic-error p"), t(Lang::En, Msg::ErrSignIn));
+}
+
 fn value(root: &ShadowRoot, name: &str) -> String {
     get(root, &format!("input[name={name}]"))
         .unchecked_into::<HtmlInputElement>()
@@ -698,11 +762,28 @@ fn the_hand_written_json_agrees_with_the_wire_types() {
     let c = config();
     let read = json::site_config(&json::parse(&serde_json::to_string(&c).unwrap()));
     assert_eq!(read, Some(c));
-    let p = created();
-    assert_eq!(
-        json::problem_created(&json::parse(&serde_json::to_string(&p).unwrap())),
-        Some(p)
-    );
+    for anonymous in [
+        AnonymousReports::ConfirmEmail,
+        AnonymousReports::Moderated,
+        AnonymousReports::Off,
+    ] {
+        let c = SiteConfig {
+            anonymous,
+            ..config()
+        };
+        let read = json::site_config(&json::parse(&serde_json::to_string(&c).unwrap()));
+        assert_eq!(read, Some(c));
+    }
+    for confirmation_sent in [false, true] {
+        let p = ProblemCreated {
+            confirmation_sent,
+            ..created()
+        };
+        assert_eq!(
+            json::problem_created(&json::parse(&serde_json::to_string(&p).unwrap())),
+            Some(p)
+        );
+    }
     for code in json::FIELD_ERROR_CODES {
         assert_eq!(
             serde_json::to_string(&code).unwrap(),

@@ -145,11 +145,16 @@ fn build_kind(root: &Path, kind: Kind, wasm_bindgen: &Path, wasm_opt: &Path) -> 
             rustflags += &format!(" --remap-path-prefix={}=r", dir.display());
         }
     }
+    // Better still, no file names at all: `-Zlocation-detail=none` drops the panic locations
+    // (1.7 KiB gzip of the basic bundle). The bundle is built with panic=abort, and a panic's
+    // message still reaches the console. It is an unstable flag of the same stable compiler,
+    // enabled for this one build by RUSTC_BOOTSTRAP (as cargo-fuzz is, see scripts/test.sh).
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
-        .env("RUSTFLAGS", rustflags)
+        .env("RUSTFLAGS", rustflags + " -Zlocation-detail=none")
+        .env("RUSTC_BOOTSTRAP", "1")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .args(["rustc", "-p", "widget", "--lib", "--crate-type", "cdylib"])
         .args([

@@ -1,4 +1,4 @@
-/* Civic Widget map bundle (wasm-bindgen glue), loaded by /widget.js. */
+/* Civic Widget basic bundle (wasm-bindgen glue), loaded by /widget.js. */
 (function () {
 "use strict";
 let wasm_bindgen = (function(exports) {
@@ -16,11 +16,6 @@ exports.mount = mount;
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-__wbg___wbindgen_boolean_get_4f1baf9a00be3c74: function(arg0) {
-const v = arg0;
-const ret = typeof(v) === 'boolean' ? v : undefined;
-return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
-},
 __wbg___wbindgen_debug_string_f249a2a76caa9a55: function(arg0, arg1) {
 const ret = debugString(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
@@ -72,25 +67,10 @@ arg0._wbg_cb_unref();
 __wbg_addEventListener_f2d27251d333a631: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-__wbg_addLayer_6ea191f5a17f75e1: function(arg0, arg1) {
-arg0.addLayer(arg1);
-},
-__wbg_addTo_d2d82f841b778e00: function(arg0, arg1) {
-const ret = arg0.addTo(arg1);
-return ret;
-},
-__wbg_adoptedStyleSheets_15ab6e3cbe28db32: function(arg0) {
-const ret = arg0.adoptedStyleSheets;
-return ret;
-},
 __wbg_appendChild_dbf7ad2f48413560: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.appendChild(arg1);
 return ret;
 }, arguments); },
-__wbg_attributionControl_8580ee74535bec3a: function(arg0) {
-const ret = arg0.attributionControl;
-return ret;
-},
 __wbg_bubbles_d16d240e1d91bfa3: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
@@ -115,9 +95,6 @@ __wbg_childNodes_4a28c927bffc821b: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
-__wbg_clearLayers_f5ebcb036d4f8eb0: function(arg0) {
-arg0.clearLayers();
-},
 __wbg_cloneNode_36b90700fd8dbbb0: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
@@ -136,10 +113,6 @@ return ret;
 }, arguments); },
 __wbg_createTextNode_2b48c3fc75dfcc67: function(arg0, arg1, arg2) {
 const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
-return ret;
-},
-__wbg_divIcon_e469c31d8dc842c9: function(arg0, arg1) {
-const ret = arg0.divIcon(arg1);
 return ret;
 },
 __wbg_document_3b5c3071b43e97ee: function(arg0) {
@@ -170,9 +143,6 @@ __wbg_fetch_21015a0a4570ab44: function(arg0, arg1, arg2, arg3) {
 const ret = arg0.fetch(getStringFromWasm0(arg1, arg2), arg3);
 return ret;
 },
-__wbg_fitBounds_d95fb799b5b10a9c: function(arg0, arg1) {
-arg0.fitBounds(arg1);
-},
 __wbg_focus_d5e2fdbdb56416f0: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
@@ -184,21 +154,9 @@ __wbg_geolocation_5c835f1fdd8dfb1a: function() { return handleError(function (ar
 const ret = arg0.geolocation;
 return ret;
 }, arguments); },
-__wbg_getBounds_bc47beec841b598d: function(arg0) {
-const ret = arg0.getBounds();
-return ret;
-},
-__wbg_getCenter_35e3853ab2a1399a: function(arg0) {
-const ret = arg0.getCenter();
-return ret;
-},
 __wbg_getCurrentPosition_658c6d9ed20ef7f9: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 arg0.getCurrentPosition(arg1, arg2, arg3);
 }, arguments); },
-__wbg_getEast_8c1375ede11de93f: function(arg0) {
-const ret = arg0.getEast();
-return ret;
-},
 __wbg_getItem_49556a3e59cfb688: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
@@ -206,35 +164,11 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-__wbg_getNorth_ff85463cac3103fd: function(arg0) {
-const ret = arg0.getNorth();
-return ret;
-},
-__wbg_getRootNode_6de097189559981d: function(arg0) {
-const ret = arg0.getRootNode();
-return ret;
-},
-__wbg_getSouth_4e49dbf24a6710cb: function(arg0) {
-const ret = arg0.getSouth();
-return ret;
-},
-__wbg_getWest_55579ebf9c5722ff: function(arg0) {
-const ret = arg0.getWest();
-return ret;
-},
-__wbg_getZoom_4db9dc118685a1aa: function(arg0) {
-const ret = arg0.getZoom();
-return ret;
-},
 __wbg_get_2080c49015e35254: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
 __wbg_get_d7176cfb76d71114: function(arg0, arg1) {
-const ret = arg0[arg1 >>> 0];
-return ret;
-},
-__wbg_get_unchecked_e6325ad374eff861: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
@@ -286,9 +220,6 @@ result = false;
 const ret = result;
 return ret;
 },
-__wbg_invalidateSize_cf8d6b713be880d8: function(arg0) {
-arg0.invalidateSize();
-},
 __wbg_isArray_bcf1376d0d732d08: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
@@ -305,10 +236,6 @@ __wbg_lastChild_d03af7c29f69e2ad: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-__wbg_layerGroup_140331820cb674d6: function(arg0) {
-const ret = arg0.layerGroup();
-return ret;
-},
 __wbg_length_b03a0fabb109b1e9: function(arg0) {
 const ret = arg0.length;
 return ret;
@@ -321,22 +248,6 @@ __wbg_localStorage_6827cfe6db14a9f6: function() { return handleError(function (a
 const ret = arg0.localStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-__wbg_map_52d91b160fcdedc9: function(arg0, arg1, arg2) {
-const ret = arg0.map(arg1, arg2);
-return ret;
-},
-__wbg_marker_c7a67804416bc0dd: function(arg0, arg1, arg2) {
-const ret = arg0.marker(arg1, arg2);
-return ret;
-},
-__wbg_matchMedia_b53687d22ec43649: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.matchMedia(getStringFromWasm0(arg1, arg2));
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-}, arguments); },
-__wbg_matches_a47c420646498c64: function(arg0) {
-const ret = arg0.matches;
-return ret;
-},
 __wbg_namespaceURI_cf6df322f468ae4b: function(arg0, arg1) {
 const ret = arg1.namespaceURI;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
@@ -354,10 +265,6 @@ return ret;
 }, arguments); },
 __wbg_new_37eb45aaf5eeb820: function() {
 const ret = new Array();
-return ret;
-},
-__wbg_new_3e95cd7386bb9a6c: function(arg0) {
-const ret = new Date(arg0);
 return ret;
 },
 __wbg_new_959f4d5eafef3722: function() { return handleError(function () {
@@ -379,19 +286,6 @@ return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 __wbg_now_463ac581d2fc7ea3: function() {
 const ret = Date.now();
 return ret;
-},
-__wbg_of_e7ea0fcd535c1444: function(arg0, arg1) {
-const ret = Array.of(arg0, arg1);
-return ret;
-},
-__wbg_on_79d00417328c3133: function(arg0, arg1, arg2, arg3) {
-arg0.on(getStringFromWasm0(arg1, arg2), arg3);
-},
-__wbg_on_db8a530f443d269f: function(arg0, arg1, arg2, arg3) {
-arg0.on(getStringFromWasm0(arg1, arg2), arg3);
-},
-__wbg_panTo_6c3e8478bb1b0564: function(arg0, arg1) {
-arg0.panTo(arg1);
 },
 __wbg_parentElement_300cdd39ce1d95f8: function(arg0) {
 const ret = arg0.parentElement;
@@ -436,9 +330,6 @@ arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4 !== 0);
 __wbg_removeItem_6db621e167d16a1c: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeItem(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-__wbg_remove_7cb99a1ed297152b: function(arg0) {
-arg0.remove();
-},
 __wbg_replaceSync_b98cbd82f95f549c: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.replaceSync(getStringFromWasm0(arg1, arg2));
 }, arguments); },
@@ -452,15 +343,9 @@ arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4)
 __wbg_setItem_cfa3cb31f271776a: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-__wbg_setPrefix_c87d0d056a1b71b2: function(arg0, arg1, arg2) {
-arg0.setPrefix(getStringFromWasm0(arg1, arg2));
-},
 __wbg_setTimeout_a89fa3173dd1b518: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
-},
-__wbg_setView_7428c10b6e54654f: function(arg0, arg1, arg2, arg3) {
-arg0.setView(arg1, arg2, arg3);
 },
 __wbg_set_2793479888329cb6: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
@@ -519,9 +404,6 @@ arg0.passive = arg1 !== 0;
 },
 __wbg_set_subtree_id_b14992cda6ba260e: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
-},
-__wbg_set_textContent_0177b2a6d9293c2c: function(arg0, arg1, arg2) {
-arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
 __wbg_set_timeout_5dde0ab978582745: function(arg0, arg1) {
 arg0.timeout = arg1 >>> 0;
@@ -586,22 +468,6 @@ __wbg_then_e3f7f2d365708be8: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
-__wbg_tileLayer_a6333a40629c4cdf: function(arg0, arg1, arg2, arg3) {
-const ret = arg0.tileLayer(getStringFromWasm0(arg1, arg2), arg3);
-return ret;
-},
-__wbg_toFixed_eb145b9975417c18: function() { return handleError(function (arg0, arg1) {
-const ret = arg0.toFixed(arg1);
-return ret;
-}, arguments); },
-__wbg_toISOString_51ebc75332aba76a: function(arg0) {
-const ret = arg0.toISOString();
-return ret;
-},
-__wbg_unshift_93c39d0fce6b241b: function(arg0, arg1) {
-const ret = arg0.unshift(arg1);
-return ret;
-},
 __wbg_value_17829e61bdaa1ac5: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
@@ -623,30 +489,24 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-__wbg_zoomIn_4738bc65e11aa63b: function(arg0) {
-arg0.zoomIn();
-},
-__wbg_zoomOut_09ce408506d850cf: function(arg0) {
-arg0.zoomOut();
-},
 __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h7b4963980640c9a0);
+const ret = makeMutClosure(arg0, arg1, wasm_bindgen_4df685ea75e43ad1___convert__closures_____invoke___wasm_bindgen_4df685ea75e43ad1___JsValue__core_c5930c85a12de822___result__Result_____wasm_bindgen_4df685ea75e43ad1___JsError___true_);
 return ret;
 },
 __wbindgen_generic_0000000000000002: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h4a96dd2f26cd2bb9);
+const ret = makeMutClosure(arg0, arg1, wasm_bindgen_4df685ea75e43ad1___convert__closures_____invoke___wasm_bindgen_4df685ea75e43ad1___JsValue______true_);
 return ret;
 },
 __wbindgen_generic_0000000000000003: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures________invoke__h2c60c71783ff2449);
+const ret = makeMutClosure(arg0, arg1, wasm_bindgen_4df685ea75e43ad1___convert__closures________invoke___web_sys_86f658756c90fa82___features__gen_Event__Event______true_);
 return ret;
 },
 __wbindgen_generic_0000000000000004: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, wasm_bindgen__convert__closures________invoke__ha29097bb8ed429ea);
+const ret = makeClosure(arg0, arg1, wasm_bindgen_4df685ea75e43ad1___convert__closures________invoke___web_sys_86f658756c90fa82___features__gen_Event__Event______true__1_);
 return ret;
 },
 __wbindgen_generic_0000000000000005: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h3c882e6faa730e94);
+const ret = makeMutClosure(arg0, arg1, wasm_bindgen_4df685ea75e43ad1___convert__closures_____invoke_______true_);
 return ret;
 },
 __wbindgen_generic_0000000000000006: function(arg0) {
@@ -671,20 +531,20 @@ __proto__: null,
 "./widget_bg.js": import0,
 };
 }
-function wasm_bindgen__convert__closures_____invoke__h3c882e6faa730e94(arg0, arg1) {
-wasm.wasm_bindgen__convert__closures_____invoke__h3c882e6faa730e94(arg0, arg1);
+function wasm_bindgen_4df685ea75e43ad1___convert__closures_____invoke_______true_(arg0, arg1) {
+wasm.wasm_bindgen_4df685ea75e43ad1___convert__closures_____invoke_______true_(arg0, arg1);
 }
-function wasm_bindgen__convert__closures_____invoke__h7b4963980640c9a0(arg0, arg1, arg2) {
-wasm.wasm_bindgen__convert__closures_____invoke__h7b4963980640c9a0(arg0, arg1, arg2);
+function wasm_bindgen_4df685ea75e43ad1___convert__closures_____invoke___wasm_bindgen_4df685ea75e43ad1___JsValue______true_(arg0, arg1, arg2) {
+wasm.wasm_bindgen_4df685ea75e43ad1___convert__closures_____invoke___wasm_bindgen_4df685ea75e43ad1___JsValue______true_(arg0, arg1, arg2);
 }
-function wasm_bindgen__convert__closures________invoke__h2c60c71783ff2449(arg0, arg1, arg2) {
-wasm.wasm_bindgen__convert__closures________invoke__h2c60c71783ff2449(arg0, arg1, arg2);
+function wasm_bindgen_4df685ea75e43ad1___convert__closures________invoke___web_sys_86f658756c90fa82___features__gen_Event__Event______true_(arg0, arg1, arg2) {
+wasm.wasm_bindgen_4df685ea75e43ad1___convert__closures________invoke___web_sys_86f658756c90fa82___features__gen_Event__Event______true_(arg0, arg1, arg2);
 }
-function wasm_bindgen__convert__closures________invoke__ha29097bb8ed429ea(arg0, arg1, arg2) {
-wasm.wasm_bindgen__convert__closures________invoke__ha29097bb8ed429ea(arg0, arg1, arg2);
+function wasm_bindgen_4df685ea75e43ad1___convert__closures________invoke___web_sys_86f658756c90fa82___features__gen_Event__Event______true__1_(arg0, arg1, arg2) {
+wasm.wasm_bindgen_4df685ea75e43ad1___convert__closures________invoke___web_sys_86f658756c90fa82___features__gen_Event__Event______true__1_(arg0, arg1, arg2);
 }
-function wasm_bindgen__convert__closures_____invoke__h4a96dd2f26cd2bb9(arg0, arg1, arg2) {
-const ret = wasm.wasm_bindgen__convert__closures_____invoke__h4a96dd2f26cd2bb9(arg0, arg1, arg2);
+function wasm_bindgen_4df685ea75e43ad1___convert__closures_____invoke___wasm_bindgen_4df685ea75e43ad1___JsValue__core_c5930c85a12de822___result__Result_____wasm_bindgen_4df685ea75e43ad1___JsError___true_(arg0, arg1, arg2) {
+const ret = wasm.wasm_bindgen_4df685ea75e43ad1___convert__closures_____invoke___wasm_bindgen_4df685ea75e43ad1___JsValue__core_c5930c85a12de822___result__Result_____wasm_bindgen_4df685ea75e43ad1___JsError___true_(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -970,5 +830,5 @@ return __wbg_finalize_init(instance, module);
 return Object.assign(__wbg_init, { initSync }, exports);
 })({ __proto__: null });
 var cw = window.CivicWidget = window.CivicWidget || {};
-(cw.__bundles = cw.__bundles || {}).map = { init: wasm_bindgen, mount: wasm_bindgen.mount };
+(cw.__bundles = cw.__bundles || {}).basic = { init: wasm_bindgen, mount: wasm_bindgen.mount };
 })();
