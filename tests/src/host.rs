@@ -93,6 +93,48 @@ impl Host {
         &self.state
     }
 
+    /// Sends the cabinet's status form of problem `id` (the browser is logged in).
+    pub async fn set_status(
+        &self,
+        browser: &fantoccini::Client,
+        id: i64,
+        status: &str,
+        answer: &str,
+    ) {
+        use fantoccini::Locator;
+        browser
+            .goto(&self.url(&format!("/cabinet/problems/{id}")))
+            .await
+            .unwrap();
+        let form = crate::browser::wait_for("the status form", || async {
+            browser.find(Locator::Css("form#status-form")).await.ok()
+        })
+        .await;
+        form.find(Locator::Css("select#status"))
+            .await
+            .unwrap()
+            .select_by_value(status)
+            .await
+            .unwrap();
+        form.find(Locator::Css("textarea#public_answer"))
+            .await
+            .unwrap()
+            .send_keys(answer)
+            .await
+            .unwrap();
+        form.find(Locator::Css("button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        crate::browser::wait_for("the new status on the problem page", || async {
+            let page = browser.source().await.ok()?;
+            page.contains(answer).then_some(())
+        })
+        .await;
+    }
+
     /// Fills in and sends the cabinet's login form (on the page the browser shows, or reached by
     /// a redirect) as the demo official.
     pub async fn log_in_as_demo_official(&self, browser: &fantoccini::Client) {

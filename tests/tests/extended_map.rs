@@ -25,41 +25,6 @@ async fn open_map(browser: &Client, host: &Host) -> ShadowRoot {
     w
 }
 
-/// Sends the cabinet's status form of problem `id` (the browser is logged in).
-async fn set_status(browser: &Client, host: &Host, id: i64, status: &str, answer: &str) {
-    browser
-        .goto(&host.url(&format!("/cabinet/problems/{id}")))
-        .await
-        .unwrap();
-    let form = wait_for("the status form", || async {
-        browser.find(Locator::Css("form#status-form")).await.ok()
-    })
-    .await;
-    form.find(Locator::Css("select#status"))
-        .await
-        .unwrap()
-        .select_by_value(status)
-        .await
-        .unwrap();
-    form.find(Locator::Css("textarea#public_answer"))
-        .await
-        .unwrap()
-        .send_keys(answer)
-        .await
-        .unwrap();
-    form.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for("the new status on the problem page", || async {
-        let page = browser.source().await.ok()?;
-        page.contains(answer).then_some(())
-    })
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_from_the_map_becomes_a_marker_whose_card_has_the_answer_and_no_reporter() {
     let host = Host::start().await;
@@ -128,8 +93,8 @@ async fn a_report_from_the_map_becomes_a_marker_whose_card_has_the_answer_and_no
         browser.find(Locator::Css("table.problems")).await.ok()
     })
     .await;
-    set_status(&browser, &host, id, "published", PUBLISHED).await;
-    set_status(&browser, &host, id, "in_progress", ANSWER).await;
+    host.set_status(&browser, id, "published", PUBLISHED).await;
+    host.set_status(&browser, id, "in_progress", ANSWER).await;
 
     // Another resident's map shows it (the first one's browser may keep the empty map for the
     // minute public answers are cached): one marker, named by its number, category and status;

@@ -7,7 +7,9 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use civic_e2e::browser::{Chromedriver, click_in, find_in, text_in, type_into, wait_for, widget};
+use civic_e2e::browser::{
+    Chromedriver, click_in, find_in, report_number, text_in, type_into, wait_for, widget,
+};
 use civic_e2e::host::Host;
 use fantoccini::{Client, Locator};
 use host_service::sso::SsoKey;
@@ -141,6 +143,24 @@ async fn log_in_on_site(browser: &Client, origin: &str, login: &str) {
     .await;
 }
 
+/// Fills in the (prefilled) form of the widget `w` and sends it; the report's number.
+async fn report(w: &fantoccini::elements::ShadowRoot) -> i64 {
+    let category = find_in(w, "select[name=category]").await;
+    let first = category
+        .find(Locator::Css("option:not([disabled])"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    category.select_by_label(&first).await.unwrap();
+    type_into(w, "textarea[name=description]", DESCRIPTION).await;
+    type_into(w, "input[name=address]", "ул. Садовая, 12").await;
+    click_in(w, "input[name=consent]").await;
+    click_in(w, "button[type=submit]").await;
+    report_number(w).await
+}
+
 /// Logs out with the site's button (the page stays: the site's script tells the widget).
 async fn log_out_on_site(browser: &Client) {
     browser
@@ -196,26 +216,7 @@ async fn a_resident_signed_in_on_the_city_site_reports_under_their_name_and_logs
     assert_eq!(email, "maria@example.ru", "the e-mail is prefilled");
 
     // They report.
-    let category = find_in(&w, "select[name=category]").await;
-    let first = category
-        .find(Locator::Css("option:not([disabled])"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    category.select_by_label(&first).await.unwrap();
-    type_into(&w, "textarea[name=description]", DESCRIPTION).await;
-    type_into(&w, "input[name=address]", "ул. Садовая, 12").await;
-    click_in(&w, "input[name=consent]").await;
-    click_in(&w, "button[type=submit]").await;
-    let number_text = text_in(&w, ".civic-success .civic-tracking-number").await;
-    let id: i64 = number_text
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap();
+    let id = report(&w).await;
 
     // Logout on the site's page (no reload) signs the widget out: the anonymous form is back.
     log_out_on_site(&browser).await;
@@ -255,6 +256,59 @@ async fn a_resident_signed_in_on_the_city_site_reports_under_their_name_and_logs
     assert!(
         page.contains("Вошёл через сайт"),
         "the cabinet says the resident signed in through the site"
+    );
+
+    drop(site);
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_in_resident_follows_their_reports_with_status_deadline_and_answers() {
+    const ANSWER: &str = "Скамейку заменим до конца недели.";
+    let host = Host::start().await;
+    let (site, _keys) = example_site(&host).await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(1024, 900).await;
+    log_in_on_site(&browser, &site.origin, "maria").await;
+    let w = widget(&browser, "[data-civic-mounted]").await;
+    let id = report(&w).await;
+
+    // The city publishes it and answers.
+    browser.goto(&host.url("/cabinet")).await.unwrap();
+    host.log_in_as_demo_official(&browser).await;
+    host.set_status(&browser, id, "published", "Принято.").await;
+    host.set_status(&browser, id, "in_progress", ANSWER).await;
+
+    // Back on the city's site (still signed in there): "My reports" in the basic widget opens
+    // the list, which names the report and its status.
+    browser.goto(&format!("{}/", site.origin)).await.unwrap();
+    let w = widget(&browser, "[data-civic-mounted]").await;
+    click_in(&w, "button.civic-my-reports").await;
+    let w = widget(&browser, "[data-civic-mounted]").await;
+    let item_css = format!(".civic-mine button[data-id='{id}']");
+    let item = wait_for("the report in «Мои обращения»", || async {
+        w.find(Locator::Css(&item_css))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()
+    })
+    .await;
+    assert!(item.contains(&format!("№ {id}")), "{item:?}");
+    assert!(item.contains("В работе"), "the status: {item:?}");
+
+    // Its card: the deadline and the answer; no vote on one's own report.
+    click_in(&w, &item_css).await;
+    let card = text_in(&w, ".civic-card").await;
+    assert!(card.contains(ANSWER), "the answer: {card:?}");
+    assert!(card.contains("Срок"), "the deadline: {card:?}");
+    assert!(card.contains(DESCRIPTION), "{card:?}");
+    assert!(
+        w.find(Locator::Css(".civic-card .civic-support-row"))
+            .await
+            .is_err(),
+        "no vote on one's own report"
     );
 
     drop(site);

@@ -106,10 +106,10 @@
           b.mount(shadow, o);
         });
       }
-      // "Choose on the map" in a basic widget: the map bundle takes its place (the draft is in
-      // localStorage, so the text typed goes along).
-      o.upgrade = function () {
-        mount('map', Object.assign({}, o, { mode: 'pin' })).catch(console.error);
+      // "Choose on the map" ('pin') or "My reports" ('mine') in a basic widget: the map bundle
+      // takes its place (the draft is in localStorage, so the text typed goes along).
+      o.upgrade = function (mode) {
+        mount('map', Object.assign({}, o, { mode: mode })).catch(console.error);
       };
       mount(o.mode == 'extended' ? 'map' : 'basic', o).catch(function (e) {
         el.removeAttribute('data-civic-mounted');

@@ -67,8 +67,9 @@ pub trait Backend {
     fn sso_token(&self) -> LocalFuture<Option<String>>;
     /// `POST /api/v1/sso/exchange`.
     fn sso_exchange(&self, site: &str, token: &str) -> LocalFuture<Result<Session, Failure>>;
-    /// Hands the widget over to the map bundle with the form's pin (the loader's `upgrade()`).
-    fn upgrade(&self) {}
+    /// Hands the widget over to the map bundle (the loader's `upgrade(mode)`): `pin` opens it on
+    /// the form with the map as its pin, `mine` on the resident's own reports.
+    fn upgrade(&self, _mode: &str) {}
 
     /// `GET /api/v1/sites/{site}/map?{query}`.
     #[cfg(feature = "extended")]
@@ -99,6 +100,16 @@ pub trait Backend {
     #[cfg(feature = "extended")]
     fn leaflet(&self) -> LocalFuture<Option<JsValue>> {
         Box::pin(async { None })
+    }
+    /// `GET /api/v1/sites/{site}/me/problems` as the signed-in resident: their own reports.
+    #[cfg(feature = "extended")]
+    fn my_problems(
+        &self,
+        _site: &str,
+        _bearer: &str,
+        _lang: Lang,
+    ) -> LocalFuture<Result<civic_wire::MyProblems, Failure>> {
+        Box::pin(async { Err(Failure::Unexpected) })
     }
     /// `POST /api/v1/sites/{site}/problems/{id}/support` as the signed-in resident.
     #[cfg(feature = "extended")]
@@ -185,9 +196,9 @@ impl Backend for HttpBackend {
         })
     }
 
-    fn upgrade(&self) {
+    fn upgrade(&self, mode: &str) {
         if let Some(f) = &self.upgrade {
-            let _ = f.call0(&JsValue::NULL);
+            let _ = f.call1(&JsValue::NULL, &JsValue::from_str(mode));
         }
     }
 
@@ -229,6 +240,24 @@ impl Backend for HttpBackend {
     ) -> LocalFuture<Result<ProblemCard, Failure>> {
         let url = self.site_url(site) + "/problems/" + &id.to_string() + "?lang=" + lang.code();
         Box::pin(async move { read(fetch(&url, None, None).await?, 200, json::problem_card) })
+    }
+
+    #[cfg(feature = "extended")]
+    fn my_problems(
+        &self,
+        site: &str,
+        bearer: &str,
+        lang: Lang,
+    ) -> LocalFuture<Result<civic_wire::MyProblems, Failure>> {
+        let url = self.site_url(site) + "/me/problems?lang=" + lang.code();
+        let bearer = bearer.to_owned();
+        Box::pin(async move {
+            read(
+                fetch(&url, None, Some(&bearer)).await?,
+                200,
+                json::my_problems,
+            )
+        })
     }
 
     #[cfg(feature = "extended")]
@@ -661,13 +690,44 @@ pub mod json {
                     })
                 })
                 .collect(),
-            answers: items(v, "answers")
+            answers: answers(v),
+        })
+    }
+
+    /// The `answers` of a card or of one of "my reports"; those we cannot read are skipped.
+    #[cfg(feature = "extended")]
+    fn answers(v: &JsValue) -> Vec<civic_wire::OfficialAnswer> {
+        items(v, "answers")
+            .iter()
+            .filter_map(|a| {
+                Some(civic_wire::OfficialAnswer {
+                    at: string(a, "at")?,
+                    by: string(a, "by")?,
+                    text: string(a, "text")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A [`civic_wire::MyProblems`] page; reports we cannot read are skipped.
+    #[cfg(feature = "extended")]
+    pub fn my_problems(v: &JsValue) -> Option<civic_wire::MyProblems> {
+        Some(civic_wire::MyProblems {
+            page: count(v, "page")? as u32,
+            per_page: count(v, "per_page")? as u32,
+            more: get(v, "more").is_truthy(),
+            problems: items(v, "problems")
                 .iter()
-                .filter_map(|a| {
-                    Some(civic_wire::OfficialAnswer {
-                        at: string(a, "at")?,
-                        by: string(a, "by")?,
-                        text: string(a, "text")?,
+                .filter_map(|p| {
+                    Some(civic_wire::MyProblem {
+                        id: integer(p, "id")?,
+                        category: string(p, "category")?,
+                        description: string(p, "description")?,
+                        status: status(p, "status")?,
+                        status_label: string(p, "status_label")?,
+                        created: string(p, "created")?,
+                        deadline: string(p, "deadline"),
+                        answers: answers(p),
                     })
                 })
                 .collect(),

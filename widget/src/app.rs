@@ -271,8 +271,18 @@ pub fn app(props: &AppProps) -> Html {
                 .as_ref()
                 .or(r.email.as_ref())
                 .or(r.phone.as_ref());
+            // The basic bundle has no list of one's reports: "My reports" hands the widget over
+            // to the map bundle, which opens on them (the map bundle has its button on the map).
+            #[cfg(not(feature = "extended"))]
+            let mine = {
+                let backend = props.backend.clone();
+                let onclick = Callback::from(move |_: MouseEvent| backend.upgrade("mine"));
+                html! { <button type="button" class="civic-link civic-my-reports" {onclick}>{ t(lang, Msg::MyReports) }</button> }
+            };
+            #[cfg(feature = "extended")]
+            let mine = Html::default();
             html! {
-                <p class="civic-signed-in">{ tn(lang, Msg::SignedInAs, name.map_or("", |n| n.as_str())) }</p>
+                <p class="civic-signed-in">{ tn(lang, Msg::SignedInAs, name.map_or("", |n| n.as_str())) }{ " " }{ mine }</p>
             }
         }
         _ => Html::default(),
@@ -314,7 +324,7 @@ pub fn app(props: &AppProps) -> Html {
                     // bundle (the draft goes with it); the map bundle's form has its map.
                     on_pin: cfg!(not(feature = "extended")).then(|| {
                         let backend = props.backend.clone();
-                        Callback::from(move |()| backend.upgrade())
+                        Callback::from(move |()| backend.upgrade("pin"))
                     }),
                 },
                 form_ref,

@@ -78,6 +78,7 @@ pub enum Msg {
     // Single sign-on.
     /// `{n}` is the resident's name.
     SignedInAs,
+    MyReports,
 }
 
 impl Msg {
@@ -144,6 +145,7 @@ impl Msg {
         Msg::ErrOutsideBounds,
         Msg::ErrConsentRequired,
         Msg::SignedInAs,
+        Msg::MyReports,
     ];
 }
 
@@ -325,6 +327,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::ErrConsentRequired, En) => "Consent to the processing of personal data is required.",
         (Msg::SignedInAs, Ru) => "Вы вошли как {n}",
         (Msg::SignedInAs, En) => "Signed in as {n}",
+        (Msg::MyReports, Ru) => "Мои обращения",
+        (Msg::MyReports, En) => "My reports",
     }
 }
 

@@ -61,15 +61,16 @@ pub fn widget_options(raw: &RawOptions) -> WidgetOptions {
         c.set(n + 1);
         n
     });
-    // The loader's `upgrade()` mounts the map bundle with mode `pin`: a basic widget whose
-    // visitor asked for the map; it opens on the form, with the map as its pin.
+    // The loader's `upgrade(mode)` mounts the map bundle in place of a basic widget: with mode
+    // `pin` its visitor asked for the map, and it opens on the form with the map as its pin;
+    // with `mine`, for their own reports.
     #[cfg(feature = "extended")]
-    let pin = raw.mode == "pin";
+    let (pin, mine) = (raw.mode == "pin", raw.mode == "mine");
     WidgetOptions {
         site: raw.site.trim().to_owned(),
         lang: raw.resolve_lang(),
         #[cfg(feature = "extended")]
-        mode: if pin {
+        mode: if pin || mine {
             civic_wire::Mode::Extended
         } else {
             raw.resolve_mode()
@@ -80,6 +81,8 @@ pub fn widget_options(raw: &RawOptions) -> WidgetOptions {
         id_prefix: format!("civic{n}"),
         #[cfg(feature = "extended")]
         pin,
+        #[cfg(feature = "extended")]
+        mine,
     }
 }
 

@@ -18,6 +18,9 @@ pub struct WidgetOptions {
     /// The map bundle, mounted by "Choose on the map" of a basic widget: start on the form.
     #[cfg(feature = "extended")]
     pub pin: bool,
+    /// The map bundle, mounted by "My reports" of a basic widget: open them once signed in.
+    #[cfg(feature = "extended")]
+    pub mine: bool,
 }
 
 impl WidgetOptions {

@@ -182,6 +182,37 @@ fn the_hand_written_json_agrees_with_the_map_wire_types() {
         json::problem_card(&json::parse(&serde_json::to_string(&minimal).unwrap())),
         Some(minimal)
     );
+    let mine = civic_wire::MyProblems {
+        page: 1,
+        per_page: 20,
+        more: true,
+        problems: vec![
+            civic_wire::MyProblem {
+                id: 12,
+                category: "Освещение".into(),
+                description: "Не горит фонарь".into(),
+                status: Status::InProgress,
+                status_label: "В работе".into(),
+                created: "2026-11-01".into(),
+                deadline: Some("2026-12-01".into()),
+                answers: card.answers.clone(),
+            },
+            civic_wire::MyProblem {
+                id: 11,
+                category: "Дороги".into(),
+                description: "Яма".into(),
+                status: Status::New,
+                status_label: "Новое".into(),
+                created: "2026-10-30".into(),
+                deadline: None,
+                answers: vec![],
+            },
+        ],
+    };
+    assert_eq!(
+        json::my_problems(&json::parse(&serde_json::to_string(&mine).unwrap())),
+        Some(mine)
+    );
     let vote = SupportResult {
         support_count: 3,
         counted: true,

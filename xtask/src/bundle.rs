@@ -82,17 +82,19 @@ pub fn is_bundle_file(name: &str) -> bool {
     bundle || (name.starts_with(LEAFLET_PREFIX) && name.ends_with(".js"))
 }
 
-/// The files of `dist/`, by path relative to it.
+/// The files of `dist/`, by path relative to it. `minify` is applied to the loader and to each
+/// wrapped glue before it is hashed and named.
 pub fn assemble(
     loader: &str,
     basic: &Built,
     map: &Built,
     leaflet: &str,
+    minify: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let mut files = BTreeMap::new();
     let mut names = Vec::new();
     for (kind, built) in [(Kind::Basic, basic), (Kind::Map, map)] {
-        let js = wrap_glue(&built.glue, kind)?;
+        let js = minify(&wrap_glue(&built.glue, kind)?)?;
         let hash = content_hash(js.as_bytes(), &built.wasm);
         let js_name = format!("{}{hash}.js", kind.prefix());
         let wasm_name = format!("{}{hash}_bg.wasm", kind.prefix());
@@ -112,7 +114,10 @@ pub fn assemble(
         leaflet.as_bytes().to_vec(),
     );
     let names: Vec<(&str, &str)> = names.iter().map(|(p, n)| (*p, n.as_str())).collect();
-    files.insert(LOADER.to_owned(), bake_loader(loader, &names)?.into_bytes());
+    files.insert(
+        LOADER.to_owned(),
+        minify(&bake_loader(loader, &names)?)?.into_bytes(),
+    );
     Ok(files)
 }
 
@@ -496,6 +501,11 @@ mod tests {
         }
     }
 
+    /// No minification: the tests read what was assembled.
+    fn as_is(js: &str) -> Result<String, String> {
+        Ok(js.to_owned())
+    }
+
     #[test]
     fn glue_is_wrapped_without_a_global_and_registers_with_the_loader() {
         let js = wrap_glue(GLUE, Kind::Map).unwrap();
@@ -556,7 +566,7 @@ mod tests {
     #[test]
     fn the_real_loader_bakes_and_fits_its_budget() {
         let loader = include_str!("../../widget/loader/widget.js");
-        let files = assemble(loader, &built(&[0]), &built(&[1]), "/* leaflet */").unwrap();
+        let files = assemble(loader, &built(&[0]), &built(&[1]), "/* leaflet */", &as_is).unwrap();
         let baked = String::from_utf8(files[LOADER].clone()).unwrap();
         assert!(!baked.contains("__CIVIC_"), "{baked}");
         assert!(!baked.contains("eval(") && !baked.contains("Function("));
@@ -565,9 +575,30 @@ mod tests {
 
     #[test]
     fn names_change_with_either_file_and_are_stable_otherwise() {
-        let a = assemble(LOADER_TEMPLATE, &built(&[0, 1]), &built(&[0, 3]), "L").unwrap();
-        let b = assemble(LOADER_TEMPLATE, &built(&[0, 1]), &built(&[0, 3]), "L").unwrap();
-        let c = assemble(LOADER_TEMPLATE, &built(&[0, 2]), &built(&[0, 3]), "L").unwrap();
+        let a = assemble(
+            LOADER_TEMPLATE,
+            &built(&[0, 1]),
+            &built(&[0, 3]),
+            "L",
+            &as_is,
+        )
+        .unwrap();
+        let b = assemble(
+            LOADER_TEMPLATE,
+            &built(&[0, 1]),
+            &built(&[0, 3]),
+            "L",
+            &as_is,
+        )
+        .unwrap();
+        let c = assemble(
+            LOADER_TEMPLATE,
+            &built(&[0, 2]),
+            &built(&[0, 3]),
+            "L",
+            &as_is,
+        )
+        .unwrap();
         assert_eq!(a, b);
         let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
         assert_ne!(names(&a), names(&c));

@@ -1,7 +1,7 @@
 //! A public problem's card: what it is, where, its status history and the official answers.
 //! Never the reporter: the wire type has no field about them.
 
-use civic_wire::{Lang, ProblemCard};
+use civic_wire::{Lang, OfficialAnswer, ProblemCard};
 use yew::prelude::*;
 
 use super::i18n::{MapMsg, day, m};
@@ -57,7 +57,7 @@ pub fn card(props: CardProps<'_>) -> Html {
         CardState::Shown(c) => html! {
             <>
                 { shown(lang, c, props.heading.clone(), &heading_id) }
-                { support(lang, props.support, props.on_support.clone()) }
+                if !c.history.is_empty() { { support(lang, props.support, props.on_support.clone()) } }
             </>
         },
     };
@@ -94,7 +94,25 @@ pub fn support(lang: Lang, state: Support, on_support: Callback<MouseEvent>) -> 
     }
 }
 
+/// The official answers of a problem (its card, or one of "my reports"), oldest first.
+pub fn answers(lang: Lang, answers: &[OfficialAnswer]) -> Html {
+    if answers.is_empty() {
+        return html! { <p class="civic-hint">{ m(lang, MapMsg::NoAnswerYet) }</p> };
+    }
+    html! {
+        for a in answers.iter() {
+            <blockquote class="civic-card-answer">
+                <p>{ &a.text }</p>
+                <footer>{ [a.by.as_str(), ", ", &day(lang, &a.at)].concat() }</footer>
+            </blockquote>
+        }
+    }
+}
+
 fn shown(lang: Lang, c: &ProblemCard, heading: NodeRef, heading_id: &str) -> Html {
+    // A public card always has its history; one of the resident's own reports (see
+    // `view::own_card`) has none, nor supporters to show, nor a vote.
+    let own = c.history.is_empty().then_some(());
     let title = [
         m(lang, MapMsg::NumberPrefix),
         " ",
@@ -105,18 +123,6 @@ fn shown(lang: Lang, c: &ProblemCard, heading: NodeRef, heading_id: &str) -> Htm
     .concat();
     let row = |label: MapMsg, value: String| {
         html! { <><dt>{ m(lang, label) }</dt><dd>{ value }</dd></> }
-    };
-    let answers = if c.answers.is_empty() {
-        html! { <p class="civic-hint">{ m(lang, MapMsg::NoAnswerYet) }</p> }
-    } else {
-        html! {
-            for a in c.answers.iter() {
-                <blockquote class="civic-card-answer">
-                    <p>{ &a.text }</p>
-                    <footer>{ [a.by.as_str(), ", ", &day(lang, &a.at)].concat() }</footer>
-                </blockquote>
-            }
-        }
     };
     html! {
         <>
@@ -131,16 +137,20 @@ fn shown(lang: Lang, c: &ProblemCard, heading: NodeRef, heading_id: &str) -> Htm
                 if let Some(deadline) = &c.deadline {
                     { row(MapMsg::Deadline, day(lang, deadline)) }
                 }
-                <dt>{ m(lang, MapMsg::Supporters) }</dt><dd class="civic-support-count">{ c.support_count }</dd>
+                if own.is_none() {
+                    <dt>{ m(lang, MapMsg::Supporters) }</dt><dd class="civic-support-count">{ c.support_count }</dd>
+                }
             </dl>
             <h4>{ m(lang, MapMsg::Answers) }</h4>
-            { answers }
-            <h4>{ m(lang, MapMsg::History) }</h4>
-            <ol class="civic-card-history">
-                for e in c.history.iter() {
-                    <li>{ [day(lang, &e.at).as_str(), " — ", &e.status_label].concat() }</li>
-                }
-            </ol>
+            { answers(lang, &c.answers) }
+            if own.is_none() {
+                <h4>{ m(lang, MapMsg::History) }</h4>
+                <ol class="civic-card-history">
+                    for e in c.history.iter() {
+                        <li>{ [day(lang, &e.at).as_str(), " — ", &e.status_label].concat() }</li>
+                    }
+                </ol>
+            }
         </>
     }
 }

@@ -59,6 +59,10 @@ pub enum MapMsg {
     NearbyTitle,
     NearbyHint,
     MetresAway,
+    MyReports,
+    MyReportsEmpty,
+    MyReportsFailed,
+    MyReportsMore,
 }
 
 impl MapMsg {
@@ -114,6 +118,10 @@ impl MapMsg {
         MapMsg::NearbyTitle,
         MapMsg::NearbyHint,
         MapMsg::MetresAway,
+        MapMsg::MyReports,
+        MapMsg::MyReportsEmpty,
+        MapMsg::MyReportsFailed,
+        MapMsg::MyReportsMore,
     ];
 }
 
@@ -198,6 +206,14 @@ pub fn m(lang: Lang, msg: MapMsg) -> &'static str {
         (MapMsg::Answers, En) => "Official answer",
         (MapMsg::NoAnswerYet, Ru) => "Ответа пока нет.",
         (MapMsg::NoAnswerYet, En) => "No answer yet.",
+        (MapMsg::MyReports, Ru) => "Мои обращения",
+        (MapMsg::MyReports, En) => "My reports",
+        (MapMsg::MyReportsEmpty, Ru) => "Вы ещё не сообщали о проблемах.",
+        (MapMsg::MyReportsEmpty, En) => "You have not reported any problem yet.",
+        (MapMsg::MyReportsFailed, Ru) => "Не удалось загрузить ваши обращения. Попробуйте позже.",
+        (MapMsg::MyReportsFailed, En) => "Your reports could not be loaded. Please try later.",
+        (MapMsg::MyReportsMore, Ru) => "Показаны 20 последних обращений.",
+        (MapMsg::MyReportsMore, En) => "The latest 20 reports are shown.",
         (MapMsg::NumberPrefix, Ru) => "№",
         (MapMsg::NumberPrefix, En) => "No.",
         (MapMsg::SupportButton, Ru) => "Это касается и меня",

@@ -4,7 +4,9 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use civic_wire::{Bounds, LatLon, MapView, NearbyProblems, SiteConfig, Status, SupportResult};
+use civic_wire::{
+    Bounds, LatLon, MapView, MyProblems, NearbyProblems, SiteConfig, Status, SupportResult,
+};
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::Reducible;
@@ -125,6 +127,18 @@ pub struct MapState {
     /// The last "this affects me too" and where it stands.
     pub vote: Option<(i64, Support)>,
     pub nearby: Option<Rc<NearbyProblems>>,
+    /// The signed-in resident's own reports, when asked for.
+    pub mine: Mine,
+}
+
+/// "My reports" and where it stands.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Mine {
+    #[default]
+    Closed,
+    Loading,
+    Shown(Rc<MyProblems>),
+    Failed,
 }
 
 pub enum MapAction {
@@ -136,6 +150,7 @@ pub enum MapAction {
     Vote(i64, Support),
     Counted(i64, SupportResult),
     Nearby(Option<Rc<NearbyProblems>>),
+    Mine(Mine),
 }
 
 impl Reducible for MapState {
@@ -166,6 +181,7 @@ impl Reducible for MapState {
                 }
             }
             MapAction::Nearby(n) => s.nearby = n,
+            MapAction::Mine(m) => s.mine = m,
         }
         Rc::new(s)
     }
@@ -180,6 +196,34 @@ struct Live {
     pinning: Cell<bool>,
     /// Where the pin's moves go now.
     on_move: Callback<LatLon>,
+    /// "My reports" were opened once already (a basic widget's "My reports" opens them once
+    /// the resident is signed in).
+    mine_opened: Cell<bool>,
+}
+
+/// The card of one of the resident's own reports, from what "my reports" gave: it has no public
+/// history (it may not be public yet), so the card shows no supporters or history for it.
+fn own_card(r: &civic_wire::MyProblem) -> civic_wire::ProblemCard {
+    civic_wire::ProblemCard {
+        id: r.id,
+        category: civic_wire::Category {
+            id: 0,
+            name: r.category.clone(),
+            hint: None,
+        },
+        description: r.description.clone(),
+        address: None,
+        location: None,
+        status: r.status,
+        status_label: r.status_label.clone(),
+        created_at: r.created.clone(),
+        published_at: String::new(),
+        updated_at: String::new(),
+        deadline: r.deadline.clone(),
+        support_count: 0,
+        history: Vec::new(),
+        answers: r.answers.clone(),
+    }
 }
 
 /// A street-level zoom for the pin: a house, not a district.
@@ -202,6 +246,7 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
         request: Cell::new(0),
         pinning: Cell::new(false),
         on_move: props.on_move.clone(),
+        mine_opened: Cell::new(false),
     });
     let pinning = props.form.is_some();
     {
@@ -226,6 +271,31 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
             });
         })
     };
+
+    // "My reports": the signed-in resident's own reports, newest first.
+    let open_mine = {
+        let (dispatcher, backend, site) =
+            (state.dispatcher(), props.backend.clone(), o.site.clone());
+        let bearer = props.session.as_ref().map(|s| s.bearer.clone());
+        Callback::from(move |()| {
+            let Some(bearer) = bearer.clone() else { return };
+            dispatcher.dispatch(MapAction::Mine(Mine::Loading));
+            let (dispatcher, backend, site) = (dispatcher.clone(), backend.clone(), site.clone());
+            spawn_local(async move {
+                dispatcher.dispatch(MapAction::Mine(
+                    match backend.my_problems(&site, &bearer, lang).await {
+                        Ok(p) => Mine::Shown(Rc::new(p)),
+                        Err(_) => Mine::Failed,
+                    },
+                ));
+            });
+        })
+    };
+    // Opened by a basic widget's "My reports": open them as soon as the resident is signed in
+    // (here rather than in an effect: each effect adds its own code to the bundle).
+    if o.mine && props.session.is_some() && !shared.borrow().mine_opened.replace(true) {
+        open_mine.emit(());
+    }
 
     // Draw the map once Leaflet has arrived; remove it with the component.
     {
@@ -635,14 +705,57 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
         CardState::Shown(c) => c.id,
         _ => 0,
     };
+    let mine = match &state.mine {
+        Mine::Closed => Html::default(),
+        Mine::Loading => html! {
+            <p class="civic-loading" role="status"><span class="civic-spinner" aria-hidden="true"></span>{ " " }{ m(lang, MapMsg::CardLoading) }</p>
+        },
+        Mine::Failed => html! {
+            <p class="civic-error" role="alert">{ m(lang, MapMsg::MyReportsFailed) }</p>
+        },
+        Mine::Shown(p) => {
+            let dispatcher = state.dispatcher();
+            let close = Callback::from(move |_: MouseEvent| {
+                dispatcher.dispatch(MapAction::Mine(Mine::Closed))
+            });
+            // One's own report may not be public (yet): its card is made from what "my
+            // reports" gave, not asked from the public card API.
+            let open = |r: &civic_wire::MyProblem| {
+                let (dispatcher, card) = (state.dispatcher(), Rc::new(own_card(r)));
+                Callback::from(move |_: MouseEvent| {
+                    dispatcher.dispatch(MapAction::Card(CardState::Shown(card.clone())))
+                })
+            };
+            html! {
+                <section class="civic-mine" aria-labelledby={o.id("mine-title")}>
+                    <h3 id={o.id("mine-title")}>{ m(lang, MapMsg::MyReports) }</h3>
+                    if p.problems.is_empty() { <p class="civic-hint">{ m(lang, MapMsg::MyReportsEmpty) }</p> }
+                    <ul class="civic-map-list">
+                        for r in p.problems.iter() {
+                            <li><button type="button" class="civic-link" data-id={r.id.to_string()} onclick={open(r)}>
+                                { [m(lang, MapMsg::NumberPrefix), " ", &r.id.to_string(), " · ", &r.category, " — ", &r.status_label].concat() }
+                            </button></li>
+                        }
+                    </ul>
+                    if p.more { <p class="civic-hint">{ m(lang, MapMsg::MyReportsMore) }</p> }
+                    <div class="civic-actions"><button type="button" class="civic-close-mine" onclick={close}>{ m(lang, MapMsg::Close) }</button></div>
+                </section>
+            }
+        }
+    };
+    let on_mine = open_mine.reform(|_: MouseEvent| ());
     html! {
         <div class="civic-map-view">
+            <div aria-live="polite">{ mine }</div>
             { filters_html }
             { status }
             { map }
             <div class="civic-actions">
                 <button type="button" class="civic-primary civic-report-here" onclick={on_report_here}
                     disabled={!drawn}>{ m(lang, MapMsg::ReportHere) }</button>
+                if signed_in {
+                    <button type="button" class="civic-my-reports" onclick={on_mine}>{ m(lang, MapMsg::MyReports) }</button>
+                }
             </div>
             { card(CardProps {
                 lang, state: &state.card, support: vote_of(card_id), on_support: vote(card_id),
