@@ -265,16 +265,20 @@ pub async fn allow_origin(db: &Db, key: &str, origin: &str) -> Result<(), AdminE
     .await
 }
 
-/// Roles of officials. Only site admins exist so far; the others are reserved by the schema.
+/// Roles of officials. A site admin does everything, the settings included; a moderator
+/// everything with reports but the settings. The schema reserves `agency_official` and
+/// `analyst` for when agencies exist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     SiteAdmin,
+    Moderator,
 }
 
 impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::SiteAdmin => "site_admin",
+            Role::Moderator => "moderator",
         }
     }
 }

@@ -115,6 +115,28 @@ pub enum Msg {
     ConfirmLinkInvalidText,
     FollowReport,
     AwaitingConfirmation,
+    // The site admin's settings page.
+    Settings,
+    Forbidden,
+    ForbiddenText,
+    AnonymousReports,
+    AnonymousConfirmEmail,
+    AnonymousModerated,
+    AnonymousOff,
+    Premoderation,
+    SsoKeys,
+    SsoKeysHint,
+    NoSsoKeys,
+    Algorithm,
+    Added,
+    Revoked,
+    Active,
+    Revoke,
+    PublicKeyPem,
+    Hs256Secret,
+    AddKey,
+    ChooseAnonymous,
+    KeyRefused,
 }
 
 impl Msg {
@@ -207,6 +229,27 @@ impl Msg {
         Msg::ConfirmLinkInvalidText,
         Msg::FollowReport,
         Msg::AwaitingConfirmation,
+        Msg::Settings,
+        Msg::Forbidden,
+        Msg::ForbiddenText,
+        Msg::AnonymousReports,
+        Msg::AnonymousConfirmEmail,
+        Msg::AnonymousModerated,
+        Msg::AnonymousOff,
+        Msg::Premoderation,
+        Msg::SsoKeys,
+        Msg::SsoKeysHint,
+        Msg::NoSsoKeys,
+        Msg::Algorithm,
+        Msg::Added,
+        Msg::Revoked,
+        Msg::Active,
+        Msg::Revoke,
+        Msg::PublicKeyPem,
+        Msg::Hs256Secret,
+        Msg::AddKey,
+        Msg::ChooseAnonymous,
+        Msg::KeyRefused,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -431,6 +474,62 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::AwaitingConfirmation, En) => {
             "Waiting for confirmation: open the link in the e-mail we sent you."
         }
+        (Msg::Settings, Ru) => "Настройки",
+        (Msg::Settings, En) => "Settings",
+        (Msg::Forbidden, Ru) => "Недостаточно прав",
+        (Msg::Forbidden, En) => "Not allowed",
+        (Msg::ForbiddenText, Ru) => "Это может делать только администратор сайта.",
+        (Msg::ForbiddenText, En) => "Only a site admin can do this.",
+        (Msg::AnonymousReports, Ru) => "Сообщения от посетителей, не вошедших через сайт",
+        (Msg::AnonymousReports, En) => "Reports from visitors not signed in through the site",
+        (Msg::AnonymousConfirmEmail, Ru) => {
+            "Принимать после подтверждения по e-mail (ссылка в письме)"
+        }
+        (Msg::AnonymousConfirmEmail, En) => "Accept once confirmed by e-mail (a link in a message)",
+        (Msg::AnonymousModerated, Ru) => "Принимать как есть: их проверят модераторы",
+        (Msg::AnonymousModerated, En) => "Accept as they are: the moderators check them",
+        (Msg::AnonymousOff, Ru) => "Не принимать: сообщать могут только вошедшие",
+        (Msg::AnonymousOff, En) => "Do not accept: only signed-in residents may report",
+        (Msg::Premoderation, Ru) => {
+            "Премодерация: сообщение публикуется только после проверки модератором"
+        }
+        (Msg::Premoderation, En) => {
+            "Pre-moderation: a report is published only after a moderator checked it"
+        }
+        (Msg::SsoKeys, Ru) => "Ключи входа через сайт (SSO)",
+        (Msg::SsoKeys, En) => "Sign-in keys of the site (SSO)",
+        (Msg::SsoKeysHint, Ru) => {
+            "Сервер сайта подписывает ими токены жителей. Надёжнее открытый ключ Ed25519 или P-256: им нельзя подписать токен."
+        }
+        (Msg::SsoKeysHint, En) => {
+            "The site's server signs residents' tokens with them. A public Ed25519 or P-256 key is safer: it cannot sign a token."
+        }
+        (Msg::NoSsoKeys, Ru) => "Ключей нет: вход через сайт выключен.",
+        (Msg::NoSsoKeys, En) => "No keys: sign-in through the site is off.",
+        (Msg::Algorithm, Ru) => "Алгоритм",
+        (Msg::Algorithm, En) => "Algorithm",
+        (Msg::Added, Ru) => "Добавлен",
+        (Msg::Added, En) => "Added",
+        (Msg::Revoked, Ru) => "Отозван",
+        (Msg::Revoked, En) => "Revoked",
+        (Msg::Active, Ru) => "Действует",
+        (Msg::Active, En) => "Active",
+        (Msg::Revoke, Ru) => "Отозвать",
+        (Msg::Revoke, En) => "Revoke",
+        (Msg::PublicKeyPem, Ru) => "Открытый ключ (PEM)",
+        (Msg::PublicKeyPem, En) => "Public key (PEM)",
+        (Msg::Hs256Secret, Ru) => "или общий секрет HS256 (не короче 32 байт)",
+        (Msg::Hs256Secret, En) => "or an HS256 shared secret (32 bytes at least)",
+        (Msg::AddKey, Ru) => "Добавить ключ",
+        (Msg::AddKey, En) => "Add the key",
+        (Msg::ChooseAnonymous, Ru) => "Выберите, что делать с сообщениями не вошедших посетителей.",
+        (Msg::ChooseAnonymous, En) => {
+            "Choose what to do with reports of visitors who are not signed in."
+        }
+        (Msg::KeyRefused, Ru) => "Ключ не принят: укажите kid и либо открытый ключ, либо секрет.",
+        (Msg::KeyRefused, En) => {
+            "The key was refused: give a kid and either a public key or a secret."
+        }
     }
 }
 
@@ -544,7 +643,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::AwaitingConfirmation),
+            Some(&Msg::KeyRefused),
             "a new message goes into Msg::ALL too"
         );
     }

@@ -130,8 +130,11 @@ enum SiteCommand {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Create an official (a site admin of the municipality).
+    /// Create an official of the municipality: a site admin (the default) or a moderator.
     Add {
+        /// site-admin: everything, the settings included; moderator: everything with reports.
+        #[arg(long, value_parser = ["site-admin", "moderator"], default_value = "site-admin")]
+        role: String,
         #[arg(long)]
         login: String,
         #[arg(long)]
@@ -292,6 +295,7 @@ fn main() -> anyhow::Result<()> {
                 Ok(())
             }
             Some(Command::User(UserCommand::Add {
+                role,
                 login,
                 municipality,
                 password_file,
@@ -314,7 +318,11 @@ fn main() -> anyhow::Result<()> {
                         municipality,
                         password: password.clone(),
                         display_name: name,
-                        role: Role::SiteAdmin,
+                        role: if role == "moderator" {
+                            Role::Moderator
+                        } else {
+                            Role::SiteAdmin
+                        },
                     },
                 )
                 .await?;

@@ -221,6 +221,22 @@ async fn the_widget_the_tracking_page_and_the_cabinet_pass_axe_wcag_21_aa() {
     .await;
     found.extend(axe(&browser, &source, "cabinet problem page").await);
 
+    // The site admin's settings, with a key in its table.
+    host_service::admin::add_sso_key(
+        &host.state().db,
+        host_service::demo::SITE_KEY,
+        "portal-1",
+        host_service::sso::SsoKey::hs256(&[7u8; 32]).unwrap(),
+    )
+    .await
+    .unwrap();
+    browser.goto(&host.url("/cabinet/settings")).await.unwrap();
+    wait_for("the settings page", || async {
+        browser.find(Locator::Css("table.sso-keys")).await.ok()
+    })
+    .await;
+    found.extend(axe(&browser, &source, "cabinet settings").await);
+
     // The cabinet in English has no Russian left (but for the link to the Russian version).
     browser
         .goto(&host.url("/cabinet/login?lang=en"))

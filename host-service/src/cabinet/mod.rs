@@ -27,6 +27,8 @@ use crate::i18n::{self, Msg};
 use crate::pages::{PageLang, format_time, iso_time, language_switch, layout, message_page, page};
 use crate::{AppState, Config, secrets};
 
+mod settings;
+
 /// Problems per list page.
 pub const PAGE_SIZE: i64 = 50;
 /// Longest public answer or internal note accepted.
@@ -43,6 +45,19 @@ pub fn router() -> Router<AppState> {
         .route("/cabinet/logout", post(logout))
         .route("/cabinet/problems/{id}", get(detail))
         .route("/cabinet/problems/{id}/status", post(change_status))
+        .route("/cabinet/settings", get(settings::settings_page))
+        .route(
+            "/cabinet/settings/sites/{key}/reports",
+            post(settings::save_reports),
+        )
+        .route(
+            "/cabinet/settings/sites/{key}/sso-keys",
+            post(settings::add_key),
+        )
+        .route(
+            "/cabinet/settings/sites/{key}/sso-keys/revoke",
+            post(settings::revoke_key),
+        )
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +68,9 @@ pub enum CabinetError {
     NotFound,
     #[error("cross-site or token-less form refused")]
     CsrfRefused,
+    /// The official's role does not allow this page or action.
+    #[error("not allowed for this role")]
+    Forbidden,
     #[error("{0}")]
     BadInput(String),
     #[error("database: {0}")]
@@ -95,6 +113,13 @@ impl IntoResponse for CabinetFailure {
                 lang.m(Msg::RequestRefusedText),
                 back,
             ),
+            CabinetError::Forbidden => message_page(
+                lang,
+                StatusCode::FORBIDDEN,
+                lang.m(Msg::Forbidden),
+                lang.m(Msg::ForbiddenText),
+                back,
+            ),
             CabinetError::BadInput(text) => message_page(
                 lang,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -135,6 +160,8 @@ pub struct Session {
     pub official_id: i64,
     pub municipality_id: i64,
     pub display_name: String,
+    /// `site_admin`, `moderator`, `agency_official` or `analyst`.
+    pub role: String,
     pub csrf: String,
     token_hash: Vec<u8>,
 }
@@ -156,7 +183,7 @@ impl FromRequestParts<AppState> for Session {
             .db
             .read(move |conn| {
                 conn.query_row(
-                    "SELECT o.id, o.municipality_id, o.display_name, s.csrf_token
+                    "SELECT o.id, o.municipality_id, o.display_name, s.csrf_token, o.role
                      FROM official_sessions s JOIN officials o ON o.id = s.official_id
                      WHERE s.token_hash = ?1 AND s.expires_at > ?2",
                     params![token_hash, now()],
@@ -166,6 +193,7 @@ impl FromRequestParts<AppState> for Session {
                             municipality_id: r.get(1)?,
                             display_name: r.get(2)?,
                             csrf: r.get(3)?,
+                            role: r.get(4)?,
                             token_hash: token_hash.clone(),
                         })
                     },
@@ -225,6 +253,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 fn header_bar(lang: PageLang, session: &Session) -> Markup {
     html! {
+        @if session.role == "site_admin" {
+            a.settings href=(lang.href("/cabinet/settings")) { (lang.m(Msg::Settings)) }
+        }
         span.official { (session.display_name) }
         form.inline method="post" action=(lang.href("/cabinet/logout")) {
             input type="hidden" name="csrf" value=(session.csrf);

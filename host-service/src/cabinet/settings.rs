@@ -1,0 +1,340 @@
+//! The site admin's settings page, `/cabinet/settings`: for each site of the municipality, what
+//! happens to reports before they are public (anonymous reports, pre-moderation), and the keys
+//! its backend signs single sign-on tokens with (add one, revoke one). The same as the command
+//! line's `site set-reports` and `site sso`, for an admin without a shell.
+//!
+//! Only a site admin reaches it (others: 403 in words); a site of another municipality is "not
+//! found"; every change is a CSRF-checked POST and is written to the audit log.
+
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Deserialize;
+
+use super::{CabinetError, CabinetFailure, InLang, Session, audit, check_csrf, header_bar};
+use crate::AppState;
+use crate::i18n::Msg;
+use crate::pages::{PageLang, format_time, layout, page};
+use crate::sso::SsoKey;
+
+/// A site as its settings page shows it.
+struct SiteSettings {
+    key: String,
+    name: String,
+    anonymous: String,
+    premoderation: bool,
+    keys: Vec<KeyRow>,
+}
+
+struct KeyRow {
+    kid: String,
+    alg: String,
+    created_at: i64,
+    revoked_at: Option<i64>,
+}
+
+fn require_admin(session: &Session) -> Result<(), CabinetError> {
+    if session.role == "site_admin" {
+        Ok(())
+    } else {
+        Err(CabinetError::Forbidden)
+    }
+}
+
+fn load(conn: &Connection, municipality_id: i64) -> rusqlite::Result<Vec<SiteSettings>> {
+    let mut sites = conn
+        .prepare_cached(
+            "SELECT id, key, name, anonymous_reports, premoderation FROM sites
+             WHERE municipality_id = ?1 ORDER BY name, key",
+        )?
+        .query_map([municipality_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                SiteSettings {
+                    key: r.get(1)?,
+                    name: r.get(2)?,
+                    anonymous: r.get(3)?,
+                    premoderation: r.get(4)?,
+                    keys: Vec::new(),
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut keys = conn.prepare_cached(
+        "SELECT kid, alg, created_at, revoked_at FROM site_sso_keys WHERE site_id = ?1
+         ORDER BY revoked_at IS NOT NULL, created_at DESC, id DESC",
+    )?;
+    for (id, site) in &mut sites {
+        site.keys = keys
+            .query_map([*id], |r| {
+                Ok(KeyRow {
+                    kid: r.get(0)?,
+                    alg: r.get(1)?,
+                    created_at: r.get(2)?,
+                    revoked_at: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(sites.into_iter().map(|(_, s)| s).collect())
+}
+
+/// The site `key` if it belongs to the municipality; "not found" otherwise.
+fn own_site(conn: &Connection, municipality_id: i64, key: &str) -> Result<(), CabinetError> {
+    conn.query_row(
+        "SELECT 1 FROM sites WHERE key = ?1 AND municipality_id = ?2",
+        params![key, municipality_id],
+        |_| Ok(()),
+    )
+    .optional()?
+    .ok_or(CabinetError::NotFound)
+}
+
+pub(super) async fn settings_page(
+    State(state): State<AppState>,
+    lang: PageLang,
+    session: Session,
+) -> Result<Response, CabinetFailure> {
+    require_admin(&session).in_lang(lang)?;
+    let municipality_id = session.municipality_id;
+    let sites = state
+        .db
+        .read(move |conn| load(conn, municipality_id).map_err(CabinetError::from))
+        .await
+        .in_lang(lang)?;
+    let title = lang.m(Msg::Settings);
+    let content = html! {
+        p { a href=(lang.href("/cabinet")) { (lang.m(Msg::BackToTheList)) } }
+        h1 { (title) }
+        @for site in &sites {
+            (site_section(lang, &session, site))
+        }
+    };
+    Ok(page(
+        StatusCode::OK,
+        layout(lang, title, header_bar(lang, &session), content),
+    ))
+}
+
+fn site_section(lang: PageLang, session: &Session, site: &SiteSettings) -> Markup {
+    let base = format!("/cabinet/settings/sites/{}", site.key);
+    let id = |part: &str| format!("{}-{part}", site.key);
+    let choice = |value: &str, label: Msg| {
+        html! {
+            label.check {
+                input type="radio" name="anonymous" value=(value) checked[site.anonymous == value];
+                " " (lang.m(label))
+            }
+        }
+    };
+    html! {
+        section.site-settings data-site=(site.key) aria-labelledby=(id("title")) {
+            h2 id=(id("title")) { (site.name) " " small { "(" code { (site.key) } ")" } }
+            form method="post" action=(lang.href(&format!("{base}/reports"))) {
+                input type="hidden" name="csrf" value=(session.csrf);
+                fieldset {
+                    legend { (lang.m(Msg::AnonymousReports)) }
+                    (choice("confirm_email", Msg::AnonymousConfirmEmail))
+                    (choice("moderated", Msg::AnonymousModerated))
+                    (choice("off", Msg::AnonymousOff))
+                }
+                label.check {
+                    input type="checkbox" name="premoderation" value="on" checked[site.premoderation];
+                    " " (lang.m(Msg::Premoderation))
+                }
+                div { button type="submit" { (lang.m(Msg::Save)) } }
+            }
+            h3 id=(id("keys")) { (lang.m(Msg::SsoKeys)) }
+            p.muted { (lang.m(Msg::SsoKeysHint)) }
+            @if site.keys.is_empty() {
+                p.muted { (lang.m(Msg::NoSsoKeys)) }
+            } @else {
+                table.sso-keys aria-labelledby=(id("keys")) {
+                    thead { tr {
+                        th scope="col" { "kid" }
+                        th scope="col" { (lang.m(Msg::Algorithm)) }
+                        th scope="col" { (lang.m(Msg::Added)) }
+                        th scope="col" { (lang.m(Msg::Status)) }
+                    } }
+                    tbody {
+                        @for key in &site.keys {
+                            tr data-kid=(key.kid) {
+                                td { code { (key.kid) } }
+                                td { (key.alg) }
+                                td { (format_time(key.created_at, lang)) }
+                                td {
+                                    @if let Some(at) = key.revoked_at {
+                                        (lang.m(Msg::Revoked)) " " (format_time(at, lang))
+                                    } @else {
+                                        form.inline method="post" action=(lang.href(&format!("{base}/sso-keys/revoke"))) {
+                                            input type="hidden" name="csrf" value=(session.csrf);
+                                            input type="hidden" name="kid" value=(key.kid);
+                                            (lang.m(Msg::Active)) " "
+                                            button type="submit" aria-label=(format!("{} {}", lang.m(Msg::Revoke), key.kid)) { (lang.m(Msg::Revoke)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            form.add-key method="post" action=(lang.href(&format!("{base}/sso-keys"))) {
+                input type="hidden" name="csrf" value=(session.csrf);
+                label for=(id("kid")) { "kid" }
+                input id=(id("kid")) name="kid" required maxlength="64" autocomplete="off";
+                label for=(id("pem")) { (lang.m(Msg::PublicKeyPem)) }
+                textarea id=(id("pem")) name="public_key" rows="5" spellcheck="false" {}
+                label for=(id("secret")) { (lang.m(Msg::Hs256Secret)) }
+                input id=(id("secret")) name="hs256_secret" type="password" autocomplete="off";
+                div { button type="submit" { (lang.m(Msg::AddKey)) } }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct ReportsForm {
+    csrf: Option<String>,
+    anonymous: Option<String>,
+    premoderation: Option<String>,
+}
+
+pub(super) async fn save_reports(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    session: Session,
+    Path(key): Path<String>,
+    form: Result<Form<ReportsForm>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
+    require_admin(&session).in_lang(lang)?;
+    let anonymous = form.anonymous.unwrap_or_default();
+    if !matches!(anonymous.as_str(), "confirm_email" | "moderated" | "off") {
+        return Err(CabinetError::BadInput(lang.m(Msg::ChooseAnonymous).into())).in_lang(lang);
+    }
+    let premoderation = form.premoderation.as_deref() == Some("on");
+    let (municipality_id, official_id) = (session.municipality_id, session.official_id);
+    let site = key.clone();
+    state
+        .db
+        .write(move |conn| {
+            own_site(conn, municipality_id, &site)?;
+            conn.execute(
+                "UPDATE sites SET anonymous_reports = ?2, premoderation = ?3 WHERE key = ?1",
+                params![site, anonymous, premoderation],
+            )?;
+            let detail = format!("{site}: anonymous={anonymous} premoderation={premoderation}");
+            audit(conn, Some(official_id), "site_reports", None, Some(&detail))?;
+            Ok::<_, CabinetError>(())
+        })
+        .await
+        .in_lang(lang)?;
+    tracing::info!(site.key = %key, "report settings changed in the cabinet");
+    Ok(Redirect::to(&lang.href("/cabinet/settings")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct KeyForm {
+    csrf: Option<String>,
+    kid: Option<String>,
+    public_key: Option<String>,
+    hs256_secret: Option<String>,
+}
+
+pub(super) async fn add_key(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    session: Session,
+    Path(key): Path<String>,
+    form: Result<Form<KeyForm>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
+    require_admin(&session).in_lang(lang)?;
+    let kid = form.kid.unwrap_or_default().trim().to_owned();
+    let pem = form.public_key.unwrap_or_default().trim().to_owned();
+    let secret = form.hs256_secret.unwrap_or_default();
+    let material = match (pem.is_empty(), secret.is_empty()) {
+        (false, true) => SsoKey::public_pem(&pem),
+        (true, false) => SsoKey::hs256(secret.as_bytes()),
+        _ => Err(String::new()),
+    };
+    let sso_key = material
+        .map_err(|detail| {
+            let text = lang.m(Msg::KeyRefused);
+            CabinetError::BadInput(if detail.is_empty() {
+                text.to_owned()
+            } else {
+                format!("{text} ({detail})")
+            })
+        })
+        .in_lang(lang)?;
+    let (municipality_id, official_id) = (session.municipality_id, session.official_id);
+    let site = key.clone();
+    state
+        .db
+        .write(move |conn| {
+            own_site(conn, municipality_id, &site)?;
+            crate::sso::insert_key(conn, &site, &kid, &sso_key).map_err(|e| {
+                CabinetError::BadInput(format!("{} ({e})", lang.m(Msg::KeyRefused)))
+            })?;
+            let detail = format!("{site}: kid={kid} alg={}", sso_key.alg.as_str());
+            audit(
+                conn,
+                Some(official_id),
+                "sso_key_added",
+                None,
+                Some(&detail),
+            )?;
+            Ok::<_, CabinetError>(())
+        })
+        .await
+        .in_lang(lang)?;
+    tracing::info!(site.key = %key, "SSO key added in the cabinet");
+    Ok(Redirect::to(&lang.href("/cabinet/settings")).into_response())
+}
+
+pub(super) async fn revoke_key(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    session: Session,
+    Path(key): Path<String>,
+    form: Result<Form<KeyForm>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
+    require_admin(&session).in_lang(lang)?;
+    let kid = form.kid.unwrap_or_default().trim().to_owned();
+    let (municipality_id, official_id) = (session.municipality_id, session.official_id);
+    let site = key.clone();
+    state
+        .db
+        .write(move |conn| {
+            own_site(conn, municipality_id, &site)?;
+            if !crate::sso::revoke_key(conn, &site, &kid)? {
+                return Err(CabinetError::NotFound);
+            }
+            let detail = format!("{site}: kid={kid}");
+            audit(
+                conn,
+                Some(official_id),
+                "sso_key_revoked",
+                None,
+                Some(&detail),
+            )?;
+            Ok::<_, CabinetError>(())
+        })
+        .await
+        .in_lang(lang)?;
+    tracing::info!(site.key = %key, "SSO key revoked in the cabinet");
+    Ok(Redirect::to(&lang.href("/cabinet/settings")).into_response())
+}
