@@ -342,6 +342,7 @@ fn list_latency(db: &Path) -> Result<((Duration, Duration), (Duration, Duration)
             let filter = host_service::cabinet::ListFilter {
                 status: status.and_then(civic_wire::Status::parse),
                 category: None,
+                agency: None,
             };
             let rows = host_service::cabinet::list_page(
                 &conn,

@@ -266,12 +266,13 @@ pub async fn allow_origin(db: &Db, key: &str, origin: &str) -> Result<(), AdminE
 }
 
 /// Roles of officials. A site admin does everything, the settings included; a moderator
-/// everything with reports but the settings. The schema reserves `agency_official` and
-/// `analyst` for when agencies exist.
+/// everything with reports but the settings; an agency official works on their agency's
+/// problems only (and sees no other). The schema reserves `analyst`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     SiteAdmin,
     Moderator,
+    AgencyOfficial,
 }
 
 impl Role {
@@ -279,6 +280,7 @@ impl Role {
         match self {
             Role::SiteAdmin => "site_admin",
             Role::Moderator => "moderator",
+            Role::AgencyOfficial => "agency_official",
         }
     }
 }
@@ -290,6 +292,8 @@ pub struct OfficialSpec {
     pub password: String,
     pub display_name: Option<String>,
     pub role: Role,
+    /// The agency (by name) of an agency official; none for the other roles.
+    pub agency: Option<String>,
 }
 
 /// Creates an official of an existing municipality; returns their id.
@@ -320,19 +324,104 @@ pub async fn add_official(db: &Db, spec: OfficialSpec) -> Result<i64, AdminError
         if taken.is_some() {
             return Err(AdminError::LoginTaken(login));
         }
+        let agency_id = match (spec.role, &spec.agency) {
+            (Role::AgencyOfficial, Some(name)) => Some(agency_id(conn, municipality_id, name)?),
+            (Role::AgencyOfficial, None) => {
+                return Err(AdminError::Invalid("an agency official needs --agency".into()));
+            }
+            (_, Some(_)) => {
+                return Err(AdminError::Invalid("only an agency official has an agency".into()));
+            }
+            (_, None) => None,
+        };
         conn.execute(
-            "INSERT INTO officials (municipality_id, login, password_hash, display_name, role, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO officials (municipality_id, login, password_hash, display_name, role, created_at, agency_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 municipality_id,
                 login,
                 hash,
                 spec.display_name.unwrap_or_else(|| login.clone()),
                 spec.role.as_str(),
-                now()
+                now(),
+                agency_id
             ],
         )?;
         Ok(conn.last_insert_rowid())
+    })
+    .await
+}
+
+/// The id of the municipality's agency named `name`.
+fn agency_id(conn: &Connection, municipality_id: i64, name: &str) -> Result<i64, AdminError> {
+    conn.query_row(
+        "SELECT id FROM agencies WHERE municipality_id = ?1 AND name = ?2",
+        params![municipality_id, name.trim()],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| {
+        AdminError::Invalid(format!(
+            "no agency named {name:?}; add it with `host-service agency add`"
+        ))
+    })
+}
+
+fn municipality_id(conn: &Connection, name: &str) -> Result<i64, AdminError> {
+    conn.query_row(
+        "SELECT id FROM municipalities WHERE name = ?1",
+        [name],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| AdminError::UnknownMunicipality(name.to_owned()))
+}
+
+/// Adds an agency to a municipality (`host-service agency add`).
+pub async fn add_agency(
+    db: &Db,
+    municipality: &str,
+    name: &str,
+    email: Option<&str>,
+) -> Result<i64, AdminError> {
+    let (municipality, name, email) = (
+        municipality.to_owned(),
+        name.to_owned(),
+        email.map(str::to_owned),
+    );
+    db.write(move |conn| {
+        let m = municipality_id(conn, &municipality)?;
+        crate::agencies::add(conn, m, &name, email.as_deref()).map_err(AdminError::Invalid)
+    })
+    .await
+}
+
+/// Routes a category (by its Russian or English name) to an agency (by name), or to none
+/// (`host-service agency route`).
+pub async fn route_category(
+    db: &Db,
+    municipality: &str,
+    category: &str,
+    agency: Option<&str>,
+) -> Result<(), AdminError> {
+    let (municipality, category, agency) = (
+        municipality.to_owned(),
+        category.trim().to_owned(),
+        agency.map(str::to_owned),
+    );
+    db.write(move |conn| {
+        let m = municipality_id(conn, &municipality)?;
+        let category_id: i64 = conn
+            .query_row(
+                "SELECT id FROM categories WHERE municipality_id = ?1 AND (name_ru = ?2 OR name_en = ?2)",
+                params![m, category],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| AdminError::Invalid(format!("no category named {category:?}")))?;
+        let agency_id = agency.map(|a| agency_id(conn, m, &a)).transpose()?;
+        crate::agencies::route_category(conn, m, category_id, agency_id)?;
+        Ok(())
     })
     .await
 }

@@ -165,11 +165,12 @@ async fn confirm(
         return answer(lang, &token, Ok(Found::Invalid));
     }
     let lookup = token.clone();
+    let base = state.config.public_base();
     let found = state
         .db
         .write(move |conn| {
             let Found::Waiting { id } = look_up(conn, &lookup)? else {
-                return look_up(conn, &lookup).map_err(DbError::from);
+                return Ok::<_, DbError>((look_up(conn, &lookup)?, false));
             };
             let at = now();
             conn.execute(
@@ -185,12 +186,16 @@ async fn confirm(
                 [id],
                 |r| r.get(0),
             )?;
-            if !premoderation {
-                crate::problems::publish_unmoderated(conn, id, at)?;
-            }
-            look_up(conn, &lookup).map_err(DbError::from)
+            let mailed = !premoderation && crate::problems::publish_unmoderated(conn, &base, id, at)?;
+            Ok((look_up(conn, &lookup)?, mailed))
         })
-        .await;
+        .await
+        .map(|(found, mailed)| {
+            if mailed {
+                state.outbox.wake();
+            }
+            found
+        });
     if let Ok(Found::Confirmed { id, published, .. }) = &found {
         tracing::Span::current().record("problem.id", id);
         tracing::info!(published, "report confirmed by e-mail");

@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_map_months.sql"),
     include_str!("../migrations/0007_deadlines.sql"),
     include_str!("../migrations/0008_mail.sql"),
+    include_str!("../migrations/0009_agencies.sql"),
 ];
 
 /// How long a connection waits for a lock held by another process (e.g. the `site add`

@@ -137,6 +137,21 @@ pub enum Msg {
     AddKey,
     ChooseAnonymous,
     KeyRefused,
+    // Agencies and routing.
+    Agency,
+    NotRouted,
+    RouteTo,
+    Route,
+    ChooseAgency,
+    Agencies,
+    AgenciesHint,
+    NoAgencies,
+    AgencyName,
+    AgencyEmail,
+    AddAgency,
+    Routing,
+    SaveRouting,
+    AgencyRefused,
 }
 
 impl Msg {
@@ -250,6 +265,20 @@ impl Msg {
         Msg::AddKey,
         Msg::ChooseAnonymous,
         Msg::KeyRefused,
+        Msg::Agency,
+        Msg::NotRouted,
+        Msg::RouteTo,
+        Msg::Route,
+        Msg::ChooseAgency,
+        Msg::Agencies,
+        Msg::AgenciesHint,
+        Msg::NoAgencies,
+        Msg::AgencyName,
+        Msg::AgencyEmail,
+        Msg::AddAgency,
+        Msg::Routing,
+        Msg::SaveRouting,
+        Msg::AgencyRefused,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -530,6 +559,38 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::KeyRefused, En) => {
             "The key was refused: give a kid and either a public key or a secret."
         }
+        (Msg::Agency, Ru) => "Исполнитель",
+        (Msg::Agency, En) => "Agency",
+        (Msg::NotRouted, Ru) => "не назначен",
+        (Msg::NotRouted, En) => "not routed",
+        (Msg::RouteTo, Ru) => "Направить исполнителю",
+        (Msg::RouteTo, En) => "Route to an agency",
+        (Msg::Route, Ru) => "Направить",
+        (Msg::Route, En) => "Route",
+        (Msg::ChooseAgency, Ru) => "Выберите исполнителя из списка.",
+        (Msg::ChooseAgency, En) => "Choose an agency from the list.",
+        (Msg::Agencies, Ru) => "Исполнители (ведомства, службы)",
+        (Msg::Agencies, En) => "Agencies (departments, services)",
+        (Msg::AgenciesHint, Ru) => {
+            "Каждую категорию можно закрепить за исполнителем: опубликованное обращение уходит ему, и он получает письмо."
+        }
+        (Msg::AgenciesHint, En) => {
+            "Each category can be routed to an agency: a published report goes to it, and it gets an e-mail."
+        }
+        (Msg::NoAgencies, Ru) => "Исполнителей пока нет.",
+        (Msg::NoAgencies, En) => "No agencies yet.",
+        (Msg::AgencyName, Ru) => "Название",
+        (Msg::AgencyName, En) => "Name",
+        (Msg::AgencyEmail, Ru) => "E-mail для обращений",
+        (Msg::AgencyEmail, En) => "E-mail for reports",
+        (Msg::AddAgency, Ru) => "Добавить исполнителя",
+        (Msg::AddAgency, En) => "Add the agency",
+        (Msg::Routing, Ru) => "Куда направлять обращения",
+        (Msg::Routing, En) => "Where reports go",
+        (Msg::SaveRouting, Ru) => "Сохранить маршруты",
+        (Msg::SaveRouting, En) => "Save the routing",
+        (Msg::AgencyRefused, Ru) => "Исполнитель не добавлен",
+        (Msg::AgencyRefused, En) => "The agency was not added",
     }
 }
 
@@ -643,7 +704,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::KeyRefused),
+            Some(&Msg::AgencyRefused),
             "a new message goes into Msg::ALL too"
         );
     }

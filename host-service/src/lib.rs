@@ -8,6 +8,7 @@
 //! demo page). [`http`] holds the cross-cutting layers, [`db`] the only SQLite connections.
 
 pub mod admin;
+pub mod agencies;
 pub mod api;
 pub mod assets;
 pub mod backup;

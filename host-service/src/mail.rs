@@ -448,6 +448,70 @@ pub fn status_changed(
     }
 }
 
+/// What the agency is told about a problem routed to it.
+pub struct Routed<'a> {
+    pub agency: &'a str,
+    pub description: &'a str,
+    pub address: Option<&'a str>,
+    /// The deadline, as people read it.
+    pub due: Option<String>,
+    /// The problem's page in the cabinet.
+    pub link: &'a str,
+}
+
+/// The message that tells an agency a problem was routed to it. No reporter's contacts: those
+/// are read in the cabinet, where every view is audited.
+pub fn routed_to_agency(about: &About, to: &str, routed: &Routed) -> Mail {
+    let About {
+        site_name: site,
+        problem_id: id,
+        category,
+        lang,
+    } = about;
+    let Routed {
+        agency,
+        description,
+        address,
+        due,
+        link,
+    } = routed;
+    let (subject, intro, address_head, due_head, open, contacts) = match lang {
+        Lang::Ru => (
+            format!("Вам направлено обращение № {id}: {category}"),
+            format!("{agency}: вам направлено обращение № {id} («{category}») с сайта «{site}»."),
+            "Адрес:",
+            "Срок решения:",
+            "Открыть в кабинете:",
+            "Контакты заявителя — в кабинете; каждый их просмотр фиксируется.",
+        ),
+        Lang::En => (
+            format!("Problem No. {id} routed to you: {category}"),
+            format!(
+                "{agency}: problem No. {id} ({category}) from the site \"{site}\" is routed to you."
+            ),
+            "Address:",
+            "Deadline:",
+            "Open it in the cabinet:",
+            "The reporter's contacts are in the cabinet; every view of them is logged.",
+        ),
+    };
+    let mut body = format!("{intro}\n\n{description}\n\n");
+    if let Some(address) = address {
+        body += &format!("{address_head} {address}\n");
+    }
+    if let Some(due) = due {
+        body += &format!("{due_head} {due}\n");
+    }
+    body += &format!("\n{open} {link}\n\n{contacts}\n\n— {site}\n");
+    Mail {
+        kind: "routed_to_agency",
+        problem_id: Some(*id),
+        to: to.to_owned(),
+        subject,
+        body,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

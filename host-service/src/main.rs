@@ -27,6 +27,9 @@ enum Command {
     /// Manage officials (cabinet accounts).
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage agencies (departments, services) and which category goes to which.
+    #[command(subcommand)]
+    Agency(AgencyCommand),
     /// Development tools: generated data and benchmarks (`cargo xtask gen-problems`, `bench-map`).
     #[command(subcommand, hide = true)]
     Dev(host_service::map::generate::DevCommand),
@@ -129,12 +132,42 @@ enum SiteCommand {
 }
 
 #[derive(Subcommand)]
+enum AgencyCommand {
+    /// Add an agency to a municipality.
+    Add {
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        name: String,
+        /// Where routed problems are mailed.
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Route a category's problems to an agency (or to none with --none).
+    Route {
+        #[arg(long)]
+        municipality: String,
+        /// The category's Russian or English name.
+        #[arg(long)]
+        category: String,
+        #[arg(long, required_unless_present = "none")]
+        agency: Option<String>,
+        #[arg(long, conflicts_with = "agency")]
+        none: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum UserCommand {
     /// Create an official of the municipality: a site admin (the default) or a moderator.
     Add {
-        /// site-admin: everything, the settings included; moderator: everything with reports.
-        #[arg(long, value_parser = ["site-admin", "moderator"], default_value = "site-admin")]
+        /// site-admin: everything, the settings included; moderator: everything with reports;
+        /// agency-official: their agency's problems only (give --agency).
+        #[arg(long, value_parser = ["site-admin", "moderator", "agency-official"], default_value = "site-admin")]
         role: String,
+        /// The agency of an agency official (its name).
+        #[arg(long)]
+        agency: Option<String>,
         #[arg(long)]
         login: String,
         #[arg(long)]
@@ -294,8 +327,31 @@ fn main() -> anyhow::Result<()> {
                 );
                 Ok(())
             }
+            Some(Command::Agency(AgencyCommand::Add {
+                municipality,
+                name,
+                email,
+            })) => {
+                let state = AppState::open(&config)?;
+                admin::add_agency(&state.db, &municipality, &name, email.as_deref()).await?;
+                println!("Agency {name:?} added to {municipality}");
+                Ok(())
+            }
+            Some(Command::Agency(AgencyCommand::Route {
+                municipality,
+                category,
+                agency,
+                none: _,
+            })) => {
+                let state = AppState::open(&config)?;
+                admin::route_category(&state.db, &municipality, &category, agency.as_deref())
+                    .await?;
+                println!("{category:?} now goes to {}", agency.as_deref().unwrap_or("nobody"));
+                Ok(())
+            }
             Some(Command::User(UserCommand::Add {
                 role,
+                agency,
                 login,
                 municipality,
                 password_file,
@@ -318,11 +374,12 @@ fn main() -> anyhow::Result<()> {
                         municipality,
                         password: password.clone(),
                         display_name: name,
-                        role: if role == "moderator" {
-                            Role::Moderator
-                        } else {
-                            Role::SiteAdmin
+                        role: match role.as_str() {
+                            "moderator" => Role::Moderator,
+                            "agency-official" => Role::AgencyOfficial,
+                            _ => Role::SiteAdmin,
                         },
+                        agency,
                     },
                 )
                 .await?;

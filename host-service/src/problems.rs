@@ -280,8 +280,9 @@ pub async fn create(
                 params![id, at],
             )?;
             let mut status = Status::New;
+            let mut mailed = false;
             if publish_now {
-                publish_unmoderated(conn, id, at)?;
+                mailed = publish_unmoderated(conn, &base, id, at)?;
                 status = Status::Published;
             }
             if needs_confirmation {
@@ -301,16 +302,21 @@ pub async fn create(
                 let to = clean.email.as_deref().unwrap_or_default();
                 let link = format!("{base}/confirm/{token}");
                 mail::enqueue(conn, &mail::confirm_report(&about, to, &link, CONFIRMATION_VALID_DAYS))?;
+                mailed = true;
             }
-            Ok(CreatedProblem {
-                id,
-                tracking_code: code,
-                status,
-                confirmation_sent: needs_confirmation,
-            })
+            Ok((
+                CreatedProblem {
+                    id,
+                    tracking_code: code,
+                    status,
+                    confirmation_sent: needs_confirmation,
+                },
+                mailed,
+            ))
         })
         .await?;
-    if created.confirmation_sent {
+    let (created, mailed) = created;
+    if mailed {
         state.outbox.wake();
     }
     state.metrics.record_submission(&site.key, source_label);
@@ -327,10 +333,24 @@ pub fn category_name(conn: &Connection, category_id: i64, lang: &str) -> rusqlit
 }
 
 /// Moves a problem to `status` at `at`: the one UPDATE every status change goes through (the
-/// cabinet, a confirmed report on a site without moderation, the demo generator). Publication
-/// stamps `published_at` and starts the category's term (`due_at`), once: a later change keeps
-/// both. The public map's index follows in the same transaction. The caller records the event.
-pub fn set_status(conn: &Connection, id: i64, status: Status, at: i64) -> rusqlite::Result<()> {
+/// cabinet, a confirmed report on a site without moderation). Publication stamps
+/// `published_at` and starts the category's term (`due_at`), once: a later change keeps both;
+/// the first publication also routes the problem to its agency (`base` is the public URL, for
+/// the agency's link). The public map's index follows in the same transaction. The caller
+/// records the event. Returns whether an e-mail was queued (then wake the outbox after commit).
+pub fn set_status(
+    conn: &Connection,
+    base: &str,
+    id: i64,
+    status: Status,
+    at: i64,
+) -> rusqlite::Result<bool> {
+    let first_publication = status == Status::Published
+        && conn.query_row(
+            "SELECT published_at IS NULL FROM problems WHERE id = ?1",
+            [id],
+            |r| r.get::<_, bool>(0),
+        )?;
     conn.execute(
         "UPDATE problems SET status = ?1, updated_at = ?2,
                 published_at = CASE WHEN ?1 = 'published' THEN coalesce(published_at, ?2) ELSE published_at END,
@@ -340,18 +360,28 @@ pub fn set_status(conn: &Connection, id: i64, status: Status, at: i64) -> rusqli
          WHERE id = ?3",
         params![status.as_str(), at, id],
     )?;
-    crate::map::index::sync(conn, id)
+    crate::map::index::sync(conn, id)?;
+    if first_publication {
+        return crate::agencies::route_on_publication(conn, base, id);
+    }
+    Ok(false)
 }
 
 /// Publishes a report on a site without pre-moderation: the status change and its event.
-pub fn publish_unmoderated(conn: &Connection, id: i64, at: i64) -> rusqlite::Result<()> {
-    set_status(conn, id, Status::Published, at)?;
+/// Returns whether an e-mail was queued (to the agency it was routed to).
+pub fn publish_unmoderated(
+    conn: &Connection,
+    base: &str,
+    id: i64,
+    at: i64,
+) -> rusqlite::Result<bool> {
+    let mailed = set_status(conn, base, id, Status::Published, at)?;
     conn.execute(
         "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status)
          VALUES (?1, ?2, NULL, 'new', 'published')",
         params![id, at],
     )?;
-    Ok(())
+    Ok(mailed)
 }
 
 /// Queues the e-mail that tells a problem's reporter about a status change or a public answer,

@@ -3,39 +3,13 @@
 
 mod common;
 
-#[path = "../../tests/src/smtp.rs"]
-mod smtp;
-
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use common::{FORM, PUBLIC, TestApp, form};
-use host_service::{Config, admin, demo};
+use common::smtp::SmtpSink;
+use common::{FORM, METRICS_TOKEN, PUBLIC, TestApp, app_mailing_to, form};
+use host_service::{admin, demo};
 use serde_json::{Value, json};
-use smtp::SmtpSink;
-
-/// The demo city with its mail going to `sink`, retries every 200 ms, and the mail worker
-/// running (as `serve` runs it).
-async fn app_mailing_to(sink: &SmtpSink) -> (TestApp, tokio::task::JoinHandle<()>) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::new(
-        "127.0.0.1:0".parse().unwrap(),
-        dir.path().join("data/civic.db"),
-    );
-    config.public_url = PUBLIC.parse().unwrap();
-    config.rate_limits = host_service::RateLimits::unlimited();
-    config.mail.smtp_url = Some(sink.url());
-    config.mail.retry_min = Duration::from_millis(200);
-    config.mail.retry_max = Duration::from_millis(400);
-    config.metrics_token = Some(METRICS_TOKEN.into());
-    let app = TestApp::with_config(dir, config).await;
-    let worker = host_service::mail::spawn_worker(app.state.clone())
-        .unwrap()
-        .expect("a worker, since an SMTP server is configured");
-    (app, worker)
-}
-
-const METRICS_TOKEN: &str = "scraper-token";
 
 /// One unlabelled gauge of `/metrics`, as a scraper reads it.
 async fn gauge(app: &TestApp, name: &str) -> f64 {

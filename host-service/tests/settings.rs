@@ -191,6 +191,7 @@ async fn only_a_site_admin_of_the_municipality_reaches_the_settings() {
             password: "moderator-password".into(),
             display_name: None,
             role: Role::Moderator,
+            agency: None,
         },
     )
     .await

@@ -45,7 +45,10 @@ pub fn router() -> Router<AppState> {
         .route("/cabinet/logout", post(logout))
         .route("/cabinet/problems/{id}", get(detail))
         .route("/cabinet/problems/{id}/status", post(change_status))
+        .route("/cabinet/problems/{id}/agency", post(change_agency))
         .route("/cabinet/settings", get(settings::settings_page))
+        .route("/cabinet/settings/agencies", post(settings::add_agency))
+        .route("/cabinet/settings/routing", post(settings::save_routing))
         .route(
             "/cabinet/settings/sites/{key}/reports",
             post(settings::save_reports),
@@ -162,6 +165,8 @@ pub struct Session {
     pub display_name: String,
     /// `site_admin`, `moderator`, `agency_official` or `analyst`.
     pub role: String,
+    /// An agency official's agency.
+    pub agency_id: Option<i64>,
     pub csrf: String,
     token_hash: Vec<u8>,
 }
@@ -183,7 +188,7 @@ impl FromRequestParts<AppState> for Session {
             .db
             .read(move |conn| {
                 conn.query_row(
-                    "SELECT o.id, o.municipality_id, o.display_name, s.csrf_token, o.role
+                    "SELECT o.id, o.municipality_id, o.display_name, s.csrf_token, o.role, o.agency_id
                      FROM official_sessions s JOIN officials o ON o.id = s.official_id
                      WHERE s.token_hash = ?1 AND s.expires_at > ?2",
                     params![token_hash, now()],
@@ -194,6 +199,7 @@ impl FromRequestParts<AppState> for Session {
                             display_name: r.get(2)?,
                             csrf: r.get(3)?,
                             role: r.get(4)?,
+                            agency_id: r.get(5)?,
                             token_hash: token_hash.clone(),
                         })
                     },
@@ -204,6 +210,19 @@ impl FromRequestParts<AppState> for Session {
             .await
             .in_lang(lang)?;
         found.ok_or(CabinetError::LoginRequired).in_lang(lang)
+    }
+}
+
+impl Session {
+    /// The agency an agency official is limited to (`Some(-1)`, nothing, if theirs is
+    /// missing); `None` for the roles that see the whole municipality.
+    pub fn agency_scope(&self) -> Option<i64> {
+        (self.role == "agency_official").then(|| self.agency_id.unwrap_or(-1))
+    }
+
+    /// Whether the official may route problems to agencies (site admins and moderators).
+    pub fn routes(&self) -> bool {
+        matches!(self.role.as_str(), "site_admin" | "moderator")
     }
 }
 
@@ -476,6 +495,8 @@ pub struct ListRow {
 pub struct ListFilter {
     pub status: Option<Status>,
     pub category: Option<i64>,
+    /// Only this agency's problems (an agency official's list).
+    pub agency: Option<i64>,
 }
 
 /// Which page of the list: keyset pagination, so a page costs the same at any depth.
@@ -539,6 +560,12 @@ pub fn list_page(
     if filter.category.is_some() {
         wheres.push("p.category_id = ?5");
     }
+    // ?7 is always bound, so it is always named (a constant `?7 IS NULL` when unused).
+    wheres.push(if filter.agency.is_some() {
+        "p.agency_id = ?7"
+    } else {
+        "?7 IS NULL"
+    });
     let (low, high, order) = match cursor {
         ListCursor::First => (i64::MIN, i64::MAX, "DESC"),
         ListCursor::Before(id) => (i64::MIN, id, "DESC"),
@@ -560,7 +587,8 @@ pub fn list_page(
                 high,
                 filter.status.map(Status::as_str),
                 filter.category,
-                PAGE_SIZE + 1
+                PAGE_SIZE + 1,
+                filter.agency
             ],
             |r| {
                 Ok(ListRow {
@@ -605,6 +633,24 @@ pub fn list_total(
     municipality_id: i64,
     filter: ListFilter,
 ) -> rusqlite::Result<i64> {
+    if let Some(agency) = filter.agency {
+        // One agency's share: counted on its index (`problems_agency`), a fraction of the city.
+        return conn
+            .prepare_cached(
+                "SELECT count(*) FROM problems p JOIN sites s ON s.id = p.site_id
+                 WHERE p.agency_id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0
+                   AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.category_id = ?4)",
+            )?
+            .query_row(
+                params![
+                    agency,
+                    municipality_id,
+                    filter.status.map(Status::as_str),
+                    filter.category
+                ],
+                |r| r.get(0),
+            );
+    }
     conn.prepare_cached(
         "SELECT coalesce(sum(pc.n), 0) FROM problem_counts pc JOIN sites s ON s.id = pc.site_id
          WHERE s.municipality_id = ?1 AND (?2 IS NULL OR pc.status = ?2)
@@ -637,7 +683,11 @@ async fn list(
         .as_deref()
         .filter(|s| !s.is_empty())
         .and_then(|c| c.parse::<i64>().ok());
-    let filter = ListFilter { status, category };
+    let filter = ListFilter {
+        status,
+        category,
+        agency: session.agency_scope(),
+    };
     let cursor = match (q.before, q.after) {
         (Some(id), _) => ListCursor::Before(id),
         (None, Some(id)) => ListCursor::After(id),
@@ -767,6 +817,8 @@ struct ProblemView {
     published_at: Option<i64>,
     /// The deadline: set when it was published, the category's term later.
     due_at: Option<i64>,
+    agency_id: Option<i64>,
+    agency: Option<String>,
 }
 
 struct EventView {
@@ -788,18 +840,20 @@ struct Contacts {
 fn load_problem(
     conn: &Connection,
     id: i64,
-    municipality_id: i64,
+    session: &Session,
     lang: Lang,
 ) -> rusqlite::Result<Option<ProblemView>> {
     let name_col = category_name_column(lang);
     conn.query_row(
         &format!(
             "SELECT p.id, s.name, {name_col}, p.status, p.description, p.address, p.lat, p.lon, p.tracking_code,
-                    p.origin, p.created_at, p.published_at, p.due_at
+                    p.origin, p.created_at, p.published_at, p.due_at, p.agency_id, a.name
              FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
-             WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0"
+             LEFT JOIN agencies a ON a.id = p.agency_id
+             WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0
+               AND (?3 IS NULL OR p.agency_id = ?3)"
         ),
-        params![id, municipality_id],
+        params![id, session.municipality_id, session.agency_scope()],
         |r| {
             Ok(ProblemView {
                 id: r.get(0)?,
@@ -815,6 +869,8 @@ fn load_problem(
                 created_at: r.get(10)?,
                 published_at: r.get(11)?,
                 due_at: r.get(12)?,
+                agency_id: r.get(13)?,
+                agency: r.get(14)?,
             })
         },
     )
@@ -828,14 +884,14 @@ async fn detail(
     session: Session,
     Path(id): Path<i64>,
 ) -> Result<Response, CabinetFailure> {
-    let municipality_id = session.municipality_id;
     let official_id = session.official_id;
+    let viewer = session.clone();
     // One write transaction: the audit row and the read of the contacts stand or fall together,
     // so contacts are never shown without their read being logged.
     let (problem, events, (contacts, sso_sub), supporters) = state
         .db
         .write(move |conn| {
-            let problem = load_problem(conn, id, municipality_id, lang.lang)?.ok_or(CabinetError::NotFound)?;
+            let problem = load_problem(conn, id, &viewer, lang.lang)?.ok_or(CabinetError::NotFound)?;
             let mut stmt = conn.prepare_cached(
                 "SELECT e.at, o.display_name, e.from_status, e.to_status, e.public_answer, e.internal_note
                  FROM problem_events e LEFT JOIN officials o ON o.id = e.official_id
@@ -860,11 +916,13 @@ async fn detail(
                 .optional()?;
             let sso_sub = crate::sso::problem_resident_sub(conn, id)?;
             let supporters = crate::map::support_counts(conn, &[id])?.get(&id).copied().unwrap_or(0);
+            let agencies = crate::agencies::list(conn, viewer.municipality_id)?;
             audit(conn, Some(official_id), "view_reporter", Some(id), None)?;
-            Ok::<_, CabinetError>((problem, events, (contacts, sso_sub), supporters))
+            Ok::<_, CabinetError>((problem, events, (contacts, sso_sub), (supporters, agencies)))
         })
         .await
         .in_lang(lang)?;
+    let (supporters, agencies) = supporters;
     let title = lang.tn(Msg::ReportNo, problem.id);
     let none = lang.m(Msg::NotGiven);
     let tracking = format!("/t/{}", problem.tracking_code);
@@ -888,6 +946,7 @@ async fn detail(
             }
             dt { (lang.m(Msg::Site)) } dd { (problem.site) }
             dt { (lang.m(Msg::Category)) } dd { (problem.category) }
+            dt { (lang.m(Msg::Agency)) } dd.problem-agency { (problem.agency.as_deref().unwrap_or(lang.m(Msg::NotRouted))) }
             dt { (lang.m(Msg::Description)) } dd.problem-description { (problem.description) }
             dt { (lang.m(Msg::Address)) } dd.problem-address { (problem.address.as_deref().unwrap_or(none)) }
             dt { (lang.m(Msg::Coordinates)) }
@@ -928,6 +987,20 @@ async fn detail(
                 }
             }
         }
+        @if session.routes() && !agencies.is_empty() {
+            h2 { (lang.m(Msg::RouteTo)) }
+            form id="agency-form" method="post" action=(lang.href(&format!("/cabinet/problems/{}/agency", problem.id))) {
+                input type="hidden" name="csrf" value=(session.csrf);
+                label for="agency" { (lang.m(Msg::Agency)) }
+                select id="agency" name="agency" {
+                    option value="" selected[problem.agency_id.is_none()] { (lang.m(Msg::NotRouted)) }
+                    @for a in &agencies {
+                        option value=(a.id) selected[problem.agency_id == Some(a.id)] { (a.name) }
+                    }
+                }
+                div { button type="submit" { (lang.m(Msg::Route)) } }
+            }
+        }
         h2 { (lang.m(Msg::ChangeStatus)) }
         form id="status-form" method="post" action=(lang.href(&format!("/cabinet/problems/{}/status", problem.id))) {
             input type="hidden" name="csrf" value=(session.csrf);
@@ -948,6 +1021,69 @@ async fn detail(
         StatusCode::OK,
         layout(lang, &title, header_bar(lang, &session), content),
     ))
+}
+
+#[derive(Deserialize, Default)]
+struct AgencyForm {
+    csrf: Option<String>,
+    /// An agency id, or empty for none.
+    agency: Option<String>,
+}
+
+/// Routes a problem to an agency (or to none), as a moderator or site admin; the agency is
+/// mailed in the same transaction.
+#[tracing::instrument(skip_all, fields(official.id = session.official_id, problem.id = id))]
+async fn change_agency(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    session: Session,
+    Path(id): Path<i64>,
+    form: Result<Form<AgencyForm>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
+    if !session.routes() {
+        return Err(CabinetError::Forbidden).in_lang(lang);
+    }
+    let agency = match form.agency.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(v) => Some(
+            v.parse::<i64>()
+                .map_err(|_| CabinetError::BadInput(lang.m(Msg::ChooseAgency).into()))
+                .in_lang(lang)?,
+        ),
+    };
+    let (municipality_id, official_id) = (session.municipality_id, session.official_id);
+    let base = state.config.public_base();
+    let mailed = state
+        .db
+        .write(move |conn| {
+            conn.query_row(
+                "SELECT 1 FROM problems p JOIN sites s ON s.id = p.site_id
+                 WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0",
+                params![id, municipality_id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .ok_or(CabinetError::NotFound)?;
+            if let Some(a) = agency
+                && !crate::agencies::belongs(conn, municipality_id, a)?
+            {
+                return Err(CabinetError::BadInput(lang.m(Msg::ChooseAgency).into()));
+            }
+            let mailed = crate::agencies::assign(conn, &base, id, agency)?;
+            let detail = agency.map_or("none".to_owned(), |a| format!("agency {a}"));
+            audit(conn, Some(official_id), "route", Some(id), Some(&detail))?;
+            Ok::<_, CabinetError>(mailed)
+        })
+        .await
+        .in_lang(lang)?;
+    if mailed {
+        state.outbox.wake();
+    }
+    tracing::info!(agency = ?agency, "problem routed");
+    Ok(Redirect::to(&lang.href(&format!("/cabinet/problems/{id}"))).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -995,6 +1131,7 @@ async fn change_status(
         .in_lang(lang);
     }
     let municipality_id = session.municipality_id;
+    let scope = session.agency_scope();
     let official_id = session.official_id;
     let base = state.config.public_base();
     let mailed = state
@@ -1003,14 +1140,15 @@ async fn change_status(
             let from: String = conn
                 .query_row(
                     "SELECT p.status FROM problems p JOIN sites s ON s.id = p.site_id
-                     WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0",
-                    params![id, municipality_id],
+                     WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0
+                       AND (?3 IS NULL OR p.agency_id = ?3)",
+                    params![id, municipality_id, scope],
                     |r| r.get(0),
                 )
                 .optional()?
                 .ok_or(CabinetError::NotFound)?;
             let at = now();
-            crate::problems::set_status(conn, id, status, at)?;
+            let routed = crate::problems::set_status(conn, &base, id, status, at)?;
             conn.execute(
                 "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status, public_answer, internal_note)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -1023,7 +1161,7 @@ async fn change_status(
             let public_change = from != status.as_str() || answer.is_some();
             let mailed = public_change
                 && crate::problems::queue_reporter_mail(conn, &base, id, status, answer.as_deref())?;
-            Ok::<_, CabinetError>(mailed)
+            Ok::<_, CabinetError>(mailed || routed)
         })
         .await
         .in_lang(lang)?;

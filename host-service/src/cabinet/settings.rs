@@ -1,7 +1,8 @@
-//! The site admin's settings page, `/cabinet/settings`: for each site of the municipality, what
-//! happens to reports before they are public (anonymous reports, pre-moderation), and the keys
-//! its backend signs single sign-on tokens with (add one, revoke one). The same as the command
-//! line's `site set-reports` and `site sso`, for an admin without a shell.
+//! The site admin's settings page, `/cabinet/settings`: the municipality's agencies and which
+//! category goes to which; for each site, what happens to reports before they are public
+//! (anonymous reports, pre-moderation), and the keys its backend signs single sign-on tokens
+//! with (add one, revoke one). The same as the command line's `agency`, `site set-reports` and
+//! `site sso`, for an admin without a shell.
 //!
 //! Only a site admin reaches it (others: 403 in words); a site of another municipality is "not
 //! found"; every change is a CSRF-checked POST and is written to the audit log.
@@ -101,15 +102,75 @@ pub(super) async fn settings_page(
 ) -> Result<Response, CabinetFailure> {
     require_admin(&session).in_lang(lang)?;
     let municipality_id = session.municipality_id;
-    let sites = state
+    let name_col = super::category_name_column(lang.lang);
+    let (sites, agencies, categories) = state
         .db
-        .read(move |conn| load(conn, municipality_id).map_err(CabinetError::from))
+        .read(move |conn| {
+            let categories = conn
+                .prepare_cached(&format!(
+                    "SELECT c.id, {name_col}, c.agency_id FROM categories c
+                     WHERE c.municipality_id = ?1 AND c.active = 1 ORDER BY c.position, c.id"
+                ))?
+                .query_map([municipality_id], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<i64>>(2)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok::<_, CabinetError>((
+                load(conn, municipality_id)?,
+                crate::agencies::list(conn, municipality_id)?,
+                categories,
+            ))
+        })
         .await
         .in_lang(lang)?;
     let title = lang.m(Msg::Settings);
     let content = html! {
         p { a href=(lang.href("/cabinet")) { (lang.m(Msg::BackToTheList)) } }
         h1 { (title) }
+        section.agencies aria-labelledby="agencies-title" {
+            h2 id="agencies-title" { (lang.m(Msg::Agencies)) }
+            p.muted { (lang.m(Msg::AgenciesHint)) }
+            @if agencies.is_empty() {
+                p.muted { (lang.m(Msg::NoAgencies)) }
+            } @else {
+                table.agency-list aria-labelledby="agencies-title" {
+                    thead { tr { th scope="col" { (lang.m(Msg::AgencyName)) } th scope="col" { (lang.m(Msg::AgencyEmail)) } } }
+                    tbody {
+                        @for a in &agencies {
+                            tr data-agency=(a.id) { td { (a.name) } td { (a.email.as_deref().unwrap_or(lang.m(Msg::NotGiven))) } }
+                        }
+                    }
+                }
+            }
+            form.add-agency method="post" action=(lang.href("/cabinet/settings/agencies")) {
+                input type="hidden" name="csrf" value=(session.csrf);
+                label for="agency-name" { (lang.m(Msg::AgencyName)) }
+                input id="agency-name" name="name" required maxlength=(crate::agencies::NAME_MAX_CHARS);
+                label for="agency-email" { (lang.m(Msg::AgencyEmail)) }
+                input id="agency-email" name="email" type="email" autocomplete="off";
+                div { button type="submit" { (lang.m(Msg::AddAgency)) } }
+            }
+            @if !agencies.is_empty() {
+                h3 id="routing-title" { (lang.m(Msg::Routing)) }
+                form.routing method="post" action=(lang.href("/cabinet/settings/routing")) {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    @for (id, name, routed) in &categories {
+                        label for=(format!("route-{id}")) { (name) }
+                        select id=(format!("route-{id}")) name=(format!("category_{id}")) {
+                            option value="" selected[routed.is_none()] { (lang.m(Msg::NotRouted)) }
+                            @for a in &agencies {
+                                option value=(a.id) selected[*routed == Some(a.id)] { (a.name) }
+                            }
+                        }
+                    }
+                    div { button type="submit" { (lang.m(Msg::SaveRouting)) } }
+                }
+            }
+        }
         @for site in &sites {
             (site_section(lang, &session, site))
         }
@@ -195,6 +256,91 @@ fn site_section(lang: PageLang, session: &Session, site: &SiteSettings) -> Marku
             }
         }
     }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct AgencyForm {
+    csrf: Option<String>,
+    name: Option<String>,
+    email: Option<String>,
+}
+
+pub(super) async fn add_agency(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    session: Session,
+    form: Result<Form<AgencyForm>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
+    require_admin(&session).in_lang(lang)?;
+    let (municipality_id, official_id) = (session.municipality_id, session.official_id);
+    state
+        .db
+        .write(move |conn| {
+            let name = form.name.unwrap_or_default();
+            let id = crate::agencies::add(conn, municipality_id, &name, form.email.as_deref())
+                .map_err(|e| {
+                    CabinetError::BadInput(format!("{}: {e}", lang.m(Msg::AgencyRefused)))
+                })?;
+            let detail = format!("agency {id}");
+            audit(conn, Some(official_id), "agency_added", None, Some(&detail))?;
+            Ok::<_, CabinetError>(())
+        })
+        .await
+        .in_lang(lang)?;
+    Ok(Redirect::to(&lang.href("/cabinet/settings")).into_response())
+}
+
+/// The routing form: `category_{id}` = an agency id or empty, for each category shown.
+pub(super) async fn save_routing(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    session: Session,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    let pairs = form.map(|Form(f)| f).unwrap_or_default();
+    let csrf = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str());
+    check_csrf(&headers, &state.config, &session, csrf).in_lang(lang)?;
+    require_admin(&session).in_lang(lang)?;
+    let mut routes = Vec::new();
+    for (key, value) in &pairs {
+        let Some(category) = key.strip_prefix("category_") else {
+            continue;
+        };
+        let category = category.parse::<i64>();
+        let agency = match value.trim() {
+            "" => Ok(None),
+            v => v.parse::<i64>().map(Some),
+        };
+        match (category, agency) {
+            (Ok(c), Ok(a)) => routes.push((c, a)),
+            _ => {
+                return Err(CabinetError::BadInput(lang.m(Msg::ChooseAgency).into())).in_lang(lang);
+            }
+        }
+    }
+    let (municipality_id, official_id) = (session.municipality_id, session.official_id);
+    state
+        .db
+        .write(move |conn| {
+            for (category, agency) in &routes {
+                if !crate::agencies::route_category(conn, municipality_id, *category, *agency)? {
+                    return Err(CabinetError::BadInput(lang.m(Msg::ChooseAgency).into()));
+                }
+            }
+            let detail = format!("{} categories", routes.len());
+            audit(conn, Some(official_id), "routing", None, Some(&detail))?;
+            Ok::<_, CabinetError>(())
+        })
+        .await
+        .in_lang(lang)?;
+    Ok(Redirect::to(&lang.href("/cabinet/settings")).into_response())
 }
 
 #[derive(Deserialize, Default)]

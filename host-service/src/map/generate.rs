@@ -350,9 +350,10 @@ fn insert_batch(
 ) -> Result<(), DbError> {
     let mut problem = conn.prepare_cached(
         "INSERT INTO problems (site_id, category_id, status, description, address, lat, lon,
-                               tracking_code, lang, created_at, updated_at, published_at, due_at)
+                               tracking_code, lang, created_at, updated_at, published_at, due_at, agency_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'ru', ?9, ?10, ?11,
-                 ?11 + 86400 * (SELECT term_days FROM categories WHERE id = ?2))",
+                 ?11 + 86400 * (SELECT term_days FROM categories WHERE id = ?2),
+                 CASE WHEN ?11 IS NOT NULL THEN (SELECT agency_id FROM categories WHERE id = ?2) END)",
     )?;
     let mut reporter =
         conn.prepare_cached("INSERT INTO reporters (problem_id, consent_at) VALUES (?1, ?2)")?;

@@ -13,6 +13,9 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+#[path = "../../../tests/src/smtp.rs"]
+pub mod smtp;
+
 pub const PUBLIC: &str = "http://127.0.0.1:8080";
 pub const DEMO_ORIGIN: &str = "https://demograd.example";
 pub const OTHER_ORIGIN: &str = "https://drugograd.example";
@@ -94,6 +97,7 @@ impl TestApp {
                 password: OTHER_PASSWORD.into(),
                 display_name: None,
                 role: Role::SiteAdmin,
+                agency: None,
             },
         )
         .await
@@ -221,6 +225,30 @@ impl TestApp {
         assert_eq!(page.status, StatusCode::OK);
         (cookie, csrf_of(&page.body))
     }
+}
+
+/// The bearer token that lets the tests read `/metrics` of [`app_mailing_to`]'s app.
+pub const METRICS_TOKEN: &str = "scraper-token";
+
+/// The demo city with its mail going to `sink`, retries every 200 ms, and the mail worker
+/// running (as `serve` runs it).
+pub async fn app_mailing_to(sink: &smtp::SmtpSink) -> (TestApp, tokio::task::JoinHandle<()>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::new(
+        "127.0.0.1:0".parse().unwrap(),
+        dir.path().join("data/civic.db"),
+    );
+    config.public_url = PUBLIC.parse().unwrap();
+    config.rate_limits = host_service::RateLimits::unlimited();
+    config.mail.smtp_url = Some(sink.url());
+    config.mail.retry_min = std::time::Duration::from_millis(200);
+    config.mail.retry_max = std::time::Duration::from_millis(400);
+    config.metrics_token = Some(METRICS_TOKEN.into());
+    let app = TestApp::with_config(dir, config).await;
+    let worker = host_service::mail::spawn_worker(app.state.clone())
+        .unwrap()
+        .expect("a worker, since an SMTP server is configured");
+    (app, worker)
 }
 
 /// The CSRF token of the first form on a page.

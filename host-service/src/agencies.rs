@@ -1,0 +1,198 @@
+//! Agencies and routing: the departments, services and utilities of a municipality that solve
+//! problems. A category may be routed to an agency; a problem is routed when it is first
+//! published (to its category's agency, unless a moderator chose one before), and a moderator
+//! may route it elsewhere later. Each routing queues an e-mail to the agency (when it has an
+//! address) in the same transaction. The e-mail names the problem and links to the cabinet;
+//! it never carries the reporter's contacts, which stay behind the audited cabinet page.
+
+use civic_wire::Lang;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::mail;
+
+/// An agency as the cabinet and the command line show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agency {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// Longest agency name accepted.
+pub const NAME_MAX_CHARS: usize = 200;
+
+/// The municipality's agencies, by name.
+pub fn list(conn: &Connection, municipality_id: i64) -> rusqlite::Result<Vec<Agency>> {
+    conn.prepare_cached(
+        "SELECT id, name, email FROM agencies WHERE municipality_id = ?1 ORDER BY name, id",
+    )?
+    .query_map([municipality_id], |r| {
+        Ok(Agency {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            email: r.get(2)?,
+        })
+    })?
+    .collect()
+}
+
+/// Checks an agency's name and e-mail (a plain shape check: the SMTP server has the last word).
+pub fn check(name: &str, email: Option<&str>) -> Result<(), String> {
+    let n = name.trim().chars().count();
+    if n == 0 || n > NAME_MAX_CHARS {
+        return Err(format!("an agency's name is 1-{NAME_MAX_CHARS} characters"));
+    }
+    if let Some(email) = email {
+        let ok = email.len() <= civic_wire::limits::EMAIL_MAX_CHARS
+            && email
+                .split_once('@')
+                .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+            && !email
+                .chars()
+                .any(|c| c.is_whitespace() || c == '<' || c == '>');
+        if !ok {
+            return Err(format!("{email:?} is not an e-mail address"));
+        }
+    }
+    Ok(())
+}
+
+/// Adds an agency to the municipality; its id. A name taken already is refused.
+pub fn add(
+    conn: &Connection,
+    municipality_id: i64,
+    name: &str,
+    email: Option<&str>,
+) -> Result<i64, String> {
+    let email = email.map(str::trim).filter(|e| !e.is_empty());
+    check(name, email)?;
+    let name = name.trim();
+    let taken = conn
+        .query_row(
+            "SELECT 1 FROM agencies WHERE municipality_id = ?1 AND name = ?2",
+            params![municipality_id, name],
+            |_| Ok(()),
+        )
+        .optional()
+        .map_err(|e| e.to_string())?
+        .is_some();
+    if taken {
+        return Err(format!("there is an agency named {name:?} already"));
+    }
+    conn.execute(
+        "INSERT INTO agencies (municipality_id, name, email, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![municipality_id, name, email, crate::db::now()],
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Whether `agency_id` is an agency of the municipality.
+pub fn belongs(conn: &Connection, municipality_id: i64, agency_id: i64) -> rusqlite::Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM agencies WHERE id = ?1 AND municipality_id = ?2",
+            params![agency_id, municipality_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Routes the category's future problems to `agency_id` (`None`: to nobody; a moderator
+/// routes each one). Both must be the municipality's: `Ok(false)` otherwise.
+pub fn route_category(
+    conn: &Connection,
+    municipality_id: i64,
+    category_id: i64,
+    agency_id: Option<i64>,
+) -> rusqlite::Result<bool> {
+    if let Some(agency) = agency_id
+        && !belongs(conn, municipality_id, agency)?
+    {
+        return Ok(false);
+    }
+    Ok(conn.execute(
+        "UPDATE categories SET agency_id = ?3 WHERE id = ?1 AND municipality_id = ?2",
+        params![category_id, municipality_id, agency_id],
+    )? == 1)
+}
+
+/// Gives problem `id` to `agency_id` and, when the agency has an address, queues the e-mail
+/// that tells it. Returns whether a message was queued. The caller checked that the agency is
+/// the problem's municipality's.
+pub fn assign(
+    conn: &Connection,
+    base: &str,
+    id: i64,
+    agency_id: Option<i64>,
+) -> rusqlite::Result<bool> {
+    conn.execute(
+        "UPDATE problems SET agency_id = ?2 WHERE id = ?1",
+        params![id, agency_id],
+    )?;
+    let Some(agency_id) = agency_id else {
+        return Ok(false);
+    };
+    let found = conn
+        .query_row(
+            "SELECT a.name, a.email, s.name, s.default_lang, c.name_ru, c.name_en,
+                    p.description, p.address, p.due_at
+             FROM problems p JOIN sites s ON s.id = p.site_id
+             JOIN categories c ON c.id = p.category_id
+             JOIN agencies a ON a.id = ?2
+             WHERE p.id = ?1",
+            params![id, agency_id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, Option<i64>>(8)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((agency, Some(to), site, lang, name_ru, name_en, description, address, due_at)) =
+        found
+    else {
+        return Ok(false);
+    };
+    let lang = Lang::from_tag(&lang).unwrap_or_default();
+    let category = match lang {
+        Lang::Ru => name_ru,
+        Lang::En => name_en,
+    };
+    let about = mail::About {
+        lang,
+        site_name: &site,
+        problem_id: id,
+        category: &category,
+    };
+    let routed = mail::Routed {
+        agency: &agency,
+        description: &description,
+        address: address.as_deref(),
+        due: due_at.map(|d| crate::i18n::date_time(lang, d)),
+        link: &format!("{base}/cabinet/problems/{id}"),
+    };
+    mail::enqueue(conn, &mail::routed_to_agency(&about, &to, &routed))?;
+    Ok(true)
+}
+
+/// Routes a problem that is being published for the first time: to the agency a moderator
+/// chose before, else to its category's. Returns whether an e-mail was queued.
+pub fn route_on_publication(conn: &Connection, base: &str, id: i64) -> rusqlite::Result<bool> {
+    let agency: Option<i64> = conn.query_row(
+        "SELECT coalesce(p.agency_id, c.agency_id) FROM problems p
+         JOIN categories c ON c.id = p.category_id WHERE p.id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    assign(conn, base, id, agency)
+}
