@@ -19,3 +19,7 @@ CREATE INDEX problems_agency ON problems(agency_id, id) WHERE agency_id IS NOT N
 
 -- An agency official belongs to one agency (NULL for every other role).
 ALTER TABLE officials ADD COLUMN agency_id INTEGER REFERENCES agencies(id);
+
+-- Deadline reminders to the agency (deadlines.rs): when each was queued, so each goes once.
+ALTER TABLE problems ADD COLUMN reminded_before_at INTEGER;
+ALTER TABLE problems ADD COLUMN reminded_after_at INTEGER;

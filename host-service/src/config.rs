@@ -159,6 +159,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// E-mail: the SMTP server, the sender, the retry policy.
     pub mail: MailConfig,
+    /// How often deadline reminders are looked for.
+    pub reminder_interval: Duration,
 }
 
 impl Config {
@@ -169,6 +171,7 @@ impl Config {
             listen,
             db_path: db_path.into(),
             mail: MailConfig::new(&public_url),
+            reminder_interval: Duration::from_secs(60),
             public_url,
             demo: true,
             demo_problems: crate::demo::DEMO_PROBLEMS,

@@ -152,6 +152,14 @@ pub enum Msg {
     Routing,
     SaveRouting,
     AgencyRefused,
+    // The overdue list.
+    OverdueTitle,
+    NothingOverdue,
+    MostOverdueFirst,
+    /// `{n}` is the number of days past the deadline.
+    DaysLate,
+    FromTheStart,
+    Further,
 }
 
 impl Msg {
@@ -279,6 +287,12 @@ impl Msg {
         Msg::Routing,
         Msg::SaveRouting,
         Msg::AgencyRefused,
+        Msg::OverdueTitle,
+        Msg::NothingOverdue,
+        Msg::MostOverdueFirst,
+        Msg::DaysLate,
+        Msg::FromTheStart,
+        Msg::Further,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -591,6 +605,18 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::SaveRouting, En) => "Save the routing",
         (Msg::AgencyRefused, Ru) => "Исполнитель не добавлен",
         (Msg::AgencyRefused, En) => "The agency was not added",
+        (Msg::OverdueTitle, Ru) => "Просроченные",
+        (Msg::OverdueTitle, En) => "Overdue",
+        (Msg::NothingOverdue, Ru) => "Просроченных обращений нет.",
+        (Msg::NothingOverdue, En) => "Nothing is overdue.",
+        (Msg::MostOverdueFirst, Ru) => "Сначала самые просроченные",
+        (Msg::MostOverdueFirst, En) => "The most overdue first",
+        (Msg::DaysLate, Ru) => "просрочено на {n} дн.",
+        (Msg::DaysLate, En) => "{n} days late",
+        (Msg::FromTheStart, Ru) => "В начало",
+        (Msg::FromTheStart, En) => "From the start",
+        (Msg::Further, Ru) => "Дальше",
+        (Msg::Further, En) => "Further",
     }
 }
 
@@ -704,7 +730,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::AgencyRefused),
+            Some(&Msg::Further),
             "a new message goes into Msg::ALL too"
         );
     }

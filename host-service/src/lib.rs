@@ -16,6 +16,7 @@ pub mod cabinet;
 pub mod config;
 pub mod confirm;
 pub mod db;
+pub mod deadlines;
 pub mod demo;
 pub mod http;
 pub mod i18n;
@@ -114,6 +115,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let mailer = mail::spawn_worker(state.clone())?;
+    let reminders = deadlines::spawn_reminders(state.clone(), state.config.reminder_interval);
     // The peer's address reaches handlers as `ConnectInfo`: the rate limits and `/metrics`
     // need it.
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -125,6 +127,7 @@ pub async fn serve(
     if let Some(mailer) = mailer {
         mailer.abort();
     }
+    reminders.abort();
     served?;
     Ok(())
 }

@@ -512,6 +512,65 @@ pub fn routed_to_agency(about: &About, to: &str, routed: &Routed) -> Mail {
     }
 }
 
+/// A deadline reminder for an agency.
+pub struct Reminder<'a> {
+    pub agency: &'a str,
+    /// The deadline, as people read it.
+    pub due: String,
+    /// Past the deadline already (else: due within a day).
+    pub overdue: bool,
+    pub link: &'a str,
+}
+
+/// The reminder an agency gets a day before a problem's deadline, and once it has passed.
+pub fn deadline_reminder(about: &About, to: &str, r: &Reminder) -> Mail {
+    let About {
+        site_name: site,
+        problem_id: id,
+        category,
+        lang,
+    } = about;
+    let Reminder {
+        agency,
+        due,
+        overdue,
+        link,
+    } = r;
+    let (subject, text, open) = match (lang, overdue) {
+        (Lang::Ru, false) => (
+            format!("Срок по обращению № {id} истекает {due}"),
+            format!("{agency}: срок решения обращения № {id} («{category}») истекает {due}."),
+            "Открыть в кабинете:",
+        ),
+        (Lang::Ru, true) => (
+            format!("Обращение № {id} просрочено"),
+            format!(
+                "{agency}: срок решения обращения № {id} («{category}») истёк {due}. Жителю не дан ответ о решении."
+            ),
+            "Открыть в кабинете:",
+        ),
+        (Lang::En, false) => (
+            format!("Problem No. {id} is due {due}"),
+            format!("{agency}: problem No. {id} ({category}) is due {due}."),
+            "Open it in the cabinet:",
+        ),
+        (Lang::En, true) => (
+            format!("Problem No. {id} is overdue"),
+            format!(
+                "{agency}: problem No. {id} ({category}) was due {due}. The resident has not been told it is solved."
+            ),
+            "Open it in the cabinet:",
+        ),
+    };
+    Mail {
+        kind: if *overdue { "overdue" } else { "due_soon" },
+        problem_id: Some(*id),
+        to: to.to_owned(),
+        subject,
+        body: format!("{text}\n\n{open} {link}\n\n— {site}\n"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

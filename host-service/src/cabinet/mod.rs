@@ -27,6 +27,7 @@ use crate::i18n::{self, Msg};
 use crate::pages::{PageLang, format_time, iso_time, language_switch, layout, message_page, page};
 use crate::{AppState, Config, secrets};
 
+mod overdue;
 mod settings;
 
 /// Problems per list page.
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/cabinet/problems/{id}", get(detail))
         .route("/cabinet/problems/{id}/status", post(change_status))
         .route("/cabinet/problems/{id}/agency", post(change_agency))
+        .route("/cabinet/overdue", get(overdue::overdue))
         .route("/cabinet/settings", get(settings::settings_page))
         .route("/cabinet/settings/agencies", post(settings::add_agency))
         .route("/cabinet/settings/routing", post(settings::save_routing))
@@ -272,6 +274,8 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 fn header_bar(lang: PageLang, session: &Session) -> Markup {
     html! {
+        a.overdue-link href=(lang.href("/cabinet/overdue")) { (lang.m(Msg::OverdueTitle)) }
+        " "
         @if session.role == "site_admin" {
             a.settings href=(lang.href("/cabinet/settings")) { (lang.m(Msg::Settings)) }
         }

@@ -1,0 +1,172 @@
+//! Deadlines after publication (issue 5): the overdue list, and the agency's reminders a day
+//! before and after the deadline, once each, through a real SMTP server. Time is chosen by the
+//! test (deadlines moved, `remind` called with the moment), never waited for.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::smtp::SmtpSink;
+use common::{FORM, PUBLIC, TestApp, app_mailing_to, form};
+use host_service::admin::{self, OfficialSpec, Role};
+use host_service::db::{DbError, now};
+use host_service::{deadlines, demo};
+use serde_json::json;
+
+/// Files and publishes (as the demo admin) a report of the category named `ru`; its id.
+async fn published(app: &TestApp, cookie: &str, csrf: &str, ru: &'static str) -> i64 {
+    let category: i64 = app
+        .state
+        .db
+        .read(move |c| {
+            c.query_row("SELECT id FROM categories WHERE name_ru = ?1", [ru], |r| {
+                r.get(0)
+            })
+            .map_err(DbError::from)
+        })
+        .await
+        .unwrap();
+    let mut body = app.valid_report();
+    body["category_id"] = json!(category);
+    let r = app.report(demo::SITE_KEY, None, &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let s = app
+        .post_raw(
+            &format!("/cabinet/problems/{id}/status"),
+            &[FORM, ("cookie", cookie), ("origin", PUBLIC)],
+            form(&[("csrf", csrf), ("status", "published")]),
+        )
+        .await;
+    assert_eq!(s.status, StatusCode::SEE_OTHER);
+    id
+}
+
+/// Moves problem `id`'s deadline to `due_at`.
+async fn set_due(app: &TestApp, id: i64, due_at: i64) {
+    app.state
+        .db
+        .write(move |c| {
+            c.execute(
+                "UPDATE problems SET due_at = ?2 WHERE id = ?1",
+                [id, due_at],
+            )
+            .map_err(DbError::from)
+        })
+        .await
+        .unwrap();
+}
+
+async fn remind(app: &TestApp, at: i64) -> usize {
+    app.state
+        .db
+        .write(move |c| deadlines::remind(c, PUBLIC, at).map_err(DbError::from))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_overdue_list_shows_what_is_past_its_deadline_most_overdue_first() {
+    let app = TestApp::new().await;
+    let (cookie, csrf) = app.login(demo::LOGIN, &app.demo_password).await;
+    let roads = published(&app, &cookie, &csrf, "Дороги и тротуары").await;
+    let lights = published(&app, &cookie, &csrf, "Освещение").await;
+    let waste = published(&app, &cookie, &csrf, "Мусор").await;
+    let page = app.get("/cabinet/overdue", &[("cookie", &cookie)]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Просроченных обращений нет"),
+        "{}",
+        page.body
+    );
+
+    let day = 86_400;
+    set_due(&app, roads, now() - 3 * day - 60).await;
+    set_due(&app, lights, now() - 10 * day - 60).await;
+    let page = app.get("/cabinet/overdue", &[("cookie", &cookie)]).await;
+    let at = |id: i64| page.body.find(&format!("data-problem-id=\"{id}\""));
+    assert!(
+        at(lights).unwrap() < at(roads).unwrap(),
+        "the most overdue first"
+    );
+    assert!(at(waste).is_none(), "not due yet");
+    assert!(page.body.contains("просрочено на 10 дн."), "{}", page.body);
+    assert!(page.body.contains("Горсвет"), "the agency is named");
+    assert!(page.body.contains("2 обращения"), "{}", page.body);
+
+    // Solved is not overdue.
+    let s = app
+        .post_raw(
+            &format!("/cabinet/problems/{lights}/status"),
+            &[FORM, ("cookie", &cookie), ("origin", PUBLIC)],
+            form(&[("csrf", &csrf), ("status", "resolved")]),
+        )
+        .await;
+    assert_eq!(s.status, StatusCode::SEE_OTHER);
+    let page = app.get("/cabinet/overdue", &[("cookie", &cookie)]).await;
+    assert!(!page.body.contains(&format!("data-problem-id=\"{lights}\"")));
+
+    // An agency official sees only their agency's.
+    admin::add_official(
+        &app.state.db,
+        OfficialSpec {
+            login: "svet".into(),
+            municipality: demo::MUNICIPALITY.into(),
+            password: "svet-password".into(),
+            display_name: None,
+            role: Role::AgencyOfficial,
+            agency: Some("Горсвет".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let (svet, _) = app.login("svet", "svet-password").await;
+    let page = app.get("/cabinet/overdue", &[("cookie", &svet)]).await;
+    assert!(!page.body.contains(&format!("data-problem-id=\"{roads}\"")));
+    assert!(page.body.contains("Просроченных обращений нет"));
+}
+
+#[tokio::test]
+async fn the_agency_is_reminded_a_day_before_and_after_the_deadline_once_each() {
+    let sink = SmtpSink::start();
+    let (app, _worker) = app_mailing_to(&sink).await;
+    let (cookie, csrf) = app.login(demo::LOGIN, &app.demo_password).await;
+    let id = published(&app, &cookie, &csrf, "Освещение").await;
+    // The agency's routing message and the reporter's "published".
+    assert_eq!(sink.wait_for(2).await.len(), 2);
+
+    let t0 = now();
+    let due = t0 + 12 * 3600;
+    set_due(&app, id, due).await;
+    assert_eq!(
+        remind(&app, t0 - 24 * 3600).await,
+        0,
+        "more than a day ahead"
+    );
+    assert_eq!(remind(&app, t0).await, 1);
+    assert_eq!(remind(&app, t0 + 60).await, 0, "once");
+    app.state.outbox.wake();
+    let soon = sink.wait_for(3).await.remove(2);
+    assert_eq!(soon.envelope_to, ["svet@demograd.example"]);
+    assert!(
+        soon.subject
+            .starts_with(&format!("Срок по обращению № {id} истекает")),
+        "{}",
+        soon.subject
+    );
+    assert!(
+        soon.body
+            .contains(&format!("{PUBLIC}/cabinet/problems/{id}"))
+    );
+
+    assert_eq!(remind(&app, due + 3600).await, 1);
+    assert_eq!(remind(&app, due + 7200).await, 0, "once");
+    app.state.outbox.wake();
+    let late = sink.wait_for(4).await.remove(3);
+    assert_eq!(late.envelope_to, ["svet@demograd.example"]);
+    assert_eq!(late.subject, format!("Обращение № {id} просрочено"));
+
+    // Long past deadlines from before are not news: no reminder for them.
+    let old = published(&app, &cookie, &csrf, "Освещение").await;
+    set_due(&app, old, t0 - 30 * 86_400).await;
+    assert_eq!(remind(&app, t0).await, 0);
+}
