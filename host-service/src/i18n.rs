@@ -526,7 +526,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::AnonymousReports, Ru) => "Сообщения от посетителей, не вошедших через сайт",
         (Msg::AnonymousReports, En) => "Reports from visitors not signed in through the site",
         (Msg::AnonymousConfirmEmail, Ru) => {
-            "Принимать после подтверждения по e-mail (ссылка в письме)"
+            "Принимать после подтверждения по электронной почте (ссылка в письме)"
         }
         (Msg::AnonymousConfirmEmail, En) => "Accept once confirmed by e-mail (a link in a message)",
         (Msg::AnonymousModerated, Ru) => "Принимать как есть: их проверят модераторы",
@@ -539,7 +539,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::Premoderation, En) => {
             "Pre-moderation: a report is published only after a moderator checked it"
         }
-        (Msg::SsoKeys, Ru) => "Ключи входа через сайт (SSO)",
+        (Msg::SsoKeys, Ru) => "Ключи входа через сайт (единый вход)",
         (Msg::SsoKeys, En) => "Sign-in keys of the site (SSO)",
         (Msg::SsoKeysHint, Ru) => {
             "Сервер сайта подписывает ими токены жителей. Надёжнее открытый ключ Ed25519 или P-256: им нельзя подписать токен."
@@ -559,7 +559,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::Active, En) => "Active",
         (Msg::Revoke, Ru) => "Отозвать",
         (Msg::Revoke, En) => "Revoke",
-        (Msg::PublicKeyPem, Ru) => "Открытый ключ (PEM)",
+        (Msg::PublicKeyPem, Ru) => "Открытый ключ",
         (Msg::PublicKeyPem, En) => "Public key (PEM)",
         (Msg::Hs256Secret, Ru) => "или общий секрет HS256 (не короче 32 байт)",
         (Msg::Hs256Secret, En) => "or an HS256 shared secret (32 bytes at least)",
@@ -569,7 +569,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::ChooseAnonymous, En) => {
             "Choose what to do with reports of visitors who are not signed in."
         }
-        (Msg::KeyRefused, Ru) => "Ключ не принят: укажите kid и либо открытый ключ, либо секрет.",
+        (Msg::KeyRefused, Ru) => "Ключ не принят: укажите идентификатор ключа и либо открытый ключ, либо секрет.",
         (Msg::KeyRefused, En) => {
             "The key was refused: give a kid and either a public key or a secret."
         }
@@ -595,7 +595,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::NoAgencies, En) => "No agencies yet.",
         (Msg::AgencyName, Ru) => "Название",
         (Msg::AgencyName, En) => "Name",
-        (Msg::AgencyEmail, Ru) => "E-mail для обращений",
+        (Msg::AgencyEmail, Ru) => "Электронная почта для обращений",
         (Msg::AgencyEmail, En) => "E-mail for reports",
         (Msg::AddAgency, Ru) => "Добавить исполнителя",
         (Msg::AddAgency, En) => "Add the agency",
