@@ -570,8 +570,10 @@ async fn a_signed_in_resident_is_named_prefilled_and_reports_with_the_bearer() {
     let root = mount(&site("sso"), "ru", backend.clone()).await;
     assert_eq!(
         text(&root, ".civic-signed-in"),
-        "Вы вошли как Мария Иванова"
+        "Вы вошли как Мария Иванова Мои обращения",
+        "named, with the way to their reports"
     );
+    assert_eq!(text(&root, "button.civic-my-reports"), "Мои обращения");
     assert_eq!(value(&root, "name"), "Мария Иванова");
     assert_eq!(value(&root, "email"), "maria@example.ru");
     assert_eq!(value(&root, "phone"), "");
@@ -613,7 +615,7 @@ async fn signed_in_in_english() {
     let root = mount(&site("sso-en"), "en", backend).await;
     assert_eq!(
         text(&root, ".civic-signed-in"),
-        "Signed in as Мария Иванова"
+        "Signed in as Мария Иванова My reports"
     );
 }
 
@@ -702,7 +704,7 @@ fn the_catalogue_has_every_text_in_both_languages() {
     }
     assert_eq!(
         Msg::ALL.last(),
-        Some(&Msg::SignedInAs),
+        Some(&Msg::MyReports),
         "a new message goes into Msg::ALL"
     );
     for msg in Msg::ALL {
