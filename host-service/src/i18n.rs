@@ -569,7 +569,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::ChooseAnonymous, En) => {
             "Choose what to do with reports of visitors who are not signed in."
         }
-        (Msg::KeyRefused, Ru) => "Ключ не принят: укажите идентификатор ключа и либо открытый ключ, либо секрет.",
+        (Msg::KeyRefused, Ru) => {
+            "Ключ не принят: укажите идентификатор ключа и либо открытый ключ, либо секрет."
+        }
         (Msg::KeyRefused, En) => {
             "The key was refused: give a kid and either a public key or a secret."
         }

@@ -801,3 +801,40 @@ async fn public_reads_carry_an_etag_and_answer_304() {
     let after = app.get(&uri, &[("if-none-match", &before)]).await;
     assert_eq!(after.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_request_names_the_agency_it_is_routed_to() {
+    let app = TestApp::new().await;
+    let routed = problem_in_status(&app, "in_progress", None).await;
+    let unrouted = problem_in_status(&app, "published", None).await;
+    app.state
+        .db
+        .write(move |c| {
+            c.execute(
+                "UPDATE problems SET agency_id = (SELECT id FROM agencies WHERE name = 'Горсвет')
+                 WHERE id = ?1",
+                [routed],
+            )?;
+            Ok::<_, host_service::api::ApiError>(())
+        })
+        .await
+        .unwrap();
+    let (x, j) = both(&app, "/open311/v2/requests", &jurisdiction()).await;
+    let list = json(&j);
+    let agency_of = |id: i64| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["service_request_id"] == id.to_string())
+            .map(|r| r["agency_responsible"].clone())
+            .unwrap()
+    };
+    assert_eq!(agency_of(routed), "Горсвет");
+    assert_eq!(agency_of(unrouted), Value::Null);
+    let doc = xml(&x);
+    let first = children(doc.root_element())
+        .into_iter()
+        .find(|r| child_text(*r, "service_request_id") == Some(routed.to_string().as_str()))
+        .unwrap();
+    assert_eq!(child_text(first, "agency_responsible"), Some("Горсвет"));
+}

@@ -508,8 +508,10 @@ fn load_requests(conn: &Connection, filter: &Filter, lang: Lang) -> rusqlite::Re
                 p.created_at, p.updated_at, p.due_at,
                 (SELECT e.public_answer FROM problem_events e
                   WHERE e.problem_id = p.id AND coalesce(e.public_answer, '') != ''
-                  ORDER BY e.id DESC LIMIT 1)
+                  ORDER BY e.id DESC LIMIT 1),
+                a.name
          FROM problems p JOIN categories c ON c.id = p.category_id
+         LEFT JOIN agencies a ON a.id = p.agency_id
          WHERE p.site_id = ? AND p.status != 'new' AND p.published_at IS NOT NULL{}
          ORDER BY p.created_at DESC, p.id DESC LIMIT {} OFFSET {}",
         filter.sql, filter.limit, filter.offset
@@ -541,8 +543,9 @@ fn load_requests(conn: &Connection, filter: &Filter, lang: Lang) -> rusqlite::Re
             ("service_name", Node::text(r.get::<_, String>(3)?)),
             ("service_code", Node::text(r.get::<_, i64>(2)?.to_string())),
             ("description", Node::text(r.get::<_, String>(4)?)),
-            // agency_responsible and service_notice are "may not be returned" in the spec and
-            // are left out until agencies exist.
+            // The agency the problem is routed to ("may not be returned"): empty when none.
+            // service_notice, "may not be returned" too, is not used.
+            ("agency_responsible", Node::opt_text(r.get(12)?)),
             ("requested_datetime", Node::text(w3_datetime(r.get(8)?))),
             ("updated_datetime", Node::text(w3_datetime(r.get(9)?))),
             // The deadline: the category's term from the publication.
