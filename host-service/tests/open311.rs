@@ -825,7 +825,7 @@ async fn a_request_names_the_agency_it_is_routed_to() {
         list.as_array()
             .unwrap()
             .iter()
-            .find(|r| r["service_request_id"] == id.to_string())
+            .find(|r| r["service_request_id"].as_str() == Some(id.to_string().as_str()))
             .map(|r| r["agency_responsible"].clone())
             .unwrap()
     };
