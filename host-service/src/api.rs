@@ -43,6 +43,12 @@ pub enum ApiError {
     /// A route that needs a widget session (`Authorization: Bearer`) got none, or a dead one.
     #[error("sign in again")]
     Unauthenticated,
+    /// An upload that is not a usable photo.
+    #[error("{0}")]
+    BadPhoto(String),
+    /// The report takes no more photos.
+    #[error("this report takes no more photos (3 at most, within a day, before moderation)")]
+    NoMorePhotos,
     /// The site takes reports from signed-in residents only.
     #[error("this site accepts reports from signed-in residents only")]
     SignInRequired,
@@ -83,6 +89,8 @@ impl ApiError {
             ApiError::SsoFailed => (StatusCode::UNAUTHORIZED, "sso_failed"),
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             ApiError::SignInRequired => (StatusCode::UNAUTHORIZED, "sign_in_required"),
+            ApiError::BadPhoto(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_photo"),
+            ApiError::NoMorePhotos => (StatusCode::CONFLICT, "no_more_photos"),
             ApiError::Db(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

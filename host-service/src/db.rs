@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_deadlines.sql"),
     include_str!("../migrations/0008_mail.sql"),
     include_str!("../migrations/0009_agencies.sql"),
+    include_str!("../migrations/0010_photos.sql"),
 ];
 
 /// How long a connection waits for a lock held by another process (e.g. the `site add`

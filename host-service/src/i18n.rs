@@ -160,6 +160,13 @@ pub enum Msg {
     DaysLate,
     FromTheStart,
     Further,
+    // Photos in the cabinet.
+    Photos,
+    /// `{n}` is the photo's position.
+    PhotoN,
+    PhotoHidden,
+    HidePhoto,
+    ShowPhoto,
 }
 
 impl Msg {
@@ -293,6 +300,11 @@ impl Msg {
         Msg::DaysLate,
         Msg::FromTheStart,
         Msg::Further,
+        Msg::Photos,
+        Msg::PhotoN,
+        Msg::PhotoHidden,
+        Msg::HidePhoto,
+        Msg::ShowPhoto,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -619,6 +631,16 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::FromTheStart, En) => "From the start",
         (Msg::Further, Ru) => "Дальше",
         (Msg::Further, En) => "Further",
+        (Msg::Photos, Ru) => "Фотографии",
+        (Msg::Photos, En) => "Photos",
+        (Msg::PhotoN, Ru) => "Фото {n}",
+        (Msg::PhotoN, En) => "Photo {n}",
+        (Msg::PhotoHidden, Ru) => "скрыто от жителей",
+        (Msg::PhotoHidden, En) => "hidden from the public",
+        (Msg::HidePhoto, Ru) => "Скрыть",
+        (Msg::HidePhoto, En) => "Hide",
+        (Msg::ShowPhoto, Ru) => "Показать жителям",
+        (Msg::ShowPhoto, En) => "Show to the public",
     }
 }
 
@@ -732,7 +754,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::Further),
+            Some(&Msg::ShowPhoto),
             "a new message goes into Msg::ALL too"
         );
     }

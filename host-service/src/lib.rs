@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod open311;
 pub mod openapi;
 pub mod pages;
+pub mod photos;
 pub mod problems;
 pub mod ratelimit;
 pub mod secrets;
@@ -83,6 +84,7 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .merge(problems::router())
         .merge(map::router())
         .merge(sso::router())
+        .merge(photos::api_router())
 }
 
 /// The whole HTTP application: every feature's routes and the shared layers.
@@ -97,6 +99,7 @@ pub fn app(state: AppState) -> Router {
         .merge(cabinet::router())
         .merge(pages::router())
         .merge(tiles::router())
+        .merge(photos::router())
         .merge(metrics::router())
         .merge(assets::router())
         // `/api/v1/sso/exchange` names its site in the body: its CORS is its own.

@@ -257,7 +257,10 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
         return with_vary(ApiError::OriginNotAllowed.into_response());
     }
     let mut response = if preflight {
-        preflight_answer("GET, POST, OPTIONS", "content-type, authorization")
+        preflight_answer(
+            "GET, POST, OPTIONS",
+            "content-type, authorization, x-tracking-code",
+        )
     } else {
         next.run(req).await
     };

@@ -250,6 +250,16 @@ pub struct ProblemCreated {
     pub confirmation_sent: bool,
 }
 
+/// `201 Created` answer to a photo upload: where the stored (re-encoded) photo will be served
+/// once the report is public.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PhotoUploaded {
+    pub id: i64,
+    pub url: String,
+    pub thumb_url: String,
+}
+
 /// The one error shape of the whole `/api/v1` surface.
 ///
 /// `code` is stable and machine-readable (the widget translates it); `message` is English for

@@ -47,6 +47,8 @@ pub fn router() -> Router<AppState> {
         .route("/cabinet/problems/{id}", get(detail))
         .route("/cabinet/problems/{id}/status", post(change_status))
         .route("/cabinet/problems/{id}/agency", post(change_agency))
+        .route("/cabinet/photos/{id}/{file}", get(photo))
+        .route("/cabinet/photos/{id}/visibility", post(photo_visibility))
         .route("/cabinet/overdue", get(overdue::overdue))
         .route("/cabinet/settings", get(settings::settings_page))
         .route("/cabinet/settings/agencies", post(settings::add_agency))
@@ -921,12 +923,13 @@ async fn detail(
             let sso_sub = crate::sso::problem_resident_sub(conn, id)?;
             let supporters = crate::map::support_counts(conn, &[id])?.get(&id).copied().unwrap_or(0);
             let agencies = crate::agencies::list(conn, viewer.municipality_id)?;
+            let photos = crate::photos::of_problem(conn, id)?;
             audit(conn, Some(official_id), "view_reporter", Some(id), None)?;
-            Ok::<_, CabinetError>((problem, events, (contacts, sso_sub), (supporters, agencies)))
+            Ok::<_, CabinetError>((problem, events, (contacts, sso_sub), (supporters, agencies, photos)))
         })
         .await
         .in_lang(lang)?;
-    let (supporters, agencies) = supporters;
+    let (supporters, agencies, photos) = supporters;
     let title = lang.tn(Msg::ReportNo, problem.id);
     let none = lang.m(Msg::NotGiven);
     let tracking = format!("/t/{}", problem.tracking_code);
@@ -958,6 +961,29 @@ async fn detail(
             dt { (lang.m(Msg::SentFrom)) } dd { (problem.origin.as_deref().unwrap_or(none)) }
             dt { (lang.m(Msg::ResidentsPage)) } dd { a href=(tracking) { (tracking) } }
             dt { (lang.m(Msg::Supporters)) } dd.support-count { (supporters) }
+        }
+        @if !photos.is_empty() {
+            section.photos aria-labelledby="photos-title" {
+                h2 id="photos-title" { (lang.m(Msg::Photos)) }
+                ul.photo-list {
+                    @for (n, p) in photos.iter().enumerate() {
+                        li data-photo=(p.id) data-hidden=(p.hidden) {
+                            a href=(lang.href(&format!("/cabinet/photos/{}/display.jpg", p.id))) {
+                                img src=(format!("/cabinet/photos/{}/thumb.jpg", p.id)) width=(p.thumb_width) height=(p.thumb_height)
+                                    alt=(lang.tn(Msg::PhotoN, n + 1));
+                            }
+                            @if p.hidden { " " strong { (lang.m(Msg::PhotoHidden)) } }
+                            @if session.routes() {
+                                form.inline method="post" action=(lang.href(&format!("/cabinet/photos/{}/visibility", p.id))) {
+                                    input type="hidden" name="csrf" value=(session.csrf);
+                                    input type="hidden" name="hidden" value=(if p.hidden { "0" } else { "1" });
+                                    button type="submit" { (lang.m(if p.hidden { Msg::ShowPhoto } else { Msg::HidePhoto })) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         section.reporter aria-labelledby="reporter-title" {
             h2 id="reporter-title" { (lang.m(Msg::Reporter)) }
@@ -1025,6 +1051,93 @@ async fn detail(
         StatusCode::OK,
         layout(lang, &title, header_bar(lang, &session), content),
     ))
+}
+
+/// The problem of photo `id` if the official may see it (municipality, agency).
+fn photo_problem(conn: &Connection, id: i64, session: &Session) -> Result<i64, CabinetError> {
+    conn.query_row(
+        "SELECT p.id FROM photos f JOIN problems p ON p.id = f.problem_id
+         JOIN sites s ON s.id = p.site_id
+         WHERE f.id = ?1 AND s.municipality_id = ?2 AND (?3 IS NULL OR p.agency_id = ?3)",
+        params![id, session.municipality_id, session.agency_scope()],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(CabinetError::NotFound)
+}
+
+/// A photo as the cabinet sees it: hidden ones too; never cached by shared caches.
+async fn photo(
+    State(state): State<AppState>,
+    lang: PageLang,
+    session: Session,
+    Path((id, file)): Path<(i64, String)>,
+) -> Result<Response, CabinetFailure> {
+    let column = match file.as_str() {
+        "display.jpg" => "display",
+        "thumb.jpg" => "thumb",
+        _ => return Err(CabinetError::NotFound).in_lang(lang),
+    };
+    let bytes = state
+        .db
+        .read(move |conn| {
+            photo_problem(conn, id, &session)?;
+            Ok::<_, CabinetError>(conn.query_row(
+                &format!("SELECT {column} FROM photos WHERE id = ?1"),
+                [id],
+                |r| r.get::<_, Vec<u8>>(0),
+            )?)
+        })
+        .await
+        .in_lang(lang)?;
+    Ok(crate::photos::jpeg_response(bytes, "private, no-store"))
+}
+
+#[derive(Deserialize, Default)]
+struct VisibilityForm {
+    csrf: Option<String>,
+    /// `1` hides the photo from the public, `0` shows it again.
+    hidden: Option<String>,
+}
+
+/// A moderator hides a photo from the public (personal data in it) or shows it again; audited.
+async fn photo_visibility(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    session: Session,
+    Path(id): Path<i64>,
+    form: Result<Form<VisibilityForm>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
+    if !session.routes() {
+        return Err(CabinetError::Forbidden).in_lang(lang);
+    }
+    let hide = form.hidden.as_deref() != Some("0");
+    let official_id = session.official_id;
+    let problem = state
+        .db
+        .write(move |conn| {
+            let problem = photo_problem(conn, id, &session)?;
+            conn.execute(
+                "UPDATE photos SET hidden_at = CASE WHEN ?2 THEN ?3 END,
+                                   hidden_by = CASE WHEN ?2 THEN ?4 END WHERE id = ?1",
+                params![id, hide, now(), official_id],
+            )?;
+            let action = if hide { "photo_hidden" } else { "photo_shown" };
+            audit(
+                conn,
+                Some(official_id),
+                action,
+                Some(problem),
+                Some(&format!("photo {id}")),
+            )?;
+            Ok::<_, CabinetError>(problem)
+        })
+        .await
+        .in_lang(lang)?;
+    Ok(Redirect::to(&lang.href(&format!("/cabinet/problems/{problem}"))).into_response())
 }
 
 #[derive(Deserialize, Default)]

@@ -498,7 +498,12 @@ const CLOSED: [Status; 4] = [
 ];
 
 /// One public problem as a `<request>`. Never selects from `reporters`.
-fn load_requests(conn: &Connection, filter: &Filter, lang: Lang) -> rusqlite::Result<Vec<Node>> {
+fn load_requests(
+    conn: &Connection,
+    filter: &Filter,
+    lang: Lang,
+    base: &str,
+) -> rusqlite::Result<Vec<Node>> {
     let name = match lang {
         Lang::Ru => "c.name_ru",
         Lang::En => "c.name_en",
@@ -509,7 +514,8 @@ fn load_requests(conn: &Connection, filter: &Filter, lang: Lang) -> rusqlite::Re
                 (SELECT e.public_answer FROM problem_events e
                   WHERE e.problem_id = p.id AND coalesce(e.public_answer, '') != ''
                   ORDER BY e.id DESC LIMIT 1),
-                a.name
+                a.name,
+                (SELECT min(f.id) FROM photos f WHERE f.problem_id = p.id AND f.hidden_at IS NULL)
          FROM problems p JOIN categories c ON c.id = p.category_id
          LEFT JOIN agencies a ON a.id = p.agency_id
          WHERE p.site_id = ? AND p.status != 'new' AND p.published_at IS NOT NULL{}
@@ -559,8 +565,14 @@ fn load_requests(conn: &Connection, filter: &Filter, lang: Lang) -> rusqlite::Re
             ("zipcode", Node::Null),
             ("lat", Node::opt_float(r.get(6)?)),
             ("long", Node::opt_float(r.get(7)?)),
-            // Photos come with a later issue; then the first one's URL goes here.
-            ("media_url", Node::Null),
+            // The first photo no moderator hid.
+            (
+                "media_url",
+                Node::opt_text(
+                    r.get::<_, Option<i64>>(13)?
+                        .map(|id| format!("{base}/photos/{id}/display.jpg")),
+                ),
+            ),
         ]))
     })?;
     rows.collect()
@@ -583,10 +595,11 @@ async fn requests(State(state): State<AppState>, uri: Uri, RawQuery(query): RawQ
     let result = async {
         let site = jurisdiction(&state, &params).await?;
         let lang = params.lang(&site);
+        let base = state.config.public_base();
         let filter = parse_filter(&params, site.id, crate::db::now())?;
         let items = state
             .db
-            .read(move |conn| load_requests(conn, &filter, lang).map_err(ApiError::from))
+            .read(move |conn| load_requests(conn, &filter, lang, &base).map_err(ApiError::from))
             .await?;
         Ok(service_requests(items))
     }
@@ -608,6 +621,7 @@ async fn request(
     let result = async {
         let site = jurisdiction(&state, &params).await?;
         let lang = params.lang(&site);
+        let base = state.config.public_base();
         let unknown = || Failure::not_found(format!("service_request_id {id:?} was not found"));
         let id: i64 = id.parse().map_err(|_| unknown())?;
         let filter = Filter {
@@ -618,7 +632,7 @@ async fn request(
         };
         let items = state
             .db
-            .read(move |conn| load_requests(conn, &filter, lang).map_err(ApiError::from))
+            .read(move |conn| load_requests(conn, &filter, lang, &base).map_err(ApiError::from))
             .await?;
         if items.is_empty() {
             return Err(unknown());
