@@ -185,6 +185,49 @@ pub fn assign(
     Ok(true)
 }
 
+/// Tells a problem's agency (when it has an address) that the reporter reopened it, with their
+/// words. Returns whether a message was queued.
+pub fn tell_reopened(
+    conn: &Connection,
+    base: &str,
+    id: i64,
+    comment: Option<&str>,
+) -> rusqlite::Result<bool> {
+    let found = conn
+        .query_row(
+            "SELECT a.name, a.email, s.name, s.default_lang, c.name_ru, c.name_en
+             FROM problems p JOIN sites s ON s.id = p.site_id
+             JOIN categories c ON c.id = p.category_id JOIN agencies a ON a.id = p.agency_id
+             WHERE p.id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((agency, Some(to), site, lang, name_ru, name_en)) = found else {
+        return Ok(false);
+    };
+    let lang = Lang::from_tag(&lang).unwrap_or_default();
+    let category = if lang == Lang::En { name_en } else { name_ru };
+    let about = mail::About {
+        lang,
+        site_name: &site,
+        problem_id: id,
+        category: &category,
+    };
+    let link = format!("{base}/cabinet/problems/{id}");
+    mail::enqueue(conn, &mail::reopened(&about, &to, &agency, comment, &link))?;
+    Ok(true)
+}
+
 /// Routes a problem that is being published for the first time: to the agency a moderator
 /// chose before, else to its category's. Returns whether an e-mail was queued.
 pub fn route_on_publication(conn: &Connection, base: &str, id: i64) -> rusqlite::Result<bool> {

@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_mail.sql"),
     include_str!("../migrations/0009_agencies.sql"),
     include_str!("../migrations/0010_photos.sql"),
+    include_str!("../migrations/0011_control.sql"),
 ];
 
 /// How long a connection waits for a lock held by another process (e.g. the `site add`

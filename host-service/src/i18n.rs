@@ -167,6 +167,19 @@ pub enum Msg {
     PhotoHidden,
     HidePhoto,
     ShowPhoto,
+    // Citizen control on the tracking page.
+    ControlTitle,
+    ControlText,
+    RateSolution,
+    ReopenWhy,
+    ConfirmSolved,
+    Reopen,
+    ControlClosed,
+    ControlChoose,
+    ControlRate,
+    VerdictThanks,
+    ControlDays,
+    ControlDaysRange,
 }
 
 impl Msg {
@@ -305,6 +318,18 @@ impl Msg {
         Msg::PhotoHidden,
         Msg::HidePhoto,
         Msg::ShowPhoto,
+        Msg::ControlTitle,
+        Msg::ControlText,
+        Msg::RateSolution,
+        Msg::ReopenWhy,
+        Msg::ConfirmSolved,
+        Msg::Reopen,
+        Msg::ControlClosed,
+        Msg::ControlChoose,
+        Msg::ControlRate,
+        Msg::VerdictThanks,
+        Msg::ControlDays,
+        Msg::ControlDaysRange,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -641,6 +666,42 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::HidePhoto, En) => "Hide",
         (Msg::ShowPhoto, Ru) => "Показать жителям",
         (Msg::ShowPhoto, En) => "Show to the public",
+        (Msg::ControlTitle, Ru) => "Проблема решена?",
+        (Msg::ControlTitle, En) => "Is the problem solved?",
+        (Msg::ControlText, Ru) => {
+            "Исполнитель сообщил, что проблема решена. Подтвердите это или верните обращение в работу и оцените решение."
+        }
+        (Msg::ControlText, En) => {
+            "The agency says the problem is solved. Confirm it, or send the report back to work, and rate the solution."
+        }
+        (Msg::RateSolution, Ru) => "Оценка решения (1 — плохо, 5 — отлично)",
+        (Msg::RateSolution, En) => "Rating of the solution (1 poor, 5 excellent)",
+        (Msg::ReopenWhy, Ru) => "Если не решена: что осталось не так?",
+        (Msg::ReopenWhy, En) => "If not solved: what is still wrong?",
+        (Msg::ConfirmSolved, Ru) => "Да, решена",
+        (Msg::ConfirmSolved, En) => "Yes, it is solved",
+        (Msg::Reopen, Ru) => "Нет, вернуть в работу",
+        (Msg::Reopen, En) => "No, reopen it",
+        (Msg::ControlClosed, Ru) => {
+            "Ответить уже нельзя: срок прошёл, ответ уже дан или проблема не отмечена решённой."
+        }
+        (Msg::ControlClosed, En) => {
+            "This can no longer be answered: the term is over, an answer was given, or the problem is not marked solved."
+        }
+        (Msg::ControlChoose, Ru) => "Выберите: решена проблема или нет.",
+        (Msg::ControlChoose, En) => "Choose whether the problem is solved or not.",
+        (Msg::ControlRate, Ru) => "Чтобы подтвердить решение, поставьте оценку от 1 до 5.",
+        (Msg::ControlRate, En) => "To confirm the solution, give a rating from 1 to 5.",
+        (Msg::VerdictThanks, Ru) => "Спасибо! Ваш ответ учтён.",
+        (Msg::VerdictThanks, En) => "Thank you! Your answer is recorded.",
+        (Msg::ControlDays, Ru) => {
+            "Сколько дней житель может подтвердить решение или вернуть обращение в работу"
+        }
+        (Msg::ControlDays, En) => {
+            "Days the resident has to confirm a solution or reopen the report"
+        }
+        (Msg::ControlDaysRange, Ru) => "Срок — от 0 до 365 дней.",
+        (Msg::ControlDaysRange, En) => "The term is 0 to 365 days.",
     }
 }
 
@@ -754,7 +815,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::ShowPhoto),
+            Some(&Msg::ControlDaysRange),
             "a new message goes into Msg::ALL too"
         );
     }

@@ -571,6 +571,44 @@ pub fn deadline_reminder(about: &About, to: &str, r: &Reminder) -> Mail {
     }
 }
 
+/// The message that tells an agency the reporter reopened a problem it had resolved.
+pub fn reopened(about: &About, to: &str, agency: &str, comment: Option<&str>, link: &str) -> Mail {
+    let About {
+        site_name: site,
+        problem_id: id,
+        category,
+        lang,
+    } = about;
+    let (subject, text, said, open) = match lang {
+        Lang::Ru => (
+            format!("Житель вернул в работу обращение № {id}"),
+            format!(
+                "{agency}: житель не согласен, что проблема № {id} («{category}») решена, и вернул её в работу."
+            ),
+            "Его слова:",
+            "Открыть в кабинете:",
+        ),
+        Lang::En => (
+            format!("The resident reopened problem No. {id}"),
+            format!(
+                "{agency}: the resident does not agree that problem No. {id} ({category}) is solved, and reopened it."
+            ),
+            "Their words:",
+            "Open it in the cabinet:",
+        ),
+    };
+    let said = comment
+        .map(|c| format!("{said}\n{c}\n\n"))
+        .unwrap_or_default();
+    Mail {
+        kind: "reopened",
+        problem_id: Some(*id),
+        to: to.to_owned(),
+        subject,
+        body: format!("{text}\n\n{said}{open} {link}\n\n— {site}\n"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

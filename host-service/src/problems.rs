@@ -356,7 +356,9 @@ pub fn set_status(
                 published_at = CASE WHEN ?1 = 'published' THEN coalesce(published_at, ?2) ELSE published_at END,
                 due_at = CASE WHEN ?1 = 'published' AND due_at IS NULL
                               THEN ?2 + 86400 * (SELECT c.term_days FROM categories c WHERE c.id = problems.category_id)
-                              ELSE due_at END
+                              ELSE due_at END,
+                -- Citizen control counts its days from the last 'resolved'.
+                resolved_at = CASE WHEN ?1 = 'resolved' THEN ?2 ELSE resolved_at END
          WHERE id = ?3",
         params![status.as_str(), at, id],
     )?;

@@ -1,4 +1,7 @@
-//! The reporter's tracking page, `GET /t/{code}`: what happened to their report, in words.
+//! The reporter's tracking page, `GET /t/{code}`: what happened to their report, in words; and
+//! citizen control, `POST /t/{code}/verdict`: once the problem is resolved, the reporter
+//! confirms it (closed) or reopens it (in progress again) within the site's term, and rates
+//! the solution 1–5.
 //!
 //! Reached by the unguessable code only. It shows what the reporter wrote and the public
 //! answers — never the reporter's name or contacts, and never internal notes.
@@ -6,7 +9,7 @@
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use civic_wire::Status;
 use maud::html;
@@ -14,12 +17,15 @@ use rusqlite::{OptionalExtension, params};
 
 use crate::AppState;
 use crate::api::ApiError;
+use crate::db::DbError;
 use crate::i18n::Msg;
 use crate::pages::{PageLang, format_time, iso_time, language_switch, layout, message_page, page};
 use crate::secrets::is_tracking_code;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/t/{code}", get(tracking_page))
+    Router::new()
+        .route("/t/{code}", get(tracking_page))
+        .route("/t/{code}/verdict", axum::routing::post(verdict))
 }
 
 /// The public view of a problem: deliberately without any reporter field.
@@ -33,6 +39,9 @@ struct PublicProblem {
     created_at: i64,
     /// Anonymous and not yet confirmed by e-mail.
     awaiting_confirmation: bool,
+    /// Resolved, within the site's control term, and not judged since: the reporter may
+    /// confirm or reopen it.
+    control_open: bool,
     answers: Vec<(i64, String)>,
 }
 
@@ -41,7 +50,9 @@ async fn tracking_page(
     State(state): State<AppState>,
     Path(code): Path<String>,
     lang: PageLang,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Response {
+    let thanked = query.is_some_and(|q| q.split('&').any(|p| p == "thanks=1"));
     let not_found = || {
         message_page(
             lang,
@@ -56,16 +67,20 @@ async fn tracking_page(
         return not_found();
     }
     let en = lang.en();
+    let action = lang.href(&format!("/t/{code}/verdict"));
     let found = state
         .db
         .read(move |conn| {
             let row = conn
                 .query_row(
                     "SELECT p.id, s.name, CASE WHEN ?2 THEN c.name_en ELSE c.name_ru END, p.status,
-                            p.description, p.address, p.created_at, p.awaiting_confirmation
+                            p.description, p.address, p.created_at, p.awaiting_confirmation,
+                            p.status = 'resolved' AND p.resolved_at IS NOT NULL
+                              AND ?3 - p.resolved_at <= s.control_days * 86400
+                              AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.problem_id = p.id AND v.at >= p.resolved_at)
                      FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
                      WHERE p.tracking_code = ?1",
-                    params![code, en],
+                    params![code, en, crate::db::now()],
                     |r| {
                         Ok(PublicProblem {
                             id: r.get(0)?,
@@ -76,6 +91,7 @@ async fn tracking_page(
                             address: r.get(5)?,
                             created_at: r.get(6)?,
                             awaiting_confirmation: r.get(7)?,
+                            control_open: r.get(8)?,
                             answers: Vec::new(),
                         })
                     },
@@ -108,6 +124,9 @@ async fn tracking_page(
     let title = lang.tn(Msg::ReportNo, problem.id);
     let content = html! {
         h1 { (title) }
+        @if thanked {
+            p.notice role="status" { (lang.m(Msg::VerdictThanks)) }
+        }
         @if problem.awaiting_confirmation {
             p.notice role="status" { (lang.m(Msg::AwaitingConfirmation)) }
         }
@@ -135,7 +154,146 @@ async fn tracking_page(
                 }
             }
         }
+        @if problem.control_open {
+            section.control aria-labelledby="control-title" {
+                h2 id="control-title" { (lang.m(Msg::ControlTitle)) }
+                p { (lang.m(Msg::ControlText)) }
+                form method="post" action=(action) {
+                    fieldset {
+                        legend { (lang.m(Msg::RateSolution)) }
+                        @for n in 1..=5 {
+                            label.check { input type="radio" name="rating" value=(n) required[n == 1]; " " (n) }
+                        }
+                    }
+                    label for="comment" { (lang.m(Msg::ReopenWhy)) }
+                    textarea id="comment" name="comment" maxlength="2000" {}
+                    div {
+                        button type="submit" name="verdict" value="confirmed" { (lang.m(Msg::ConfirmSolved)) }
+                        " "
+                        button type="submit" name="verdict" value="reopened" { (lang.m(Msg::Reopen)) }
+                    }
+                }
+            }
+        }
         p { (language_switch(lang)) }
     };
     page(StatusCode::OK, layout(lang, &title, html! {}, content))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct VerdictForm {
+    verdict: Option<String>,
+    rating: Option<String>,
+    comment: Option<String>,
+}
+
+/// The reporter's verdict on a resolved problem: `confirmed` closes it, `reopened` puts it back
+/// in progress (and tells its agency). Once per resolution, within the site's term.
+#[tracing::instrument(skip_all, fields(problem.id))]
+async fn verdict(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    lang: PageLang,
+    headers: axum::http::HeaderMap,
+    form: Result<axum::Form<VerdictForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let code = code.trim().to_ascii_uppercase();
+    let refused = |text: Msg| {
+        message_page(
+            lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang.m(Msg::NotSaved),
+            lang.m(text),
+            Some((&format!("/t/{code}"), lang.m(Msg::FollowReport))),
+        )
+    };
+    // A form from another site is refused: the code in the address is the only key here.
+    let cross_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        == Some("cross-site")
+        || headers
+            .get(axum::http::header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|o| o != state.config.public_origin());
+    if cross_site || !is_tracking_code(&code) {
+        return refused(Msg::ControlClosed);
+    }
+    let form = form.map(|axum::Form(f)| f).unwrap_or_default();
+    let confirmed = match form.verdict.as_deref() {
+        Some("confirmed") => true,
+        Some("reopened") => false,
+        _ => return refused(Msg::ControlChoose),
+    };
+    let rating = form
+        .rating
+        .as_deref()
+        .and_then(|r| r.trim().parse::<i64>().ok())
+        .filter(|r| (1..=5).contains(r));
+    if confirmed && rating.is_none() {
+        return refused(Msg::ControlRate);
+    }
+    let comment = form
+        .comment
+        .map(|c| c.trim().chars().take(2000).collect::<String>())
+        .filter(|c| !c.is_empty());
+    let base = state.config.public_base();
+    let lookup = code.clone();
+    let done = state
+        .db
+        .write(move |conn| {
+            let row = conn
+                .query_row(
+                    "SELECT p.id, p.agency_id FROM problems p JOIN sites s ON s.id = p.site_id
+                     WHERE p.tracking_code = ?1 AND p.status = 'resolved' AND p.resolved_at IS NOT NULL
+                       AND ?2 - p.resolved_at <= s.control_days * 86400
+                       AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.problem_id = p.id AND v.at >= p.resolved_at)",
+                    params![lookup, crate::db::now()],
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)),
+                )
+                .optional()?;
+            let Some((id, agency)) = row else { return Ok(None) };
+            let at = crate::db::now();
+            conn.execute(
+                "INSERT INTO verdicts (problem_id, agency_id, verdict, rating, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, agency, if confirmed { "confirmed" } else { "reopened" }, rating, at],
+            )?;
+            let (to, note) = if confirmed {
+                (Status::Closed, format!("The resident confirmed the solution; rating {}", rating.unwrap_or(0)))
+            } else {
+                let rated = rating.map(|r| format!("; rating {r}")).unwrap_or_default();
+                (
+                    Status::InProgress,
+                    format!("The resident reopened it{rated}: {}", comment.as_deref().unwrap_or("—")),
+                )
+            };
+            crate::problems::set_status(conn, &base, id, to, at)?;
+            conn.execute(
+                "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status, internal_note)
+                 VALUES (?1, ?2, NULL, 'resolved', ?3, ?4)",
+                params![id, at, to.as_str(), note],
+            )?;
+            let mailed = !confirmed && crate::agencies::tell_reopened(conn, &base, id, comment.as_deref())?;
+            Ok::<_, DbError>(Some((id, mailed)))
+        })
+        .await;
+    match done {
+        Ok(Some((id, mailed))) => {
+            tracing::Span::current().record("problem.id", id);
+            tracing::info!(confirmed, "citizen control verdict");
+            if mailed {
+                state.outbox.wake();
+            }
+            axum::response::Redirect::to(&lang.href(&format!("/t/{code}?thanks=1"))).into_response()
+        }
+        Ok(None) => refused(Msg::ControlClosed),
+        Err(e) => {
+            tracing::error!(error = %e, "verdict not saved");
+            message_page(
+                lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                lang.m(Msg::Error),
+                lang.m(Msg::TrackingFailed),
+                None,
+            )
+        }
+    }
 }

@@ -28,6 +28,7 @@ struct SiteSettings {
     name: String,
     anonymous: String,
     premoderation: bool,
+    control_days: i64,
     keys: Vec<KeyRow>,
 }
 
@@ -49,7 +50,7 @@ fn require_admin(session: &Session) -> Result<(), CabinetError> {
 fn load(conn: &Connection, municipality_id: i64) -> rusqlite::Result<Vec<SiteSettings>> {
     let mut sites = conn
         .prepare_cached(
-            "SELECT id, key, name, anonymous_reports, premoderation FROM sites
+            "SELECT id, key, name, anonymous_reports, premoderation, control_days FROM sites
              WHERE municipality_id = ?1 ORDER BY name, key",
         )?
         .query_map([municipality_id], |r| {
@@ -60,6 +61,7 @@ fn load(conn: &Connection, municipality_id: i64) -> rusqlite::Result<Vec<SiteSet
                     name: r.get(2)?,
                     anonymous: r.get(3)?,
                     premoderation: r.get(4)?,
+                    control_days: r.get(5)?,
                     keys: Vec::new(),
                 },
             ))
@@ -207,6 +209,8 @@ fn site_section(lang: PageLang, session: &Session, site: &SiteSettings) -> Marku
                     input type="checkbox" name="premoderation" value="on" checked[site.premoderation];
                     " " (lang.m(Msg::Premoderation))
                 }
+                label for=(id("control")) { (lang.m(Msg::ControlDays)) }
+                input id=(id("control")) type="number" name="control_days" min="0" max="365" value=(site.control_days);
                 div { button type="submit" { (lang.m(Msg::Save)) } }
             }
             h3 id=(id("keys")) { (lang.m(Msg::SsoKeys)) }
@@ -348,6 +352,7 @@ pub(super) struct ReportsForm {
     csrf: Option<String>,
     anonymous: Option<String>,
     premoderation: Option<String>,
+    control_days: Option<String>,
 }
 
 pub(super) async fn save_reports(
@@ -366,6 +371,16 @@ pub(super) async fn save_reports(
         return Err(CabinetError::BadInput(lang.m(Msg::ChooseAnonymous).into())).in_lang(lang);
     }
     let premoderation = form.premoderation.as_deref() == Some("on");
+    let control_days = match form.control_days.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(d) => Some(
+            d.parse::<i64>()
+                .ok()
+                .filter(|d| (0..=365).contains(d))
+                .ok_or_else(|| CabinetError::BadInput(lang.m(Msg::ControlDaysRange).into()))
+                .in_lang(lang)?,
+        ),
+    };
     let (municipality_id, official_id) = (session.municipality_id, session.official_id);
     let site = key.clone();
     state
@@ -373,8 +388,9 @@ pub(super) async fn save_reports(
         .write(move |conn| {
             own_site(conn, municipality_id, &site)?;
             conn.execute(
-                "UPDATE sites SET anonymous_reports = ?2, premoderation = ?3 WHERE key = ?1",
-                params![site, anonymous, premoderation],
+                "UPDATE sites SET anonymous_reports = ?2, premoderation = ?3,
+                                  control_days = coalesce(?4, control_days) WHERE key = ?1",
+                params![site, anonymous, premoderation, control_days],
             )?;
             let detail = format!("{site}: anonymous={anonymous} premoderation={premoderation}");
             audit(conn, Some(official_id), "site_reports", None, Some(&detail))?;
