@@ -19,3 +19,6 @@ CREATE TABLE verdicts (
 );
 CREATE INDEX verdicts_problem ON verdicts(problem_id, id);
 CREATE INDEX verdicts_agency ON verdicts(agency_id, at);
+
+-- The cabinet's statistics read a period of problems by their filing date.
+CREATE INDEX problems_created ON problems(created_at);

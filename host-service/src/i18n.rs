@@ -180,6 +180,27 @@ pub enum Msg {
     VerdictThanks,
     ControlDays,
     ControlDaysRange,
+    // Export.
+    Download,
+    Latitude,
+    Longitude,
+    // Statistics.
+    Stats,
+    Period,
+    Last30Days,
+    Last90Days,
+    LastYear,
+    AllTime,
+    FiledInPeriod,
+    OverdueNow,
+    FirstAnswerTime,
+    ResolutionTime,
+    Count,
+    DaysShort,
+    PeoplesRating,
+    AverageRating,
+    Verdicts,
+    ReopenedShare,
 }
 
 impl Msg {
@@ -330,6 +351,25 @@ impl Msg {
         Msg::VerdictThanks,
         Msg::ControlDays,
         Msg::ControlDaysRange,
+        Msg::Download,
+        Msg::Latitude,
+        Msg::Longitude,
+        Msg::Stats,
+        Msg::Period,
+        Msg::Last30Days,
+        Msg::Last90Days,
+        Msg::LastYear,
+        Msg::AllTime,
+        Msg::FiledInPeriod,
+        Msg::OverdueNow,
+        Msg::FirstAnswerTime,
+        Msg::ResolutionTime,
+        Msg::Count,
+        Msg::DaysShort,
+        Msg::PeoplesRating,
+        Msg::AverageRating,
+        Msg::Verdicts,
+        Msg::ReopenedShare,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -702,6 +742,44 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         }
         (Msg::ControlDaysRange, Ru) => "Срок — от 0 до 365 дней.",
         (Msg::ControlDaysRange, En) => "The term is 0 to 365 days.",
+        (Msg::Download, Ru) => "Скачать список:",
+        (Msg::Download, En) => "Download the list:",
+        (Msg::Latitude, Ru) => "Широта",
+        (Msg::Latitude, En) => "Latitude",
+        (Msg::Longitude, Ru) => "Долгота",
+        (Msg::Longitude, En) => "Longitude",
+        (Msg::Stats, Ru) => "Статистика",
+        (Msg::Stats, En) => "Statistics",
+        (Msg::Period, Ru) => "Период",
+        (Msg::Period, En) => "Period",
+        (Msg::Last30Days, Ru) => "30 дней",
+        (Msg::Last30Days, En) => "30 days",
+        (Msg::Last90Days, Ru) => "90 дней",
+        (Msg::Last90Days, En) => "90 days",
+        (Msg::LastYear, Ru) => "Год",
+        (Msg::LastYear, En) => "A year",
+        (Msg::AllTime, Ru) => "Всё время",
+        (Msg::AllTime, En) => "All time",
+        (Msg::FiledInPeriod, Ru) => "Поступило за период",
+        (Msg::FiledInPeriod, En) => "Filed in the period",
+        (Msg::OverdueNow, Ru) => "Просрочено сейчас",
+        (Msg::OverdueNow, En) => "Overdue now",
+        (Msg::FirstAnswerTime, Ru) => "До первого ответа (медиана / 90%)",
+        (Msg::FirstAnswerTime, En) => "To the first answer (median / 90%)",
+        (Msg::ResolutionTime, Ru) => "До решения (медиана / 90%)",
+        (Msg::ResolutionTime, En) => "To resolution (median / 90%)",
+        (Msg::Count, Ru) => "Количество",
+        (Msg::Count, En) => "Count",
+        (Msg::DaysShort, Ru) => "{n} дн.",
+        (Msg::DaysShort, En) => "{n} d",
+        (Msg::PeoplesRating, Ru) => "Народный рейтинг служб",
+        (Msg::PeoplesRating, En) => "The people's rating of services",
+        (Msg::AverageRating, Ru) => "Средняя оценка",
+        (Msg::AverageRating, En) => "Average rating",
+        (Msg::Verdicts, Ru) => "Оценок",
+        (Msg::Verdicts, En) => "Verdicts",
+        (Msg::ReopenedShare, Ru) => "Возвращено в работу",
+        (Msg::ReopenedShare, En) => "Reopened",
     }
 }
 
@@ -815,7 +893,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::ControlDaysRange),
+            Some(&Msg::ReopenedShare),
             "a new message goes into Msg::ALL too"
         );
     }

@@ -236,6 +236,17 @@ async fn the_widget_the_tracking_page_and_the_cabinet_pass_axe_wcag_21_aa() {
     })
     .await;
     found.extend(axe(&browser, &source, "cabinet settings").await);
+    for (path, ready, name) in [
+        ("/cabinet/stats", "table#stats-status", "cabinet statistics"),
+        ("/cabinet/overdue", "#overdue-count", "cabinet overdue list"),
+    ] {
+        browser.goto(&host.url(path)).await.unwrap();
+        wait_for(name, || async {
+            browser.find(Locator::Css(ready)).await.ok()
+        })
+        .await;
+        found.extend(axe(&browser, &source, name).await);
+    }
 
     // The cabinet in English has no Russian left (but for the link to the Russian version).
     browser

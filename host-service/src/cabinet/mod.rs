@@ -27,8 +27,10 @@ use crate::i18n::{self, Msg};
 use crate::pages::{PageLang, format_time, iso_time, language_switch, layout, message_page, page};
 use crate::{AppState, Config, secrets};
 
+mod export;
 mod overdue;
 mod settings;
+pub mod stats;
 
 /// Problems per list page.
 pub const PAGE_SIZE: i64 = 50;
@@ -50,6 +52,9 @@ pub fn router() -> Router<AppState> {
         .route("/cabinet/photos/{id}/{file}", get(photo))
         .route("/cabinet/photos/{id}/visibility", post(photo_visibility))
         .route("/cabinet/overdue", get(overdue::overdue))
+        .route("/cabinet/stats", get(stats::stats))
+        .route("/cabinet/export.csv", get(export::csv))
+        .route("/cabinet/export.geojson", get(export::geojson))
         .route("/cabinet/settings", get(settings::settings_page))
         .route("/cabinet/settings/agencies", post(settings::add_agency))
         .route("/cabinet/settings/routing", post(settings::save_routing))
@@ -277,6 +282,8 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 fn header_bar(lang: PageLang, session: &Session) -> Markup {
     html! {
         a.overdue-link href=(lang.href("/cabinet/overdue")) { (lang.m(Msg::OverdueTitle)) }
+        " "
+        a.stats-link href=(lang.href("/cabinet/stats")) { (lang.m(Msg::Stats)) }
         " "
         @if session.role == "site_admin" {
             a.settings href=(lang.href("/cabinet/settings")) { (lang.m(Msg::Settings)) }
@@ -741,6 +748,16 @@ async fn list(
         .last()
         .filter(|_| list.has_older)
         .map(|r| page_href(page_no + 1, &format!("before={}", r.id)));
+    let export_href = |ext: &str| {
+        let mut query = Vec::new();
+        if let Some(s) = status {
+            query.push(format!("status={}", s.as_str()));
+        }
+        if let Some(c) = category {
+            query.push(format!("category={c}"));
+        }
+        lang.href(&format!("/cabinet/export.{ext}?{}", query.join("&")))
+    };
     let title = lang.m(Msg::Reports);
     let content = html! {
         h1 { (title) }
@@ -767,6 +784,12 @@ async fn list(
             div { button type="submit" { (lang.m(Msg::Show)) } }
         }
         p id="problem-count" { (i18n::reports_count(lang.lang, total.unsigned_abs())) }
+        p.exports {
+            (lang.m(Msg::Download)) " "
+            a href=(export_href("csv")) download { "CSV" }
+            " · "
+            a href=(export_href("geojson")) download { "GeoJSON" }
+        }
         @if rows.is_empty() {
             p.notice id="no-problems" { (lang.m(Msg::NoReports)) }
         } @else {

@@ -1,0 +1,241 @@
+//! `/cabinet/stats`: the municipality's figures for a period (problems filed in the last 30,
+//! 90 or 365 days, or all): counts by status, category and agency; median and 90th percentile
+//! time to the first public answer and to resolution; how many are overdue now; and the
+//! residents' rating of each agency from citizen control (average rating, share reopened) —
+//! "the people's rating of services". An agency official sees their agency's figures.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use civic_wire::{Lang, Status};
+use maud::{Markup, html};
+use rusqlite::{Connection, params};
+use serde::Deserialize;
+
+use super::{CabinetError, CabinetFailure, InLang, Session, header_bar};
+use crate::AppState;
+use crate::db::now;
+use crate::i18n::Msg;
+use crate::pages::{PageLang, layout, page};
+
+#[derive(Deserialize, Default)]
+pub(super) struct StatsQuery {
+    /// 30, 90, 365 or `all`.
+    days: Option<String>,
+}
+
+/// The figures of one period.
+pub struct Stats {
+    pub by_status: Vec<(Status, i64)>,
+    pub by_category: Vec<(String, i64)>,
+    pub by_agency: Vec<(Option<String>, i64)>,
+    /// Seconds from filing to the first public answer, of the problems that have one.
+    pub first_answer: Vec<i64>,
+    /// Seconds from filing to "resolved", of the problems resolved.
+    pub resolution: Vec<i64>,
+    pub overdue: i64,
+    /// Agency, average rating, verdicts, of which reopened.
+    pub ratings: Vec<(String, f64, i64, i64)>,
+}
+
+/// The `q`-quantile (0..=1) of `values`, sorted in place; `None` when empty.
+pub fn quantile(values: &mut [i64], q: f64) -> Option<i64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let rank = ((values.len() as f64 - 1.0) * q).round() as usize;
+    Some(values[rank.min(values.len() - 1)])
+}
+
+pub fn compute(
+    conn: &Connection,
+    municipality_id: i64,
+    agency: Option<i64>,
+    since: i64,
+    lang: Lang,
+) -> rusqlite::Result<Stats> {
+    let scope = "FROM problems p JOIN sites s ON s.id = p.site_id
+                 WHERE s.municipality_id = ?1 AND p.created_at >= ?2 AND p.awaiting_confirmation = 0
+                   AND (?3 IS NULL OR p.agency_id = ?3)";
+    let args = params![municipality_id, since, agency];
+    let by_status = conn
+        .prepare_cached(&format!(
+            "SELECT p.status, count(*) {scope} GROUP BY p.status"
+        ))?
+        .query_map(args, |r| {
+            Ok((
+                Status::parse(&r.get::<_, String>(0)?).unwrap_or(Status::New),
+                r.get(1)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let name = super::category_name_column(lang);
+    let by_category = conn
+        .prepare_cached(&format!(
+            "SELECT {name}, n FROM (SELECT p.category_id AS cid, count(*) AS n {scope} GROUP BY p.category_id)
+             JOIN categories c ON c.id = cid ORDER BY n DESC, c.position"
+        ))?
+        .query_map(args, |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let by_agency = conn
+        .prepare_cached(&format!(
+            "SELECT a.name, n FROM (SELECT p.agency_id AS aid, count(*) AS n {scope} GROUP BY p.agency_id)
+             LEFT JOIN agencies a ON a.id = aid ORDER BY n DESC"
+        ))?
+        .query_map(args, |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let first_answer = conn
+        .prepare_cached(&format!(
+            "SELECT (SELECT min(e.at) FROM problem_events e
+                     WHERE e.problem_id = p.id AND coalesce(e.public_answer, '') <> '') - p.created_at
+             {scope}"
+        ))?
+        .query_map(args, |r| r.get::<_, Option<i64>>(0))?
+        .filter_map(Result::transpose)
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    let resolution = conn
+        .prepare_cached(&format!(
+            "SELECT p.resolved_at - p.created_at {scope} AND p.resolved_at IS NOT NULL"
+        ))?
+        .query_map(args, |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    let overdue = crate::deadlines::overdue_count(conn, municipality_id, agency, now())?;
+    let ratings = conn
+        .prepare_cached(
+            "SELECT a.name, avg(v.rating), count(*), sum(v.verdict = 'reopened')
+             FROM verdicts v JOIN agencies a ON a.id = v.agency_id
+             WHERE a.municipality_id = ?1 AND v.at >= ?2 AND (?3 IS NULL OR a.id = ?3)
+             GROUP BY a.id ORDER BY avg(v.rating) DESC, a.name",
+        )?
+        .query_map(args, |r| {
+            Ok((
+                r.get(0)?,
+                r.get::<_, Option<f64>>(1)?.unwrap_or(0.0),
+                r.get(2)?,
+                r.get(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Stats {
+        by_status,
+        by_category,
+        by_agency,
+        first_answer,
+        resolution,
+        overdue,
+        ratings,
+    })
+}
+
+/// A duration in days (one decimal), as people read it.
+fn days(lang: PageLang, seconds: Option<i64>) -> String {
+    match seconds {
+        None => "—".to_owned(),
+        Some(s) => lang.tn(Msg::DaysShort, format!("{:.1}", s as f64 / 86_400.0)),
+    }
+}
+
+fn counts<T>(
+    lang: PageLang,
+    id: &str,
+    caption: Msg,
+    rows: &[(T, i64)],
+    label: impl Fn(&T) -> String,
+) -> Markup {
+    html! {
+        table.stats id=(id) {
+            caption { (lang.m(caption)) }
+            thead { tr { th scope="col" { (lang.m(caption)) } th scope="col" { (lang.m(Msg::Count)) } } }
+            tbody {
+                @for (key, n) in rows {
+                    tr { th scope="row" { (label(key)) } td { (n) } }
+                }
+            }
+        }
+    }
+}
+
+pub(super) async fn stats(
+    State(state): State<AppState>,
+    lang: PageLang,
+    session: Session,
+    Query(q): Query<StatsQuery>,
+) -> Result<Response, CabinetFailure> {
+    let chosen = match q.days.as_deref() {
+        Some("all") => None,
+        Some("90") => Some(90),
+        Some("365") => Some(365),
+        _ => Some(30),
+    };
+    let since = chosen.map_or(i64::MIN, |d: i64| now() - d * 86_400);
+    let (municipality_id, agency) = (session.municipality_id, session.agency_scope());
+    let mut s = state
+        .db
+        .read(move |conn| {
+            compute(conn, municipality_id, agency, since, lang.lang).map_err(CabinetError::from)
+        })
+        .await
+        .in_lang(lang)?;
+    let total: i64 = s.by_status.iter().map(|(_, n)| n).sum();
+    let (answer_median, answer_p90) = (
+        quantile(&mut s.first_answer, 0.5),
+        quantile(&mut s.first_answer, 0.9),
+    );
+    let (fix_median, fix_p90) = (
+        quantile(&mut s.resolution, 0.5),
+        quantile(&mut s.resolution, 0.9),
+    );
+    let title = lang.m(Msg::Stats);
+    let period = |value: &str, label: Msg| {
+        let current = chosen.map_or("all".to_owned(), |d| d.to_string()) == value;
+        html! { option value=(value) selected[current] { (lang.m(label)) } }
+    };
+    let content = html! {
+        p { a href=(lang.href("/cabinet")) { "← " (lang.m(Msg::BackToTheList)) } }
+        h1 { (title) }
+        form.filters method="get" action="/cabinet/stats" {
+            @if lang.explicit { input type="hidden" name="lang" value=(lang.lang.code()); }
+            label for="days" { (lang.m(Msg::Period)) }
+            select id="days" name="days" {
+                (period("30", Msg::Last30Days)) (period("90", Msg::Last90Days))
+                (period("365", Msg::LastYear)) (period("all", Msg::AllTime))
+            }
+            button type="submit" { (lang.m(Msg::Show)) }
+        }
+        dl.facts id="stats-summary" {
+            dt { (lang.m(Msg::FiledInPeriod)) } dd id="stats-total" { (total) }
+            dt { (lang.m(Msg::OverdueNow)) } dd id="stats-overdue" { (s.overdue) }
+            dt { (lang.m(Msg::FirstAnswerTime)) }
+            dd id="stats-first-answer" { (days(lang, answer_median)) " / " (days(lang, answer_p90)) }
+            dt { (lang.m(Msg::ResolutionTime)) }
+            dd id="stats-resolution" { (days(lang, fix_median)) " / " (days(lang, fix_p90)) }
+        }
+        (counts(lang, "stats-status", Msg::Status, &s.by_status, |st| st.label(lang.lang).to_owned()))
+        (counts(lang, "stats-category", Msg::Category, &s.by_category, |c| c.clone()))
+        (counts(lang, "stats-agency", Msg::Agency, &s.by_agency, |a| a.clone().unwrap_or_else(|| lang.m(Msg::NotRouted).to_owned())))
+        table.stats id="stats-rating" {
+            caption { (lang.m(Msg::PeoplesRating)) }
+            thead { tr {
+                th scope="col" { (lang.m(Msg::Agency)) }
+                th scope="col" { (lang.m(Msg::AverageRating)) }
+                th scope="col" { (lang.m(Msg::Verdicts)) }
+                th scope="col" { (lang.m(Msg::ReopenedShare)) }
+            } }
+            tbody {
+                @for (agency, avg, n, reopened) in &s.ratings {
+                    tr {
+                        th scope="row" { (agency) }
+                        td { (format!("{avg:.1}")) }
+                        td { (n) }
+                        td { (format!("{}%", reopened * 100 / (*n).max(1))) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(
+        StatusCode::OK,
+        layout(lang, title, header_bar(lang, &session), content),
+    ))
+}

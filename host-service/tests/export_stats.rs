@@ -1,0 +1,166 @@
+//! The cabinet's exports (CSV that a Russian Excel opens, GeoJSON) and statistics (counts,
+//! answer and resolution times, overdue, the people's rating of agencies).
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{FORM, PUBLIC, TestApp, form};
+use host_service::cabinet::stats::quantile;
+use host_service::demo;
+use serde_json::{Value, json};
+
+async fn report(app: &TestApp, description: &str) -> (i64, String) {
+    let mut body = app.valid_report();
+    body["description"] = json!(description);
+    let r = app.report(demo::SITE_KEY, None, &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    (
+        r.json()["id"].as_i64().unwrap(),
+        r.json()["tracking_code"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn set_status(app: &TestApp, cookie: &str, csrf: &str, id: i64, status: &str, answer: &str) {
+    let r = app
+        .post_raw(
+            &format!("/cabinet/problems/{id}/status"),
+            &[FORM, ("cookie", cookie), ("origin", PUBLIC)],
+            form(&[
+                ("csrf", csrf),
+                ("status", status),
+                ("public_answer", answer),
+            ]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+#[tokio::test]
+async fn the_csv_opens_in_excel_with_cyrillic_and_no_text_becomes_a_formula() {
+    let app = TestApp::new().await;
+    let (plain, _) = report(&app, "Яма у дома 5; глубокая, \"опасная\"\nвторая строка").await;
+    let (formula, _) = report(&app, "=HYPERLINK(\"http://evil.example\";\"нажми\")").await;
+    let (cookie, _) = app.login(demo::LOGIN, &app.demo_password).await;
+    let r = app.get("/cabinet/export.csv", &[("cookie", &cookie)]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(
+        r.header("content-disposition")
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert!(
+        r.body.starts_with('\u{feff}'),
+        "a BOM, so Excel reads UTF-8"
+    );
+    let body = r.body.trim_start_matches('\u{feff}');
+    let header = body.split("\r\n").next().unwrap();
+    assert!(
+        header.starts_with("№;Дата;Сайт;Категория;Статус;Исполнитель"),
+        "{header}"
+    );
+    assert!(
+        body.contains(&format!("{plain};"))
+            && body.contains("\"Яма у дома 5; глубокая, \"\"опасная\"\"\nвторая строка\""),
+        "quoted, quotes doubled: {body}"
+    );
+    assert!(body.contains(&format!("{formula};")));
+    assert!(body.contains("\"'=HYPERLINK("), "defused: {body}");
+    for private in ["Канарейкин", "canary-mail", "555-01-02"] {
+        assert!(!body.contains(private), "{private} in the export");
+    }
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'export'")
+            .await,
+        1
+    );
+    // Filtered as the list is.
+    let r = app
+        .get(
+            "/cabinet/export.csv?status=resolved",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(
+        r.body
+            .trim_start_matches('\u{feff}')
+            .split("\r\n")
+            .filter(|l| !l.is_empty())
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_geojson_has_a_point_per_located_problem_and_no_reporter() {
+    let app = TestApp::new().await;
+    let (id, _) = report(&app, "Не горит фонарь во дворе дома 7").await;
+    let (cookie, _) = app.login(demo::LOGIN, &app.demo_password).await;
+    let r = app
+        .get("/cabinet/export.geojson", &[("cookie", &cookie)])
+        .await;
+    assert_eq!(r.header("content-type"), Some("application/geo+json"));
+    let doc: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(doc["type"], "FeatureCollection");
+    let f = &doc["features"][0];
+    assert_eq!(f["id"], id);
+    assert_eq!(
+        f["geometry"]["coordinates"],
+        json!([36.26, 54.51]),
+        "longitude first"
+    );
+    assert_eq!(f["properties"]["status"], "new");
+    assert!(!r.body.contains("Канарейкин") && !r.body.contains("canary-mail"));
+    // Without a session: the login page, no data.
+    let anonymous = app.get("/cabinet/export.geojson", &[]).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+}
+
+#[test]
+fn quantiles_are_read_from_the_sorted_values() {
+    let mut v = vec![50, 10, 40, 20, 30];
+    assert_eq!(quantile(&mut v, 0.5), Some(30));
+    assert_eq!(quantile(&mut v, 0.9), Some(50));
+    assert_eq!(quantile(&mut [], 0.5), None);
+}
+
+#[tokio::test]
+async fn the_statistics_count_time_and_rate_the_agencies() {
+    let app = TestApp::new().await;
+    let (cookie, csrf) = app.login(demo::LOGIN, &app.demo_password).await;
+    let (a, code_a) = report(&app, "Яма на перекрёстке у школы").await;
+    let (b, code_b) = report(&app, "Провал асфальта у остановки").await;
+    let (_c, _) = report(&app, "Ещё одна яма во дворе дома").await;
+    for (id, code, verdict, rating) in [(a, code_a, "confirmed", "4"), (b, code_b, "reopened", "2")]
+    {
+        set_status(&app, &cookie, &csrf, id, "published", "Принято.").await;
+        set_status(&app, &cookie, &csrf, id, "resolved", "Заделали.").await;
+        let r = app
+            .post_raw(
+                &format!("/t/{code}/verdict"),
+                &[FORM, ("origin", PUBLIC)],
+                form(&[("verdict", verdict), ("rating", rating)]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let page = app.get("/cabinet/stats", &[("cookie", &cookie)]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains(r#"<dd id="stats-total">3</dd>"#), "{body}");
+    assert!(body.contains(r#"<dd id="stats-overdue">0</dd>"#));
+    // Answered and resolved at once in the test: 0.0 days.
+    assert!(
+        body.contains(r#"<dd id="stats-first-answer">0.0 дн. / 0.0 дн.</dd>"#),
+        "{body}"
+    );
+    // The people's rating: Дорожная служба, (4 + 2) / 2, half reopened.
+    let rating = body.split(r#"id="stats-rating""#).nth(1).unwrap();
+    assert!(rating.contains("Дорожная служба"), "{rating}");
+    assert!(
+        rating.contains("<td>3.0</td><td>2</td><td>50%</td>"),
+        "{rating}"
+    );
+    let status = body.split(r#"id="stats-status""#).nth(1).unwrap();
+    assert!(status.contains("Новое</th><td>1</td>"), "{status}");
+}
