@@ -22,3 +22,8 @@ CREATE INDEX verdicts_agency ON verdicts(agency_id, at);
 
 -- The cabinet's statistics read a period of problems by their filing date.
 CREATE INDEX problems_created ON problems(created_at);
+
+-- Moderation (issue 5): why a report was refused. A spam report is refused without an answer
+-- and its reporter is not mailed.
+ALTER TABLE problem_events ADD COLUMN reason TEXT
+    CHECK (reason IN ('spam', 'not_city', 'personal_data', 'other'));

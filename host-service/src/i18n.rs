@@ -201,6 +201,21 @@ pub enum Msg {
     AverageRating,
     Verdicts,
     ReopenedShare,
+    // Moderation.
+    ReasonSpam,
+    ReasonNotCity,
+    ReasonPersonalData,
+    ReasonOther,
+    RefusalReason,
+    ChooseReason,
+    ReasonOnlyForRefusal,
+    RedactTitle,
+    RedactHint,
+    SaveText,
+    RedactLength,
+    NoteConfirmed,
+    NoteReopened,
+    NoteRating,
 }
 
 impl Msg {
@@ -370,6 +385,20 @@ impl Msg {
         Msg::AverageRating,
         Msg::Verdicts,
         Msg::ReopenedShare,
+        Msg::ReasonSpam,
+        Msg::ReasonNotCity,
+        Msg::ReasonPersonalData,
+        Msg::ReasonOther,
+        Msg::RefusalReason,
+        Msg::ChooseReason,
+        Msg::ReasonOnlyForRefusal,
+        Msg::RedactTitle,
+        Msg::RedactHint,
+        Msg::SaveText,
+        Msg::RedactLength,
+        Msg::NoteConfirmed,
+        Msg::NoteReopened,
+        Msg::NoteRating,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -771,7 +800,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::Count, Ru) => "Количество",
         (Msg::Count, En) => "Count",
         (Msg::DaysShort, Ru) => "{n} дн.",
-        (Msg::DaysShort, En) => "{n} d",
+        (Msg::DaysShort, En) => "{n} days",
         (Msg::PeoplesRating, Ru) => "Народный рейтинг служб",
         (Msg::PeoplesRating, En) => "The people's rating of services",
         (Msg::AverageRating, Ru) => "Средняя оценка",
@@ -780,6 +809,38 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::Verdicts, En) => "Verdicts",
         (Msg::ReopenedShare, Ru) => "Возвращено в работу",
         (Msg::ReopenedShare, En) => "Reopened",
+        (Msg::ReasonSpam, Ru) => "Спам",
+        (Msg::ReasonSpam, En) => "Spam",
+        (Msg::ReasonNotCity, Ru) => "Не вопрос города",
+        (Msg::ReasonNotCity, En) => "Not a city matter",
+        (Msg::ReasonPersonalData, Ru) => "Содержит персональные данные",
+        (Msg::ReasonPersonalData, En) => "Contains personal data",
+        (Msg::ReasonOther, Ru) => "Другое",
+        (Msg::ReasonOther, En) => "Other",
+        (Msg::RefusalReason, Ru) => "Причина отказа",
+        (Msg::RefusalReason, En) => "Reason for refusal",
+        (Msg::ChooseReason, Ru) => "Выберите причину отказа из списка.",
+        (Msg::ChooseReason, En) => "Choose a reason for refusal from the list.",
+        (Msg::ReasonOnlyForRefusal, Ru) => "Причина указывается только при отказе.",
+        (Msg::ReasonOnlyForRefusal, En) => "A reason goes with a refusal only.",
+        (Msg::RedactTitle, Ru) => "Исправить текст перед публикацией",
+        (Msg::RedactTitle, En) => "Correct the text before publishing",
+        (Msg::RedactHint, Ru) => {
+            "Уберите персональные данные и оскорбления: жители увидят только исправленный текст."
+        }
+        (Msg::RedactHint, En) => {
+            "Remove personal data and insults: the public sees only the corrected text."
+        }
+        (Msg::SaveText, Ru) => "Сохранить текст",
+        (Msg::SaveText, En) => "Save the text",
+        (Msg::RedactLength, Ru) => "Текст обращения — от 10 до 4000 символов.",
+        (Msg::RedactLength, En) => "A report's text is 10 to 4000 characters.",
+        (Msg::NoteConfirmed, Ru) => "Житель подтвердил решение",
+        (Msg::NoteConfirmed, En) => "The resident confirmed the solution",
+        (Msg::NoteReopened, Ru) => "Житель вернул в работу",
+        (Msg::NoteReopened, En) => "The resident reopened it",
+        (Msg::NoteRating, Ru) => "; оценка {n}",
+        (Msg::NoteRating, En) => "; rating {n}",
     }
 }
 
@@ -893,7 +954,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::ReopenedShare),
+            Some(&Msg::NoteRating),
             "a new message goes into Msg::ALL too"
         );
     }

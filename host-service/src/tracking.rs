@@ -242,27 +242,33 @@ async fn verdict(
         .write(move |conn| {
             let row = conn
                 .query_row(
-                    "SELECT p.id, p.agency_id FROM problems p JOIN sites s ON s.id = p.site_id
+                    "SELECT p.id, p.agency_id, s.default_lang FROM problems p JOIN sites s ON s.id = p.site_id
                      WHERE p.tracking_code = ?1 AND p.status = 'resolved' AND p.resolved_at IS NOT NULL
                        AND ?2 - p.resolved_at <= s.control_days * 86400
                        AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.problem_id = p.id AND v.at >= p.resolved_at)",
                     params![lookup, crate::db::now()],
-                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)),
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?)),
                 )
                 .optional()?;
-            let Some((id, agency)) = row else { return Ok(None) };
+            let Some((id, agency, site_lang)) = row else { return Ok(None) };
+            // The note is for the officials: in the site's language.
+            let site_lang = civic_wire::Lang::from_tag(&site_lang).unwrap_or_default();
             let at = crate::db::now();
             conn.execute(
                 "INSERT INTO verdicts (problem_id, agency_id, verdict, rating, at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![id, agency, if confirmed { "confirmed" } else { "reopened" }, rating, at],
             )?;
+            let rated = rating.map(|r| crate::i18n::tn(site_lang, Msg::NoteRating, r)).unwrap_or_default();
             let (to, note) = if confirmed {
-                (Status::Closed, format!("The resident confirmed the solution; rating {}", rating.unwrap_or(0)))
+                (Status::Closed, crate::i18n::t(site_lang, Msg::NoteConfirmed).to_owned() + &rated)
             } else {
-                let rated = rating.map(|r| format!("; rating {r}")).unwrap_or_default();
                 (
                     Status::InProgress,
-                    format!("The resident reopened it{rated}: {}", comment.as_deref().unwrap_or("—")),
+                    format!(
+                        "{}{rated}: {}",
+                        crate::i18n::t(site_lang, Msg::NoteReopened),
+                        comment.as_deref().unwrap_or("—")
+                    ),
                 )
             };
             crate::problems::set_status(conn, &base, id, to, at)?;

@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/cabinet/problems/{id}", get(detail))
         .route("/cabinet/problems/{id}/status", post(change_status))
         .route("/cabinet/problems/{id}/agency", post(change_agency))
+        .route("/cabinet/problems/{id}/description", post(redact))
         .route("/cabinet/photos/{id}/{file}", get(photo))
         .route("/cabinet/photos/{id}/visibility", post(photo_visibility))
         .route("/cabinet/overdue", get(overdue::overdue))
@@ -1054,6 +1055,16 @@ async fn detail(
                 div { button type="submit" { (lang.m(Msg::Route)) } }
             }
         }
+        @if problem.status == Status::New && session.routes() {
+            h2 { (lang.m(Msg::RedactTitle)) }
+            p.muted { (lang.m(Msg::RedactHint)) }
+            form id="redact-form" method="post" action=(lang.href(&format!("/cabinet/problems/{}/description", problem.id))) {
+                input type="hidden" name="csrf" value=(session.csrf);
+                label for="description" { (lang.m(Msg::Description)) }
+                textarea id="description" name="description" rows="5" maxlength=(civic_wire::limits::DESCRIPTION_MAX_CHARS) required { (problem.description) }
+                div { button type="submit" { (lang.m(Msg::SaveText)) } }
+            }
+        }
         h2 { (lang.m(Msg::ChangeStatus)) }
         form id="status-form" method="post" action=(lang.href(&format!("/cabinet/problems/{}/status", problem.id))) {
             input type="hidden" name="csrf" value=(session.csrf);
@@ -1061,6 +1072,13 @@ async fn detail(
             select id="status" name="status" {
                 @for s in Status::ALL {
                     option value=(s.as_str()) selected[s == problem.status] { (s.label(lang.lang)) }
+                }
+            }
+            label for="reason" { (lang.m(Msg::RefusalReason)) }
+            select id="reason" name="reason" {
+                option value="" { (lang.m(Msg::NotGiven)) }
+                @for (code, label) in REFUSAL_REASONS {
+                    option value=(code) { (lang.m(label)) }
                 }
             }
             label for="public_answer" { (lang.m(Msg::PublicAnswer)) }
@@ -1232,7 +1250,73 @@ struct StatusForm {
     status: Option<String>,
     public_answer: Option<String>,
     internal_note: Option<String>,
+    /// Why it is refused: `spam`, `not_city`, `personal_data`, `other`.
+    reason: Option<String>,
 }
+
+#[derive(Deserialize, Default)]
+struct RedactForm {
+    csrf: Option<String>,
+    description: Option<String>,
+}
+
+/// A moderator corrects a report's text before it is published (personal data, insults): the
+/// public sees only the corrected text. Audited, with the lengths, not the removed words.
+#[tracing::instrument(skip_all, fields(official.id = session.official_id, problem.id = id))]
+async fn redact(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    session: Session,
+    Path(id): Path<i64>,
+    form: Result<Form<RedactForm>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
+    if !session.routes() {
+        return Err(CabinetError::Forbidden).in_lang(lang);
+    }
+    let text = form.description.unwrap_or_default().trim().to_owned();
+    let n = text.chars().count();
+    if n < civic_wire::limits::DESCRIPTION_MIN_CHARS
+        || n > civic_wire::limits::DESCRIPTION_MAX_CHARS
+    {
+        return Err(CabinetError::BadInput(lang.m(Msg::RedactLength).into())).in_lang(lang);
+    }
+    let (municipality_id, official_id) = (session.municipality_id, session.official_id);
+    state
+        .db
+        .write(move |conn| {
+            let old: String = conn
+                .query_row(
+                    "SELECT p.description FROM problems p JOIN sites s ON s.id = p.site_id
+                     WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0
+                       AND p.status = 'new'",
+                    params![id, municipality_id],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or(CabinetError::NotFound)?;
+            conn.execute(
+                "UPDATE problems SET description = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, text, now()],
+            )?;
+            let detail = format!("{} -> {} characters", old.chars().count(), n);
+            audit(conn, Some(official_id), "redact", Some(id), Some(&detail))?;
+            Ok::<_, CabinetError>(())
+        })
+        .await
+        .in_lang(lang)?;
+    Ok(Redirect::to(&lang.href(&format!("/cabinet/problems/{id}"))).into_response())
+}
+
+/// The reasons a moderator may give for a refusal, with their labels.
+const REFUSAL_REASONS: [(&str, Msg); 4] = [
+    ("spam", Msg::ReasonSpam),
+    ("not_city", Msg::ReasonNotCity),
+    ("personal_data", Msg::ReasonPersonalData),
+    ("other", Msg::ReasonOther),
+];
 
 #[tracing::instrument(skip_all, fields(official.id = session.official_id, problem.id = id))]
 async fn change_status(
@@ -1264,7 +1348,26 @@ async fn change_status(
         ))
         .in_lang(lang);
     }
-    if status == Status::Refused && answer.is_none() {
+    let reason = match form.reason.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(r) => Some(
+            REFUSAL_REASONS
+                .iter()
+                .map(|(code, _)| *code)
+                .find(|code| *code == r)
+                .ok_or_else(|| CabinetError::BadInput(lang.m(Msg::ChooseReason).into()))
+                .in_lang(lang)?,
+        ),
+    };
+    if reason.is_some() && status != Status::Refused {
+        return Err(CabinetError::BadInput(
+            lang.m(Msg::ReasonOnlyForRefusal).into(),
+        ))
+        .in_lang(lang);
+    }
+    // Refusing is explained to the resident, but a bot's spam is refused without a word.
+    let spam = reason == Some("spam");
+    if status == Status::Refused && answer.is_none() && !spam {
         return Err(CabinetError::BadInput(
             lang.m(Msg::RefusalNeedsAnswer).into(),
         ))
@@ -1290,15 +1393,18 @@ async fn change_status(
             let at = now();
             let routed = crate::problems::set_status(conn, &base, id, status, at)?;
             conn.execute(
-                "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status, public_answer, internal_note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![id, at, official_id, from, status.as_str(), answer, note],
+                "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status, public_answer, internal_note, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![id, at, official_id, from, status.as_str(), answer, note, reason],
             )?;
-            let detail = format!("{from} -> {}", status.as_str());
+            let detail = match reason {
+                Some(r) => format!("{from} -> {} ({r})", status.as_str()),
+                None => format!("{from} -> {}", status.as_str()),
+            };
             audit(conn, Some(official_id), "change_status", Some(id), Some(&detail))?;
             // The reporter hears of every public change: a new status or an answer (an
             // internal note alone is not theirs to read).
-            let public_change = from != status.as_str() || answer.is_some();
+            let public_change = (from != status.as_str() || answer.is_some()) && !spam;
             let mailed = public_change
                 && crate::problems::queue_reporter_mail(conn, &base, id, status, answer.as_deref())?;
             Ok::<_, CabinetError>(mailed || routed)
