@@ -1278,9 +1278,9 @@ async fn redact(
     }
     let text = form.description.unwrap_or_default().trim().to_owned();
     let n = text.chars().count();
-    if n < civic_wire::limits::DESCRIPTION_MIN_CHARS
-        || n > civic_wire::limits::DESCRIPTION_MAX_CHARS
-    {
+    let allowed =
+        civic_wire::limits::DESCRIPTION_MIN_CHARS..=civic_wire::limits::DESCRIPTION_MAX_CHARS;
+    if !allowed.contains(&n) {
         return Err(CabinetError::BadInput(lang.m(Msg::RedactLength).into())).in_lang(lang);
     }
     let (municipality_id, official_id) = (session.municipality_id, session.official_id);
