@@ -183,6 +183,17 @@ impl Host {
     }
 
     /// Where problem `id` is stored (latitude, longitude), read from the SQLite file itself.
+    /// The tracking code the reporter of problem `id` was given.
+    pub fn tracking_code(&self, id: i64) -> String {
+        self.stored()
+            .query_row(
+                "SELECT tracking_code FROM problems WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
     pub fn problem_place(&self, id: i64) -> (f64, f64) {
         self.stored()
             .query_row("SELECT lat, lon FROM problems WHERE id = ?1", [id], |r| {

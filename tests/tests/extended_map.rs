@@ -86,6 +86,32 @@ async fn a_report_from_the_map_becomes_a_marker_whose_card_has_the_answer_and_no
             .contains("нет опубликованных")
     );
 
+    // The reporter adds a photo (as the widget's API allows, with the report's tracking code),
+    // from the city's page.
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(60, 40, |x, _| {
+        image::Rgb([(x * 4) as u8, 120, 200])
+    }))
+    .write_to(
+        &mut std::io::Cursor::new(&mut jpeg),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    let status = browser
+        .execute_async(
+            "const [url, code, bytes, done] = arguments;
+             fetch(url, { method: 'POST', headers: { 'content-type': 'image/jpeg', 'x-tracking-code': code },
+                          body: new Uint8Array(bytes) }).then(r => done(r.status), e => done(String(e)));",
+            vec![
+                serde_json::json!(host.url(&format!("/api/v1/sites/demo/problems/{id}/photos"))),
+                serde_json::json!(host.tracking_code(id)),
+                serde_json::json!(jpeg),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "the photo upload");
+
     // The official publishes it, then takes it into work with a public answer.
     browser.goto(&host.url("/cabinet")).await.unwrap();
     host.log_in_as_demo_official(&browser).await;
@@ -134,6 +160,31 @@ async fn a_report_from_the_map_becomes_a_marker_whose_card_has_the_answer_and_no
             "the card must not show {private:?}: {card}"
         );
     }
+    // The photo, as a thumbnail that loads, linked to its display size.
+    let loaded = wait_for("the card's photo loaded", || async {
+        let v = browser
+            .execute(
+                "const img = document.querySelector('[data-civic-widget]').shadowRoot
+                   .querySelector('.civic-card-photos img');
+                 return img && img.complete && img.naturalWidth > 0
+                   ? [img.getAttribute('alt'), img.getAttribute('src'), img.parentElement.getAttribute('href')] : null;",
+                vec![],
+            )
+            .await
+            .ok()?;
+        (!v.is_null()).then_some(v)
+    })
+    .await;
+    assert_eq!(loaded[0], "Фото 1");
+    assert!(
+        loaded[1].as_str().unwrap().ends_with("/thumb.jpg"),
+        "{loaded}"
+    );
+    assert!(
+        loaded[2].as_str().unwrap().ends_with("/display.jpg"),
+        "{loaded}"
+    );
+
     // The card's heading has the focus, so a screen reader reads it out.
     let focused = browser
         .execute(

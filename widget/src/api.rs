@@ -691,6 +691,15 @@ pub mod json {
                 })
                 .collect(),
             answers: answers(v),
+            photos: items(v, "photos")
+                .iter()
+                .filter_map(|p| {
+                    Some(civic_wire::CardPhoto {
+                        url: string(p, "url")?,
+                        thumb_url: string(p, "thumb_url")?,
+                    })
+                })
+                .collect(),
         })
     }
 

@@ -165,6 +165,10 @@ fn the_hand_written_json_agrees_with_the_map_wire_types() {
             by: "Администрация".into(),
             text: "Заменим до пятницы".into(),
         }],
+        photos: vec![civic_wire::CardPhoto {
+            url: "https://widget.example.ru/photos/3/display.jpg".into(),
+            thumb_url: "https://widget.example.ru/photos/3/thumb.jpg".into(),
+        }],
     };
     assert_eq!(
         json::problem_card(&json::parse(&serde_json::to_string(&card).unwrap())),
@@ -176,6 +180,7 @@ fn the_hand_written_json_agrees_with_the_map_wire_types() {
         deadline: None,
         history: vec![],
         answers: vec![],
+        photos: vec![],
         ..card
     };
     assert_eq!(

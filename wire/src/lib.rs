@@ -520,6 +520,17 @@ pub struct ProblemCard {
     pub history: Vec<CardEvent>,
     /// The administration's public answers, oldest first (the same texts as in `history`).
     pub answers: Vec<OfficialAnswer>,
+    /// The reporter's photos that no moderator hid (re-encoded: no EXIF), oldest first.
+    #[serde(default)]
+    pub photos: Vec<CardPhoto>,
+}
+
+/// A photo on a public card: the display size and the thumbnail, absolute URLs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CardPhoto {
+    pub url: String,
+    pub thumb_url: String,
 }
 
 /// One step of a problem's public history.

@@ -744,6 +744,7 @@ async fn problem_card(
     Query(q): Query<LangQuery>,
 ) -> Result<axum::Json<ProblemCard>, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::UnknownProblem)?;
+    let base = state.config.public_base();
     let answer = state
         .db
         .read(move |conn| {
@@ -753,7 +754,7 @@ async fn problem_card(
                 .as_deref()
                 .and_then(Lang::from_tag)
                 .unwrap_or(site.default_lang);
-            card(conn, &site, id, lang)?.ok_or(ApiError::UnknownProblem)
+            card(conn, &site, id, lang, &base)?.ok_or(ApiError::UnknownProblem)
         })
         .await?;
     Ok(axum::Json(answer))
@@ -783,6 +784,7 @@ pub fn card(
     site: &Site,
     id: i64,
     lang: Lang,
+    base: &str,
 ) -> rusqlite::Result<Option<ProblemCard>> {
     let (name, hint) = match lang {
         Lang::Ru => ("c.name_ru", "c.hint_ru"),
@@ -819,12 +821,20 @@ pub fn card(
                 support_count: r.get::<_, i64>(12)?.max(0) as u64,
                 history: Vec::new(),
                 answers: Vec::new(),
+                photos: Vec::new(),
             })
         })
         .optional()?;
     let Some(mut card) = row else {
         return Ok(None);
     };
+    card.photos = crate::photos::public_urls(conn, base, id)?
+        .into_iter()
+        .map(|url| civic_wire::CardPhoto {
+            thumb_url: url.replace("/display.jpg", "/thumb.jpg"),
+            url,
+        })
+        .collect();
     // Internal notes and who the official was are not even read.
     let mut stmt = conn.prepare_cached(
         "SELECT at, official_id IS NOT NULL, from_status, to_status, public_answer

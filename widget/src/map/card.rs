@@ -5,6 +5,7 @@ use civic_wire::{Lang, OfficialAnswer, ProblemCard};
 use yew::prelude::*;
 
 use super::i18n::{MapMsg, day, m};
+use crate::report_form::is_web_link;
 
 /// What the card panel shows.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -132,6 +133,15 @@ fn shown(lang: Lang, c: &ProblemCard, heading: NodeRef, heading_id: &str) -> Htm
                 <p class="civic-card-address">{ address }</p>
             }
             <p class="civic-card-text">{ &c.description }</p>
+            if !c.photos.is_empty() {
+                <p class="civic-card-photos">
+                    for (n, p) in c.photos.iter().enumerate().filter(|(_, p)| is_web_link(&p.url)) {
+                        <a href={p.url.clone()} target="_blank" rel="noopener noreferrer">
+                            <img src={p.thumb_url.clone()} loading="lazy" alt={[m(lang, MapMsg::Photo), " ", &(n + 1).to_string()].concat()} />
+                        </a>
+                    }
+                </p>
+            }
             <dl class="civic-card-facts">
                 { row(MapMsg::Reported, day(lang, &c.created_at)) }
                 if let Some(deadline) = &c.deadline {

@@ -61,8 +61,7 @@ pub enum MapMsg {
     MetresAway,
     MyReports,
     MyReportsEmpty,
-    MyReportsFailed,
-    MyReportsMore,
+    Photo,
 }
 
 impl MapMsg {
@@ -120,8 +119,7 @@ impl MapMsg {
         MapMsg::MetresAway,
         MapMsg::MyReports,
         MapMsg::MyReportsEmpty,
-        MapMsg::MyReportsFailed,
-        MapMsg::MyReportsMore,
+        MapMsg::Photo,
     ];
 }
 
@@ -190,8 +188,8 @@ pub fn m(lang: Lang, msg: MapMsg) -> &'static str {
         (MapMsg::BackToMap, En) => "← Back to the map",
         (MapMsg::CardLoading, Ru) => "Загружаем карточку…",
         (MapMsg::CardLoading, En) => "Loading the card…",
-        (MapMsg::CardFailed, Ru) => "Не удалось открыть карточку. Попробуйте ещё раз.",
-        (MapMsg::CardFailed, En) => "The card could not be opened. Please try again.",
+        (MapMsg::CardFailed, Ru) => "Не удалось загрузить. Попробуйте ещё раз.",
+        (MapMsg::CardFailed, En) => "Could not be loaded. Please try again.",
         (MapMsg::Close, Ru) => "Закрыть",
         (MapMsg::Close, En) => "Close",
         (MapMsg::Reported, Ru) => "Сообщено",
@@ -208,12 +206,10 @@ pub fn m(lang: Lang, msg: MapMsg) -> &'static str {
         (MapMsg::NoAnswerYet, En) => "No answer yet.",
         (MapMsg::MyReports, Ru) => "Мои обращения",
         (MapMsg::MyReports, En) => "My reports",
-        (MapMsg::MyReportsEmpty, Ru) => "Вы ещё не сообщали о проблемах.",
-        (MapMsg::MyReportsEmpty, En) => "You have not reported any problem yet.",
-        (MapMsg::MyReportsFailed, Ru) => "Не удалось загрузить ваши обращения. Попробуйте позже.",
-        (MapMsg::MyReportsFailed, En) => "Your reports could not be loaded. Please try later.",
-        (MapMsg::MyReportsMore, Ru) => "Показаны 20 последних обращений.",
-        (MapMsg::MyReportsMore, En) => "The latest 20 reports are shown.",
+        (MapMsg::MyReportsEmpty, Ru) => "Обращений пока нет.",
+        (MapMsg::MyReportsEmpty, En) => "No reports yet.",
+        (MapMsg::Photo, Ru) => "Фото",
+        (MapMsg::Photo, En) => "Photo",
         (MapMsg::NumberPrefix, Ru) => "№",
         (MapMsg::NumberPrefix, En) => "No.",
         (MapMsg::SupportButton, Ru) => "Это касается и меня",

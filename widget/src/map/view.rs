@@ -223,6 +223,7 @@ fn own_card(r: &civic_wire::MyProblem) -> civic_wire::ProblemCard {
         support_count: 0,
         history: Vec::new(),
         answers: r.answers.clone(),
+        photos: Vec::new(),
     }
 }
 
@@ -711,7 +712,7 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
             <p class="civic-loading" role="status"><span class="civic-spinner" aria-hidden="true"></span>{ " " }{ m(lang, MapMsg::CardLoading) }</p>
         },
         Mine::Failed => html! {
-            <p class="civic-error" role="alert">{ m(lang, MapMsg::MyReportsFailed) }</p>
+            <p class="civic-error" role="alert">{ m(lang, MapMsg::CardFailed) }</p>
         },
         Mine::Shown(p) => {
             let dispatcher = state.dispatcher();
@@ -737,7 +738,6 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
                             </button></li>
                         }
                     </ul>
-                    if p.more { <p class="civic-hint">{ m(lang, MapMsg::MyReportsMore) }</p> }
                     <div class="civic-actions"><button type="button" class="civic-close-mine" onclick={close}>{ m(lang, MapMsg::Close) }</button></div>
                 </section>
             }
