@@ -17,6 +17,8 @@ const EMAIL: &str = "canary-mail-7f3a@example.ru";
 const PHONE: &str = "+7 900 735-73-73";
 const O311_NAME: &str = "Open311Canary-7f3a";
 const DESCRIPTION: &str = "Провал асфальта DESC-MARKER-7f3a у остановки";
+/// In the photo's EXIF, as a phone writes the place a photo was taken.
+const EXIF_CANARY: &str = "EXIF-GPS-CANARY-55.7558N-7f3a";
 
 /// Contact canaries: none may show up in public answers or in logs. The phone is also looked
 /// for without punctuation.
@@ -75,6 +77,20 @@ async fn contacts_appear_in_no_public_answer_and_no_log_line() {
     let created = r.json();
     let id = created["id"].as_i64().unwrap();
     let code = created["tracking_code"].as_str().unwrap().to_owned();
+    // With a photo whose EXIF carries a canary.
+    let r = app
+        .post_raw(
+            &format!("/api/v1/sites/demo/problems/{id}/photos"),
+            &[
+                ("content-type", "image/jpeg"),
+                ("x-tracking-code", &code),
+                ("origin", DEMO_ORIGIN),
+            ],
+            photo_with_exif(EXIF_CANARY),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let photo = r.json()["id"].as_i64().unwrap();
 
     // ... and by Open311.
     let key = host_service::admin::issue_api_key(&app.state.db, "demo", "crm")
@@ -146,6 +162,9 @@ async fn contacts_appear_in_no_public_answer_and_no_log_line() {
         format!("/open311/v2/requests/{open311_id}.json?jurisdiction_id=demo"),
         "/open311/v2/services.json?jurisdiction_id=demo".to_owned(),
         "/open311/discovery.json".to_owned(),
+        format!("/api/v1/sites/demo/problems/{id}"),
+        format!("/photos/{photo}/display.jpg"),
+        format!("/photos/{photo}/thumb.jpg"),
         "/metrics".to_owned(),
         "/api/openapi.json".to_owned(),
         "/api".to_owned(),
@@ -156,6 +175,10 @@ async fn contacts_appear_in_no_public_answer_and_no_log_line() {
         let r = app.get(uri, &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
         assert_no_contacts(uri, &r.body);
+        assert!(
+            !r.body.contains(EXIF_CANARY),
+            "{uri} carries the photo's EXIF"
+        );
         for (name, value) in r.headers.iter() {
             assert_no_contacts(
                 &format!("{uri} header {name}"),
@@ -176,6 +199,10 @@ async fn contacts_appear_in_no_public_answer_and_no_log_line() {
         "the log was captured at all"
     );
     assert_no_contacts("the log", &log);
+    assert!(
+        !log.contains(EXIF_CANARY),
+        "the log carries the photo's EXIF"
+    );
     assert!(
         !log.contains("DESC-MARKER"),
         "the log carries no report bodies"

@@ -442,6 +442,7 @@ async fn the_card_has_the_public_answer_and_nothing_about_the_reporter_or_offici
                 "history",
                 "id",
                 "location",
+                "photos",
                 "published_at",
                 "status",
                 "status_label",

@@ -8,41 +8,12 @@ mod common;
 use std::io::Cursor;
 
 use axum::http::StatusCode;
-use common::{DEMO_ORIGIN, FORM, PUBLIC, Reply, TestApp, form, preflight};
+use common::{DEMO_ORIGIN, FORM, PUBLIC, Reply, TestApp, form, photo_with_exif, preflight};
 use host_service::demo;
 use image::{DynamicImage, ImageFormat, RgbImage};
 use serde_json::Value;
 
 const CANARY: &str = "CANARY-GPS-55.7558N-37.6173E";
-
-/// A 40×20 JPEG (wider than tall) whose EXIF says "rotate 90° clockwise" and carries a canary
-/// description, as a phone's photo carries its place.
-fn phone_photo() -> Vec<u8> {
-    let picture = RgbImage::from_fn(40, 20, |x, y| {
-        image::Rgb([(x * 6) as u8, (y * 12) as u8, 90])
-    });
-    let mut jpeg = Vec::new();
-    DynamicImage::ImageRgb8(picture)
-        .write_to(&mut Cursor::new(&mut jpeg), ImageFormat::Jpeg)
-        .unwrap();
-    // TIFF, little-endian: one IFD with Orientation = 6 and ImageDescription = the canary.
-    let text = format!("{CANARY}\0");
-    let mut tiff = b"II*\0\x08\0\0\0".to_vec();
-    tiff.extend_from_slice(&2u16.to_le_bytes());
-    tiff.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);
-    tiff.extend_from_slice(&[0x0E, 0x01, 2, 0]);
-    tiff.extend_from_slice(&(text.len() as u32).to_le_bytes());
-    tiff.extend_from_slice(&38u32.to_le_bytes());
-    tiff.extend_from_slice(&0u32.to_le_bytes());
-    tiff.extend_from_slice(text.as_bytes());
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend_from_slice(&tiff);
-    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
-    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&jpeg[2..]);
-    out
-}
 
 /// A PNG whose header claims `width`×`height` (its CRC fixed up), with no pixels to match.
 fn png_claiming(width: u32, height: u32) -> Vec<u8> {
@@ -119,7 +90,7 @@ fn media_url(app_reply: &Reply, id: i64) -> Value {
 async fn a_phone_photo_is_stored_upright_without_its_exif_and_public_only_when_the_report_is() {
     let app = TestApp::new().await;
     let (id, code) = reported(&app).await;
-    let original = phone_photo();
+    let original = photo_with_exif(CANARY);
     assert!(
         contains(&original, CANARY.as_bytes()),
         "the canary is in the upload"
@@ -228,9 +199,16 @@ async fn bad_uploads_are_refused_in_json_and_nothing_is_stored() {
     let (other_id, _) = reported(&app).await;
 
     // Without the report's code, or with another report's, the report does not exist.
-    let r = upload(&app, id, "0000000000AA", "image/jpeg", phone_photo()).await;
+    let r = upload(
+        &app,
+        id,
+        "0000000000AA",
+        "image/jpeg",
+        photo_with_exif(CANARY),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let r = upload(&app, other_id, &code, "image/jpeg", phone_photo()).await;
+    let r = upload(&app, other_id, &code, "image/jpeg", photo_with_exif(CANARY)).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     // Not an image, whatever the client says.
@@ -269,10 +247,10 @@ async fn bad_uploads_are_refused_in_json_and_nothing_is_stored() {
 
     // Three at most.
     for _ in 0..3 {
-        let r = upload(&app, id, &code, "image/jpeg", phone_photo()).await;
+        let r = upload(&app, id, &code, "image/jpeg", photo_with_exif(CANARY)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
-    let r = upload(&app, id, &code, "image/jpeg", phone_photo()).await;
+    let r = upload(&app, id, &code, "image/jpeg", photo_with_exif(CANARY)).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.json()["error"]["code"], "no_more_photos");
     assert_eq!(app.count("SELECT count(*) FROM photos").await, 3);

@@ -251,6 +251,38 @@ pub async fn app_mailing_to(sink: &smtp::SmtpSink) -> (TestApp, tokio::task::Joi
     (app, worker)
 }
 
+/// A 40×20 JPEG (wider than tall) whose EXIF says "rotate 90° clockwise" and carries `canary`
+/// as its description, as a phone's photo carries its place.
+pub fn photo_with_exif(canary: &str) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(40, 20, |x, y| {
+        image::Rgb([(x * 6) as u8, (y * 12) as u8, 90])
+    });
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+    // TIFF, little-endian: one IFD with Orientation = 6 and ImageDescription = the canary.
+    let text = format!("{canary}\0");
+    let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+    tiff.extend_from_slice(&2u16.to_le_bytes());
+    tiff.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);
+    tiff.extend_from_slice(&[0x0E, 0x01, 2, 0]);
+    tiff.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    tiff.extend_from_slice(&38u32.to_le_bytes());
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    tiff.extend_from_slice(text.as_bytes());
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
 /// The CSRF token of the first form on a page.
 pub fn csrf_of(html: &str) -> String {
     let start =
