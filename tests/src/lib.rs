@@ -3,5 +3,6 @@
 //! The tests themselves are in `tests/tests/`.
 
 pub mod browser;
+pub mod corpus;
 pub mod host;
 pub mod smtp;

@@ -315,6 +315,71 @@ async fn a_signed_in_resident_follows_their_reports_with_status_deadline_and_ans
     host.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn injection_payloads_show_as_text_in_my_reports() {
+    use civic_e2e::corpus::{INJECTED_IN_WIDGET, PAYLOADS};
+    let host = Host::start().await;
+    let (site, _keys) = example_site(&host).await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(1024, 900).await;
+    log_in_on_site(&browser, &site.origin, "maria").await;
+    let w = widget(&browser, "[data-civic-mounted]").await;
+    let first = report(&w).await;
+    // Her other reports carry the corpus as their text and address (the newest 20 are listed).
+    let payloads: Vec<String> = PAYLOADS
+        .iter()
+        .rev()
+        .take(20)
+        .map(|p| p.to_string())
+        .collect();
+    let inserted = payloads.clone();
+    let ids: Vec<i64> = host
+        .state()
+        .db
+        .write(move |conn| {
+            let mut ids = Vec::new();
+            for (i, payload) in inserted.iter().enumerate() {
+                conn.execute(
+                    "INSERT INTO problems (site_id, category_id, status, description, address, tracking_code,
+                                           lang, created_at, updated_at, resident_id)
+                     SELECT site_id, category_id, 'new', ?2, ?3, ?4, 'ru', created_at + ?5, updated_at, resident_id
+                     FROM problems WHERE id = ?1",
+                    rusqlite::params![first, format!("Проверка {i}: {payload}"), payload, format!("XSS{i:09}"), i as i64 + 1],
+                )?;
+                ids.push(conn.last_insert_rowid());
+            }
+            Ok::<_, host_service::db::DbError>(ids)
+        })
+        .await
+        .unwrap();
+
+    browser.goto(&format!("{}/", site.origin)).await.unwrap();
+    let w = widget(&browser, "[data-civic-mounted]").await;
+    click_in(&w, "button.civic-my-reports").await;
+    for (id, payload) in ids.iter().zip(&payloads) {
+        let item = format!(".civic-mine button[data-id='{id}']");
+        wait_for("the report in «Мои обращения»", || async {
+            w.find(Locator::Css(&item)).await.ok()
+        })
+        .await;
+        click_in(&w, &item).await;
+        let card = text_in(&w, ".civic-card").await;
+        assert!(
+            card.contains(payload.as_str()),
+            "the payload shows as text: {card}"
+        );
+        let found = browser.execute(INJECTED_IN_WIDGET, vec![]).await.unwrap();
+        assert_eq!(
+            found,
+            serde_json::json!({ "pwned": false, "handlers": [], "frames": 0 }),
+            "payload markup became live in my reports ({payload})"
+        );
+    }
+
+    drop(site);
+    host.stop().await;
+}
+
 /// The open card's support count, as the resident reads it.
 async fn support_count(w: &fantoccini::elements::ShadowRoot) -> u64 {
     text_in(w, ".civic-card .civic-support-count")

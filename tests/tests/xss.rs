@@ -6,45 +6,10 @@
 //! The check reads the DOM, so it holds even where the CSP would have blocked a script anyway.
 
 use civic_e2e::browser::{Chromedriver, wait_for};
+use civic_e2e::corpus::PAYLOADS;
 use civic_e2e::host::Host;
 use fantoccini::{Client, Locator};
 use serde_json::json;
-
-/// Payloads from the usual filter-evasion lists: tags, attribute breakouts, URLs, encodings.
-const PAYLOADS: &[&str] = &[
-    "<script>window.__pwned=1</script>",
-    "<img src=x onerror=window.__pwned=1>",
-    "\"><img src=x onerror=window.__pwned=1>",
-    "'><svg onload=window.__pwned=1>",
-    "<svg><script>window.__pwned=1</script></svg>",
-    "<iframe src=\"javascript:window.__pwned=1\"></iframe>",
-    "<a href=\"javascript:window.__pwned=1\">click</a>",
-    "javascript:window.__pwned=1",
-    "<body onload=window.__pwned=1>",
-    "<input autofocus onfocus=window.__pwned=1>",
-    "<details open ontoggle=window.__pwned=1>",
-    "<marquee onstart=window.__pwned=1>",
-    "<video><source onerror=window.__pwned=1></video>",
-    "<object data=\"javascript:window.__pwned=1\"></object>",
-    "<embed src=\"javascript:window.__pwned=1\">",
-    "<math><mtext><table><mglyph><style><img src=x onerror=window.__pwned=1>",
-    "<style>@import 'javascript:window.__pwned=1';</style>",
-    "<link rel=stylesheet href=\"javascript:window.__pwned=1\">",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:window.__pwned=1\">",
-    "<base href=\"javascript:window.__pwned=1//\">",
-    "<form action=\"javascript:window.__pwned=1\"><button>x</button></form>",
-    "<textarea></textarea><script>window.__pwned=1</script>",
-    "</title><script>window.__pwned=1</script>",
-    "</td></tr></table><script>window.__pwned=1</script>",
-    "&lt;script&gt;window.__pwned=1&lt;/script&gt;",
-    "&#60;img src=x onerror=window.__pwned=1&#62;",
-    "<scr<script>ipt>window.__pwned=1</scr</script>ipt>",
-    "<SCRIPT SRC=//example.invalid/x.js></SCRIPT>",
-    "<img src=\"x\" onerror=\"&#119;indow.__pwned=1\">",
-    "{{constructor.constructor('window.__pwned=1')()}}",
-    "${window.__pwned=1}",
-    "<div style=\"background:url(javascript:window.__pwned=1)\">x</div>",
-];
 
 /// What a payload could have made: elements with handlers, scripts, frames, javascript: URLs.
 const INJECTED: &str = "
@@ -200,16 +165,6 @@ async fn injection_payloads_show_as_text_in_the_cabinet_and_on_tracking_pages() 
     host.stop().await;
 }
 
-/// [`INJECTED`] inside the widget's shadow root (the page's own check does not see into it).
-const INJECTED_IN_WIDGET: &str = "
-    const root = document.querySelector('[data-civic-widget]').shadowRoot;
-    const all = [...root.querySelectorAll('*')];
-    const bad = all.filter(e =>
-        [...e.attributes].some(a => a.name.startsWith('on')
-            || /^\\s*javascript:/i.test(a.value) && ['href', 'src', 'action', 'data', 'formaction'].includes(a.name)));
-    const frames = root.querySelectorAll('script, iframe, object, embed, math, marquee, video, base, meta, img:not(.leaflet-tile), svg:not(.civic-icon)');
-    return { pwned: window.__pwned === 1, handlers: bad.map(e => e.outerHTML.slice(0, 120)), frames: frames.length };";
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn injection_payloads_show_as_text_on_the_public_map_and_its_cards() {
     let host = Host::start_with(|c| c.rate_limits = host_service::RateLimits::unlimited()).await;
@@ -268,7 +223,10 @@ async fn injection_payloads_show_as_text_on_the_public_map_and_its_cards() {
             card.contains(category_payload),
             "card {id} shows the category name as text"
         );
-        let found = browser.execute(INJECTED_IN_WIDGET, vec![]).await.unwrap();
+        let found = browser
+            .execute(civic_e2e::corpus::INJECTED_IN_WIDGET, vec![])
+            .await
+            .unwrap();
         assert_eq!(
             found,
             json!({ "pwned": false, "handlers": [], "frames": 0 }),
