@@ -101,16 +101,7 @@ async fn load(
     q: ListQuery,
     kind: &'static str,
 ) -> Result<Vec<Row>, CabinetFailure> {
-    let status = q
-        .status
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .and_then(Status::parse);
-    let category = q
-        .category
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .and_then(|c| c.parse::<i64>().ok());
+    let (status, category) = q.chosen();
     state
         .db
         .write(move |conn| {

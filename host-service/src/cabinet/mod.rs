@@ -494,6 +494,23 @@ struct ListQuery {
     after: Option<i64>,
 }
 
+impl ListQuery {
+    /// The status and category chosen (empty or unreadable values: all).
+    fn chosen(&self) -> (Option<Status>, Option<i64>) {
+        let status = self
+            .status
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .and_then(Status::parse);
+        let category = self
+            .category
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .and_then(|c| c.parse::<i64>().ok());
+        (status, category)
+    }
+}
+
 /// One row of the cabinet's list.
 pub struct ListRow {
     pub id: i64,
@@ -687,16 +704,7 @@ async fn list(
     session: Session,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, CabinetFailure> {
-    let status = q
-        .status
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .and_then(Status::parse);
-    let category = q
-        .category
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .and_then(|c| c.parse::<i64>().ok());
+    let (status, category) = q.chosen();
     let filter = ListFilter {
         status,
         category,
