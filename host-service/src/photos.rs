@@ -55,6 +55,7 @@ pub fn router() -> axum::Router<AppState> {
     request_body(content = Vec<u8>, content_type = "image/jpeg", description = "A JPEG, PNG or WebP image"),
     responses(
         (status = 201, description = "Stored (committed)", body = PhotoUploaded),
+        (status = 400, description = "A malformed request: the report's number is not a number", body = civic_wire::ApiError),
         (status = 403, description = "This origin may not use the site's widget", body = civic_wire::ApiError),
         (status = 404, description = "No such report on this site, or not with this tracking code", body = civic_wire::ApiError),
         (status = 409, description = "The report takes no more photos (3 already, a day passed, or moderated)", body = civic_wire::ApiError),
