@@ -415,6 +415,8 @@ async fn a_signed_in_resident_supports_a_problem_on_the_map_once() {
     let open_card = async |browser: &Client| {
         browser.goto(&format!("{}/map", site.origin)).await.unwrap();
         let w = widget(browser, "[data-civic-mounted]").await;
+        // Signed in first: a card opened before the session arrives may be closed by it.
+        find_in(&w, ".civic-signed-in").await;
         click_in(&w, &format!(".civic-map-list button[data-id='{id}']")).await;
         find_in(&w, ".civic-card button.civic-support").await;
         w
