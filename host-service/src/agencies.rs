@@ -118,6 +118,60 @@ pub fn route_category(
     )? == 1)
 }
 
+/// Whom an agency's message about a problem goes to, and in which words: the agency's name and
+/// address, the site's name and language, the category in that language.
+struct Contact {
+    agency: String,
+    email: String,
+    site: String,
+    lang: Lang,
+    category: String,
+}
+
+impl Contact {
+    fn about(&self, problem_id: i64) -> mail::About<'_> {
+        mail::About {
+            lang: self.lang,
+            site_name: &self.site,
+            problem_id,
+            category: &self.category,
+        }
+    }
+}
+
+/// The [`Contact`] of agency `agency_id` about problem `id`; `None` when it has no address.
+fn agency_contact(conn: &Connection, id: i64, agency_id: i64) -> rusqlite::Result<Option<Contact>> {
+    let found = conn
+        .query_row(
+            "SELECT a.name, a.email, s.name, s.default_lang, p.category_id
+             FROM problems p JOIN sites s ON s.id = p.site_id JOIN agencies a ON a.id = ?2
+             WHERE p.id = ?1",
+            params![id, agency_id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((agency, Some(email), site, lang, category_id)) = found else {
+        return Ok(None);
+    };
+    let lang = Lang::from_tag(&lang).unwrap_or_default();
+    let category = crate::problems::category_name(conn, category_id, lang.code())?;
+    Ok(Some(Contact {
+        agency,
+        email,
+        site,
+        lang,
+        category,
+    }))
+}
+
 /// Gives problem `id` to `agency_id` and, when the agency has an address, queues the e-mail
 /// that tells it. Returns whether a message was queued. The caller checked that the agency is
 /// the problem's municipality's.
@@ -134,54 +188,23 @@ pub fn assign(
     let Some(agency_id) = agency_id else {
         return Ok(false);
     };
-    let found = conn
-        .query_row(
-            "SELECT a.name, a.email, s.name, s.default_lang, c.name_ru, c.name_en,
-                    p.description, p.address, p.due_at
-             FROM problems p JOIN sites s ON s.id = p.site_id
-             JOIN categories c ON c.id = p.category_id
-             JOIN agencies a ON a.id = ?2
-             WHERE p.id = ?1",
-            params![id, agency_id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                    r.get::<_, Option<i64>>(8)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((agency, Some(to), site, lang, name_ru, name_en, description, address, due_at)) =
-        found
-    else {
+    let Some(to) = agency_contact(conn, id, agency_id)? else {
         return Ok(false);
     };
-    let lang = Lang::from_tag(&lang).unwrap_or_default();
-    let category = match lang {
-        Lang::Ru => name_ru,
-        Lang::En => name_en,
-    };
-    let about = mail::About {
-        lang,
-        site_name: &site,
-        problem_id: id,
-        category: &category,
-    };
+    let (description, address, due_at): (String, Option<String>, Option<i64>) = conn.query_row(
+        "SELECT description, address, due_at FROM problems WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let (about, agency, lang) = (to.about(id), &to.agency, to.lang);
     let routed = mail::Routed {
-        agency: &agency,
+        agency,
         description: &description,
         address: address.as_deref(),
         due: due_at.map(|d| crate::i18n::date_time(lang, d)),
         link: &format!("{base}/cabinet/problems/{id}"),
     };
-    mail::enqueue(conn, &mail::routed_to_agency(&about, &to, &routed))?;
+    mail::enqueue(conn, &mail::routed_to_agency(&about, &to.email, &routed))?;
     Ok(true)
 }
 
@@ -193,38 +216,23 @@ pub fn tell_reopened(
     id: i64,
     comment: Option<&str>,
 ) -> rusqlite::Result<bool> {
-    let found = conn
-        .query_row(
-            "SELECT a.name, a.email, s.name, s.default_lang, c.name_ru, c.name_en
-             FROM problems p JOIN sites s ON s.id = p.site_id
-             JOIN categories c ON c.id = p.category_id JOIN agencies a ON a.id = p.agency_id
-             WHERE p.id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((agency, Some(to), site, lang, name_ru, name_en)) = found else {
+    let agency_id: Option<i64> =
+        conn.query_row("SELECT agency_id FROM problems WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
+    let Some(to) = agency_id
+        .map(|a| agency_contact(conn, id, a))
+        .transpose()?
+        .flatten()
+    else {
         return Ok(false);
     };
-    let lang = Lang::from_tag(&lang).unwrap_or_default();
-    let category = if lang == Lang::En { name_en } else { name_ru };
-    let about = mail::About {
-        lang,
-        site_name: &site,
-        problem_id: id,
-        category: &category,
-    };
+    let about = to.about(id);
     let link = format!("{base}/cabinet/problems/{id}");
-    mail::enqueue(conn, &mail::reopened(&about, &to, &agency, comment, &link))?;
+    mail::enqueue(
+        conn,
+        &mail::reopened(&about, &to.email, &to.agency, comment, &link),
+    )?;
     Ok(true)
 }
 

@@ -117,8 +117,8 @@ async fn upload(
         StatusCode::CREATED,
         axum::Json(PhotoUploaded {
             id: photo_id,
-            url: format!("{base}/photos/{photo_id}/display.jpg"),
-            thumb_url: format!("{base}/photos/{photo_id}/thumb.jpg"),
+            url: public_url(&base, photo_id, "display"),
+            thumb_url: public_url(&base, photo_id, "thumb"),
         }),
     ))
 }
@@ -219,16 +219,17 @@ pub fn of_problem(conn: &Connection, problem_id: i64) -> rusqlite::Result<Vec<Ph
     .collect()
 }
 
-/// The public URLs of a problem's visible photos, oldest first (`base` is the public URL).
-pub fn public_urls(
-    conn: &Connection,
-    base: &str,
-    problem_id: i64,
-) -> rusqlite::Result<Vec<String>> {
+/// Where photo `id` is served publicly in `size` (`display` or `thumb`); `base` is the public
+/// URL. The one place the address is spelled, for the upload's answer, the card and Open311.
+pub fn public_url(base: &str, id: i64, size: &str) -> String {
+    format!("{base}/photos/{id}/{size}.jpg")
+}
+
+/// The ids of a problem's photos that no moderator hid, oldest first.
+pub fn visible(conn: &Connection, problem_id: i64) -> rusqlite::Result<Vec<i64>> {
     conn.prepare_cached(
         "SELECT id FROM photos WHERE problem_id = ?1 AND hidden_at IS NULL ORDER BY id",
     )?
-    .query_map([problem_id], |r| r.get::<_, i64>(0))?
-    .map(|id| id.map(|id| format!("{base}/photos/{id}/display.jpg")))
+    .query_map([problem_id], |r| r.get(0))?
     .collect()
 }

@@ -828,11 +828,11 @@ pub fn card(
     let Some(mut card) = row else {
         return Ok(None);
     };
-    card.photos = crate::photos::public_urls(conn, base, id)?
+    card.photos = crate::photos::visible(conn, id)?
         .into_iter()
-        .map(|url| civic_wire::CardPhoto {
-            thumb_url: url.replace("/display.jpg", "/thumb.jpg"),
-            url,
+        .map(|photo| civic_wire::CardPhoto {
+            url: crate::photos::public_url(base, photo, "display"),
+            thumb_url: crate::photos::public_url(base, photo, "thumb"),
         })
         .collect();
     // Internal notes and who the official was are not even read.

@@ -570,7 +570,7 @@ fn load_requests(
                 "media_url",
                 Node::opt_text(
                     r.get::<_, Option<i64>>(13)?
-                        .map(|id| format!("{base}/photos/{id}/display.jpg")),
+                        .map(|id| crate::photos::public_url(base, id, "display")),
                 ),
             ),
         ]))
