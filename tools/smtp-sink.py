@@ -5,7 +5,8 @@
 Listens on 127.0.0.1 (port 0: any free one), prints "listening PORT" once it accepts
 connections, and writes every message it receives to DIR twice: as <n>.eml, exactly as
 received, and as <n>.json, decoded by Python's e-mail parser (envelope recipients, From, To,
-Subject, Message-ID, the text body), which is what the tests read. Each file appears whole
+Subject, Message-ID, Reply-To, the text and HTML bodies, the attachments' names, types and
+sizes), which is what the tests read. Each file appears whole
 (written aside, then renamed). Stops on SIGTERM or SIGINT.
 """
 
@@ -36,6 +37,15 @@ class SaveToDir:
         self.write(name + ".eml", data)
         msg = email.message_from_bytes(data, policy=email.policy.default)
         body = msg.get_body(preferencelist=("plain",))
+        html = msg.get_body(preferencelist=("html",))
+        attachments = [
+            {
+                "filename": part.get_filename(),
+                "content_type": part.get_content_type(),
+                "size": len(part.get_payload(decode=True) or b""),
+            }
+            for part in msg.iter_attachments()
+        ]
         decoded = {
             "envelope_from": envelope.mail_from,
             "envelope_to": envelope.rcpt_tos,
@@ -46,6 +56,9 @@ class SaveToDir:
             "content_type": msg.get_content_type(),
             "charset": msg.get_content_charset(),
             "body": body.get_content() if body is not None else "",
+            "html": html.get_content() if html is not None else "",
+            "reply_to": str(msg["Reply-To"] or ""),
+            "attachments": attachments,
         }
         self.write(name + ".json", json.dumps(decoded, ensure_ascii=False).encode("utf-8"))
         return "250 Message accepted for delivery"

@@ -1,6 +1,7 @@
 //! Administration used by the command line (`host-service site add`, `user add`), the demo
 //! seed and tests: creating municipalities, sites with their origins and categories, officials.
 
+use crate::appeals::Delivery;
 use civic_wire::{Bounds, LatLon};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -383,6 +384,7 @@ pub async fn add_agency(
     municipality: &str,
     name: &str,
     email: Option<&str>,
+    delivery: Delivery,
 ) -> Result<i64, AdminError> {
     let (municipality, name, email) = (
         municipality.to_owned(),
@@ -391,7 +393,31 @@ pub async fn add_agency(
     );
     db.write(move |conn| {
         let m = municipality_id(conn, &municipality)?;
-        crate::agencies::add(conn, m, &name, email.as_deref()).map_err(AdminError::Invalid)
+        crate::agencies::add(conn, m, &name, email.as_deref(), delivery)
+            .map_err(AdminError::Invalid)
+    })
+    .await
+}
+
+/// Changes an agency's address and how it hears of problems (`host-service agency set`).
+pub async fn update_agency(
+    db: &Db,
+    municipality: &str,
+    name: &str,
+    email: Option<&str>,
+    delivery: Delivery,
+) -> Result<(), AdminError> {
+    let (municipality, name, email) = (
+        municipality.to_owned(),
+        name.to_owned(),
+        email.map(str::to_owned),
+    );
+    db.write(move |conn| {
+        let m = municipality_id(conn, &municipality)?;
+        let id = agency_id(conn, m, &name)?;
+        crate::agencies::update(conn, m, id, email.as_deref(), delivery)
+            .map_err(AdminError::Invalid)?;
+        Ok(())
     })
     .await
 }
@@ -576,6 +602,23 @@ pub async fn set_report_policy(
                               premoderation = coalesce(?2, premoderation)
              WHERE key = ?3",
             params![anonymous, premoderation, key],
+        )?;
+        if n == 0 {
+            return Err(AdminError::Invalid(format!("no site {key:?}")));
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Sets whether an agency's e-mailed answers on a site's problems are published at once
+/// (`false`) or wait for a moderator (`true`).
+pub async fn set_email_answers(db: &Db, key: &str, moderate: bool) -> Result<(), AdminError> {
+    let key = key.to_owned();
+    db.write(move |conn| {
+        let n = conn.execute(
+            "UPDATE sites SET email_answers = ?1 WHERE key = ?2",
+            params![if moderate { "moderate" } else { "publish" }, key],
         )?;
         if n == 0 {
             return Err(AdminError::Invalid(format!("no site {key:?}")));

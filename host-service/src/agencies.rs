@@ -8,6 +8,7 @@
 use civic_wire::Lang;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::appeals::{self, Delivery};
 use crate::mail;
 
 /// An agency as the cabinet and the command line show it.
@@ -16,6 +17,7 @@ pub struct Agency {
     pub id: i64,
     pub name: String,
     pub email: Option<String>,
+    pub delivery: Delivery,
 }
 
 /// Longest agency name accepted.
@@ -24,20 +26,25 @@ pub const NAME_MAX_CHARS: usize = 200;
 /// The municipality's agencies, by name.
 pub fn list(conn: &Connection, municipality_id: i64) -> rusqlite::Result<Vec<Agency>> {
     conn.prepare_cached(
-        "SELECT id, name, email FROM agencies WHERE municipality_id = ?1 ORDER BY name, id",
+        "SELECT id, name, email, delivery FROM agencies WHERE municipality_id = ?1 ORDER BY name, id",
     )?
     .query_map([municipality_id], |r| {
         Ok(Agency {
             id: r.get(0)?,
             name: r.get(1)?,
             email: r.get(2)?,
+            delivery: Delivery::parse(&r.get::<_, String>(3)?).unwrap_or_default(),
         })
     })?
     .collect()
 }
 
-/// Checks an agency's name and e-mail (a plain shape check: the SMTP server has the last word).
-pub fn check(name: &str, email: Option<&str>) -> Result<(), String> {
+/// Checks an agency's name and e-mail (a plain shape check: the SMTP server has the last word),
+/// and that an agency working by e-mail has an address.
+pub fn check(name: &str, email: Option<&str>, delivery: Delivery) -> Result<(), String> {
+    if delivery != Delivery::Cabinet && email.is_none() {
+        return Err("an agency that works by e-mail needs an e-mail address".into());
+    }
     let n = name.trim().chars().count();
     if n == 0 || n > NAME_MAX_CHARS {
         return Err(format!("an agency's name is 1-{NAME_MAX_CHARS} characters"));
@@ -63,9 +70,10 @@ pub fn add(
     municipality_id: i64,
     name: &str,
     email: Option<&str>,
+    delivery: Delivery,
 ) -> Result<i64, String> {
     let email = email.map(str::trim).filter(|e| !e.is_empty());
-    check(name, email)?;
+    check(name, email, delivery)?;
     let name = name.trim();
     let taken = conn
         .query_row(
@@ -80,11 +88,39 @@ pub fn add(
         return Err(format!("there is an agency named {name:?} already"));
     }
     conn.execute(
-        "INSERT INTO agencies (municipality_id, name, email, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![municipality_id, name, email, crate::db::now()],
+        "INSERT INTO agencies (municipality_id, name, email, created_at, delivery) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![municipality_id, name, email, crate::db::now(), delivery.as_str()],
     )
     .map_err(|e| e.to_string())?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Changes an agency's address and how it hears of problems; `Ok(false)` when it is not the
+/// municipality's.
+pub fn update(
+    conn: &Connection,
+    municipality_id: i64,
+    agency_id: i64,
+    email: Option<&str>,
+    delivery: Delivery,
+) -> Result<bool, String> {
+    let email = email.map(str::trim).filter(|e| !e.is_empty());
+    let name: Option<String> = conn
+        .query_row(
+            "SELECT name FROM agencies WHERE id = ?1 AND municipality_id = ?2",
+            params![agency_id, municipality_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| e.to_string())?;
+    let Some(name) = name else { return Ok(false) };
+    check(&name, email, delivery)?;
+    conn.execute(
+        "UPDATE agencies SET email = ?2, delivery = ?3 WHERE id = ?1",
+        params![agency_id, email, delivery.as_str()],
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(true)
 }
 
 /// Whether `agency_id` is an agency of the municipality.
@@ -121,11 +157,13 @@ pub fn route_category(
 /// Whom an agency's message about a problem goes to, and in which words: the agency's name and
 /// address, the site's name and language, the category in that language.
 struct Contact {
+    agency_id: i64,
     agency: String,
     email: String,
     site: String,
     lang: Lang,
     category: String,
+    delivery: Delivery,
 }
 
 impl Contact {
@@ -143,7 +181,7 @@ impl Contact {
 fn agency_contact(conn: &Connection, id: i64, agency_id: i64) -> rusqlite::Result<Option<Contact>> {
     let found = conn
         .query_row(
-            "SELECT a.name, a.email, s.name, s.default_lang, p.category_id
+            "SELECT a.name, a.email, s.name, s.default_lang, p.category_id, a.delivery
              FROM problems p JOIN sites s ON s.id = p.site_id JOIN agencies a ON a.id = ?2
              WHERE p.id = ?1",
             params![id, agency_id],
@@ -154,26 +192,30 @@ fn agency_contact(conn: &Connection, id: i64, agency_id: i64) -> rusqlite::Resul
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, i64>(4)?,
+                    r.get::<_, String>(5)?,
                 ))
             },
         )
         .optional()?;
-    let Some((agency, Some(email), site, lang, category_id)) = found else {
+    let Some((agency, Some(email), site, lang, category_id, delivery)) = found else {
         return Ok(None);
     };
     let lang = Lang::from_tag(&lang).unwrap_or_default();
     let category = crate::problems::category_name(conn, category_id, lang.code())?;
     Ok(Some(Contact {
+        agency_id,
         agency,
         email,
         site,
         lang,
         category,
+        delivery: Delivery::parse(&delivery).unwrap_or_default(),
     }))
 }
 
 /// Gives problem `id` to `agency_id` and, when the agency has an address, queues the e-mail
-/// that tells it. Returns whether a message was queued. The caller checked that the agency is
+/// that tells it: the formal appeal (appeals.rs) to an agency that works by e-mail, else a
+/// notice with the cabinet link. Returns whether a message was queued. The caller checked that the agency is
 /// the problem's municipality's.
 pub fn assign(
     conn: &Connection,
@@ -191,6 +233,19 @@ pub fn assign(
     let Some(to) = agency_contact(conn, id, agency_id)? else {
         return Ok(false);
     };
+    if to.delivery != Delivery::Cabinet {
+        let appeal = appeals::To {
+            agency_id: to.agency_id,
+            agency: &to.agency,
+            email: &to.email,
+            site: &to.site,
+            lang: to.lang,
+            category: &to.category,
+            delivery: to.delivery,
+        };
+        appeals::queue(conn, base, id, &appeal)?;
+        return Ok(true);
+    }
     let (description, address, due_at): (String, Option<String>, Option<i64>) = conn.query_row(
         "SELECT description, address, due_at FROM problems WHERE id = ?1",
         [id],

@@ -78,6 +78,10 @@ pub struct ServeArgs {
     /// The From: of the service's e-mail (default: Civic Widget <noreply@{public host}>).
     #[arg(long, env = "CIVIC_MAIL_FROM", global = true)]
     pub mail_from: Option<String>,
+    /// The domain of the reply addresses of agencies' appeals, `reply+<token>@DOMAIN`: its
+    /// mail must reach `host-service mail-in` (default: the public host).
+    #[arg(long, env = "CIVIC_REPLY_DOMAIN", global = true)]
+    pub reply_domain: Option<String>,
 }
 
 /// Rate limits on filing reports (the widget's POST and Open311's POST), per client address
@@ -198,6 +202,9 @@ impl Config {
             mail: MailConfig {
                 smtp_url: args.smtp_url,
                 from: args.mail_from.unwrap_or(defaults_mail.from.clone()),
+                reply_domain: args
+                    .reply_domain
+                    .unwrap_or(defaults_mail.reply_domain.clone()),
                 ..defaults_mail
             },
             public_url,

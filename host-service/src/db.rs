@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_agencies.sql"),
     include_str!("../migrations/0010_photos.sql"),
     include_str!("../migrations/0011_control.sql"),
+    include_str!("../migrations/0012_mail_channel.sql"),
 ];
 
 /// How long a connection waits for a lock held by another process (e.g. the `site add`

@@ -1,6 +1,7 @@
 //! The demo city «Демоград»: seeded idempotently at every start (unless disabled) so that a
 //! fresh checkout shows a working widget at `/` and a cabinet to log into.
 
+use crate::appeals::Delivery;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -183,8 +184,8 @@ fn seed_agencies(conn: &rusqlite::Connection, municipality_id: i64) -> Result<()
     if any {
         return Ok(());
     }
-    for (name, email, categories) in DEMO_AGENCIES {
-        let agency = crate::agencies::add(conn, municipality_id, name, Some(email))
+    for (name, email, delivery, categories) in DEMO_AGENCIES {
+        let agency = crate::agencies::add(conn, municipality_id, name, Some(email), *delivery)
             .map_err(AdminError::Invalid)?;
         for category in *categories {
             conn.execute(
@@ -196,17 +197,26 @@ fn seed_agencies(conn: &rusqlite::Connection, municipality_id: i64) -> Result<()
     Ok(())
 }
 
-/// The demo city's agencies: name, e-mail, the categories (Russian names) routed to it.
-pub const DEMO_AGENCIES: &[(&str, &str, &[&str])] = &[
+/// The demo city's agencies: name, e-mail, how it works (the street lighting utility works
+/// from its inbox: it gets formal appeals and answers by e-mail), the categories (Russian
+/// names) routed to it.
+pub const DEMO_AGENCIES: &[(&str, &str, Delivery, &[&str])] = &[
     (
         "Дорожная служба",
         "dorogi@demograd.example",
+        Delivery::Cabinet,
         &["Дороги и тротуары"],
     ),
-    ("Горсвет", "svet@demograd.example", &["Освещение"]),
+    (
+        "Горсвет",
+        "svet@demograd.example",
+        Delivery::Email,
+        &["Освещение"],
+    ),
     (
         "Управление ЖКХ",
         "zhkh@demograd.example",
+        Delivery::Cabinet,
         &["Мусор", "Благоустройство"],
     ),
 ];

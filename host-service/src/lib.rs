@@ -10,6 +10,7 @@
 pub mod admin;
 pub mod agencies;
 pub mod api;
+pub mod appeals;
 pub mod assets;
 pub mod backup;
 pub mod cabinet;
@@ -20,6 +21,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod http;
 pub mod i18n;
+pub mod inbound;
 pub mod mail;
 pub mod map;
 pub mod metrics;

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use civic_wire::{Lang, Status};
 use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, Message};
+use lettre::message::{Attachment, Mailbox, Message, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use rusqlite::{Connection, params};
 use tokio::sync::Notify;
@@ -32,6 +32,8 @@ pub struct MailConfig {
     pub smtp_url: Option<Url>,
     /// The `From:` of every message, e.g. `Civic Widget <noreply@city.example>`.
     pub from: String,
+    /// Replies to appeals go to `reply+<token>@` this domain (appeals.rs).
+    pub reply_domain: String,
     /// The first retry waits this long; each further one twice as long, up to `retry_max`.
     pub retry_min: Duration,
     pub retry_max: Duration,
@@ -49,6 +51,7 @@ impl MailConfig {
         MailConfig {
             smtp_url: None,
             from: format!("Civic Widget <noreply@{host}>"),
+            reply_domain: host.to_owned(),
             retry_min: Duration::from_secs(15),
             retry_max: Duration::from_secs(3600),
             give_up_after: Duration::from_secs(3 * 24 * 3600),
@@ -111,21 +114,42 @@ pub struct Mail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// An appeal's extras (appeals.rs); `None` for the plain notices.
+    pub rich: Option<Rich>,
+}
+
+/// What a formal appeal has beyond a plain-text notice.
+#[derive(Debug, Clone, Default)]
+pub struct Rich {
+    /// The HTML alternative of `body`.
+    pub html: Option<String>,
+    /// Where replies go: `reply+<token>@<domain>`.
+    pub reply_to: Option<String>,
+    /// The `Message-ID`, chosen when queued so that replies can be matched to it.
+    pub message_id: Option<String>,
+    /// Attach this problem's reporter photos (those not hidden when the message is sent).
+    pub attach_photos_of: Option<i64>,
 }
 
 /// Queues `mail` in the caller's transaction; it is sent once that transaction commits.
 pub fn enqueue(conn: &Connection, mail: &Mail) -> rusqlite::Result<i64> {
     let at = now();
+    let rich = mail.rich.clone().unwrap_or_default();
     conn.execute(
-        "INSERT INTO outbox (kind, problem_id, to_addr, subject, body, created_at, next_attempt_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        "INSERT INTO outbox (kind, problem_id, to_addr, subject, body, created_at, next_attempt_at,
+                             html, reply_to, message_id, attach_photos_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, ?10)",
         params![
             mail.kind,
             mail.problem_id,
             mail.to,
             mail.subject,
             mail.body,
-            at
+            at,
+            rich.html,
+            rich.reply_to,
+            rich.message_id,
+            rich.attach_photos_of,
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -171,7 +195,13 @@ struct Queued {
     body: String,
     created_at: i64,
     attempts: u32,
+    rich: Rich,
+    /// The photos to attach, read with the row: (photo id, JPEG bytes).
+    photos: Vec<(i64, Vec<u8>)>,
 }
+
+/// At most this many photos go with one message (a reporter attaches at most 3).
+const ATTACH_MAX: i64 = 3;
 
 /// What happened to one message.
 enum Outcome {
@@ -232,11 +262,12 @@ where
         .db
         .read(|conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT id, to_addr, subject, body, created_at, attempts FROM outbox
+                "SELECT id, to_addr, subject, body, created_at, attempts,
+                        html, reply_to, message_id, attach_photos_of FROM outbox
                  WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?1
                  ORDER BY next_attempt_at, id LIMIT ?2",
             )?;
-            let rows = stmt
+            let mut rows = stmt
                 .query_map(params![now(), BATCH], |r| {
                     Ok(Queued {
                         id: r.get(0)?,
@@ -245,9 +276,30 @@ where
                         body: r.get(3)?,
                         created_at: r.get(4)?,
                         attempts: r.get(5)?,
+                        rich: Rich {
+                            html: r.get(6)?,
+                            reply_to: r.get(7)?,
+                            message_id: r.get(8)?,
+                            attach_photos_of: r.get(9)?,
+                        },
+                        photos: Vec::new(),
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
+            for row in &mut rows {
+                if let Some(problem_id) = row.rich.attach_photos_of {
+                    row.photos = conn
+                        .prepare_cached(
+                            "SELECT id, display FROM photos
+                             WHERE problem_id = ?1 AND hidden_at IS NULL AND inbound_id IS NULL
+                             ORDER BY id LIMIT ?2",
+                        )?
+                        .query_map(params![problem_id, ATTACH_MAX], |r| {
+                            Ok((r.get(0)?, r.get(1)?))
+                        })?
+                        .collect::<rusqlite::Result<_>>()?;
+                }
+            }
             Ok::<_, DbError>(rows)
         })
         .await?;
@@ -260,7 +312,7 @@ where
         .unwrap_or("localhost")
         .to_owned();
     for mail in due {
-        let outcome = send_one(transport, from, &host, &mail).await;
+        let outcome = send_one(transport, from, (&host, &config.reply_domain), &mail).await;
         let id = mail.id;
         let at = now();
         let attempts = mail.attempts + 1;
@@ -326,7 +378,12 @@ impl SmtpErrorKind for lettre::transport::smtp::Error {
     }
 }
 
-async fn send_one<T>(transport: &T, from: &Mailbox, host: &str, mail: &Queued) -> Outcome
+async fn send_one<T>(
+    transport: &T,
+    from: &Mailbox,
+    (host, reply_domain): (&str, &str),
+    mail: &Queued,
+) -> Outcome
 where
     T: AsyncTransport + Sync,
     T::Error: std::fmt::Display + SmtpErrorKind,
@@ -335,16 +392,49 @@ where
         Ok(to) => to,
         Err(e) => return Outcome::GiveUp(format!("bad address: {e}")),
     };
-    let message = Message::builder()
+    let mut builder = Message::builder()
         .from(from.clone())
         .to(to)
         .subject(mail.subject.as_str())
-        .message_id(Some(format!(
-            "<civic-{}-{}@{host}>",
-            mail.id, mail.created_at
-        )))
-        .header(ContentType::TEXT_PLAIN)
-        .body(mail.body.clone());
+        .message_id(Some(mail.rich.message_id.clone().unwrap_or_else(|| {
+            format!("<civic-{}-{}@{host}>", mail.id, mail.created_at)
+        })));
+    if let Some(reply_to) = &mail.rich.reply_to {
+        // A bare local part (an appeal's `reply+<token>`) is at the configured reply domain.
+        let reply_to = match reply_to.contains('@') {
+            true => reply_to.clone(),
+            false => format!("{reply_to}@{reply_domain}"),
+        };
+        match reply_to.parse::<Mailbox>() {
+            Ok(r) => builder = builder.reply_to(r),
+            Err(e) => return Outcome::GiveUp(format!("bad reply address: {e}")),
+        }
+    }
+    let message = match (&mail.rich.html, mail.photos.is_empty()) {
+        (None, true) => builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(mail.body.clone()),
+        (html, _) => {
+            let text = SinglePart::plain(mail.body.clone());
+            let mut body = match html {
+                Some(html) => MultiPart::mixed().multipart(
+                    MultiPart::alternative()
+                        .singlepart(text)
+                        .singlepart(SinglePart::html(html.clone())),
+                ),
+                None => MultiPart::mixed().singlepart(text),
+            };
+            for (n, (photo_id, bytes)) in mail.photos.iter().enumerate() {
+                body = body.singlepart(
+                    Attachment::new(format!("photo-{}-{photo_id}.jpg", n + 1)).body(
+                        bytes.clone(),
+                        ContentType::parse("image/jpeg").expect("a valid MIME type"),
+                    ),
+                );
+            }
+            builder.multipart(body)
+        }
+    };
     let message = match message {
         Ok(m) => m,
         Err(e) => return Outcome::GiveUp(format!("cannot build the message: {e}")),
@@ -404,6 +494,7 @@ pub fn confirm_report(about: &About, to: &str, link: &str, valid_days: i64) -> M
         to: to.to_owned(),
         subject,
         body,
+        rich: None,
     }
 }
 
@@ -445,6 +536,7 @@ pub fn status_changed(
         to: to.to_owned(),
         subject,
         body: format!("{intro}\n\n{answer}{follow} {tracking_url}\n\n— {site}\n"),
+        rich: None,
     }
 }
 
@@ -509,6 +601,7 @@ pub fn routed_to_agency(about: &About, to: &str, routed: &Routed) -> Mail {
         to: to.to_owned(),
         subject,
         body,
+        rich: None,
     }
 }
 
@@ -568,6 +661,7 @@ pub fn deadline_reminder(about: &About, to: &str, r: &Reminder) -> Mail {
         to: to.to_owned(),
         subject,
         body: format!("{text}\n\n{open} {link}\n\n— {site}\n"),
+        rich: None,
     }
 }
 
@@ -606,6 +700,7 @@ pub fn reopened(about: &About, to: &str, agency: &str, comment: Option<&str>, li
         to: to.to_owned(),
         subject,
         body: format!("{text}\n\n{said}{open} {link}\n\n— {site}\n"),
+        rich: None,
     }
 }
 

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use host_service::admin::{self, CategorySpec, OfficialSpec, Role, SiteSpec};
+use host_service::appeals::Delivery;
 use host_service::{AppState, Config, ServeArgs};
 
 #[derive(Parser)]
@@ -33,6 +34,15 @@ enum Command {
     /// Development tools: generated data and benchmarks (`cargo xtask gen-problems`, `bench-map`).
     #[command(subcommand, hide = true)]
     Dev(host_service::map::generate::DevCommand),
+    /// Take one e-mail message on standard input, as a Postfix or Exim pipe transport hands it
+    /// over: an agency's reply to an appeal becomes its answer; anything else is recorded (an
+    /// auto-reply, a bounce) or kept in the cabinet's quarantine. Exit 0: taken; 65: refused
+    /// (too large: the sender is told); 75: try again later (the database was unavailable).
+    MailIn {
+        /// The envelope recipient (Postfix: `${recipient}`), when the headers may not show it.
+        #[arg(long)]
+        recipient: Option<String>,
+    },
     /// Copy the database (--db) to PATH while the server may be running: a consistent snapshot,
     /// checked with integrity_check, replacing PATH atomically. Restore: stop the server, put
     /// the copy where --db points, start the server.
@@ -61,7 +71,7 @@ enum SiteCommand {
     /// Decide what happens to reports before they are public: whether visitors who are not
     /// signed in may report (and must confirm by e-mail), and whether moderators check every
     /// report first.
-    #[command(group(clap::ArgGroup::new("setting").args(["anonymous", "premoderation"]).required(true).multiple(true)))]
+    #[command(group(clap::ArgGroup::new("setting").args(["anonymous", "premoderation", "email_answers"]).required(true).multiple(true)))]
     SetReports {
         /// The site's key.
         site: String,
@@ -72,6 +82,10 @@ enum SiteCommand {
         /// on: every report waits for a moderator; off: published once accepted.
         #[arg(long, value_parser = ["on", "off"])]
         premoderation: Option<String>,
+        /// publish: an agency's answer by e-mail is published at once; moderate: it waits in
+        /// the cabinet's «Почта» for a moderator.
+        #[arg(long, value_parser = ["publish", "moderate"])]
+        email_answers: Option<String>,
     },
     /// Create a site (and its municipality if new) and print the embed snippet.
     Add {
@@ -142,6 +156,22 @@ enum AgencyCommand {
         /// Where routed problems are mailed.
         #[arg(long)]
         email: Option<String>,
+        /// cabinet: a notice with the cabinet link; email: a formal appeal, answered by
+        /// e-mail (needs --email); both: the appeal with the cabinet link.
+        #[arg(long, value_parser = ["cabinet", "email", "both"], default_value = "cabinet")]
+        delivery: String,
+    },
+    /// Change an agency's e-mail address and how it hears of problems.
+    Set {
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        name: String,
+        /// The address (omit to remove it: then only the cabinet).
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long, value_parser = ["cabinet", "email", "both"])]
+        delivery: String,
     },
     /// Route a category's problems to an agency (or to none with --none).
     Route {
@@ -203,6 +233,7 @@ fn main() -> anyhow::Result<()> {
     runtime.block_on(async move {
         match cli.command {
             None => host_service::run(config, shutdown_signal()).await,
+            Some(Command::MailIn { recipient }) => mail_in(&config, recipient).await,
             Some(Command::Backup { path }) => {
                 let db = config.db_path.clone();
                 let summary =
@@ -268,11 +299,17 @@ fn main() -> anyhow::Result<()> {
                 site,
                 anonymous,
                 premoderation,
+                email_answers,
             })) => {
                 let state = AppState::open(&config)?;
                 let anonymous = anonymous.map(|a| a.replace('-', "_"));
                 let premoderation = premoderation.map(|p| p == "on");
-                admin::set_report_policy(&state.db, &site, anonymous, premoderation).await?;
+                if anonymous.is_some() || premoderation.is_some() {
+                    admin::set_report_policy(&state.db, &site, anonymous, premoderation).await?;
+                }
+                if let Some(answers) = email_answers {
+                    admin::set_email_answers(&state.db, &site, answers == "moderate").await?;
+                }
                 println!("Report settings of {site} saved");
                 Ok(())
             }
@@ -331,10 +368,26 @@ fn main() -> anyhow::Result<()> {
                 municipality,
                 name,
                 email,
+                delivery,
             })) => {
                 let state = AppState::open(&config)?;
-                admin::add_agency(&state.db, &municipality, &name, email.as_deref()).await?;
+                let delivery = Delivery::parse(&delivery).unwrap_or_default();
+                admin::add_agency(&state.db, &municipality, &name, email.as_deref(), delivery)
+                    .await?;
                 println!("Agency {name:?} added to {municipality}");
+                Ok(())
+            }
+            Some(Command::Agency(AgencyCommand::Set {
+                municipality,
+                name,
+                email,
+                delivery,
+            })) => {
+                let state = AppState::open(&config)?;
+                let delivery = Delivery::parse(&delivery).unwrap_or_default();
+                admin::update_agency(&state.db, &municipality, &name, email.as_deref(), delivery)
+                    .await?;
+                println!("Agency {name:?} now works by {}", delivery.as_str());
                 Ok(())
             }
             Some(Command::Agency(AgencyCommand::Route {
@@ -392,6 +445,52 @@ fn main() -> anyhow::Result<()> {
             }
         }
     })
+}
+
+/// `host-service mail-in`: one message from standard input. Exits with the sysexits codes a
+/// mail server understands.
+async fn mail_in(config: &Config, recipient: Option<String>) -> anyhow::Result<()> {
+    use std::io::Read as _;
+    const EX_DATAERR: i32 = 65;
+    const EX_TEMPFAIL: i32 = 75;
+    let limit = host_service::inbound::MESSAGE_MAX_BYTES;
+    let mut raw = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit as u64 + 1)
+        .read_to_end(&mut raw)?;
+    if raw.len() > limit {
+        eprintln!(
+            "message refused: larger than {} MiB / сообщение больше {} МиБ",
+            limit >> 20,
+            limit >> 20
+        );
+        std::process::exit(EX_DATAERR);
+    }
+    let state = match AppState::open(config) {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("cannot open the database, try again later: {e}");
+            std::process::exit(EX_TEMPFAIL);
+        }
+    };
+    match host_service::inbound::deliver(&state, raw, recipient).await {
+        Ok(outcome) => {
+            let reason = outcome.reason.map(|r| format!(" ({})", r.as_str()));
+            let problem = outcome.problem_id.map(|p| format!(", problem {p}"));
+            println!(
+                "{}{}{}",
+                outcome.state.as_str(),
+                reason.unwrap_or_default(),
+                problem.unwrap_or_default()
+            );
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("not stored, try again later: {e}");
+            std::process::exit(EX_TEMPFAIL);
+        }
+    }
 }
 
 /// Completes on ctrl-c or SIGTERM; the server then finishes the requests in flight.

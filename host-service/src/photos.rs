@@ -128,7 +128,7 @@ fn may_add(conn: &Connection, key: &str, id: i64, code: &str) -> Result<(), ApiE
     let site = find_site(conn, key)?.ok_or(ApiError::UnknownSite)?;
     let row = conn
         .query_row(
-            "SELECT p.status, p.created_at, (SELECT count(*) FROM photos f WHERE f.problem_id = p.id)
+            "SELECT p.status, p.created_at, (SELECT count(*) FROM photos f WHERE f.problem_id = p.id AND f.inbound_id IS NULL)
              FROM problems p WHERE p.id = ?1 AND p.site_id = ?2 AND p.tracking_code = ?3",
             params![id, site.id, code],
             |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)),

@@ -62,6 +62,7 @@ struct CleanReport {
     name: Option<String>,
     email: Option<String>,
     phone: Option<String>,
+    share_with_agency: bool,
 }
 
 fn non_empty(s: Option<&str>) -> Option<String> {
@@ -213,6 +214,7 @@ pub async fn create(
         name: non_empty(report.reporter.name.as_deref()),
         email: non_empty(report.reporter.email.as_deref()),
         phone: non_empty(report.reporter.phone.as_deref()),
+        share_with_agency: report.reporter.share_with_agency,
     };
     let site_id = site.id;
     let site_name = site.name.clone();
@@ -271,8 +273,9 @@ pub async fn create(
             )?;
             let id = conn.last_insert_rowid();
             conn.execute(
-                "INSERT INTO reporters (problem_id, name, email, phone, consent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, clean.name, clean.email, clean.phone, at],
+                "INSERT INTO reporters (problem_id, name, email, phone, consent_at, share_with_agency)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, clean.name, clean.email, clean.phone, at, clean.share_with_agency],
             )?;
             conn.execute(
                 "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status)

@@ -24,6 +24,7 @@ use crate::secrets::is_tracking_code;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/problems/{id}", get(public_page))
         .route("/t/{code}", get(tracking_page))
         .route("/t/{code}/verdict", axum::routing::post(verdict))
 }
@@ -45,6 +46,25 @@ struct PublicProblem {
     answers: Vec<(i64, String)>,
 }
 
+/// How a problem's page is reached.
+enum Lookup {
+    /// By its reporter, with the tracking code: also before publication, with citizen control.
+    Code(String),
+    /// By anyone, by number (the link in an agency's appeal): published problems only.
+    Public(i64),
+}
+
+/// `GET /problems/{id}`: a published problem's public card, as the map's card shows it.
+#[tracing::instrument(skip_all, fields(problem.id))]
+async fn public_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    lang: PageLang,
+) -> Response {
+    let id = id.parse::<i64>().unwrap_or(0);
+    problem_page(state, Lookup::Public(id), lang, false).await
+}
+
 #[tracing::instrument(skip_all, fields(problem.id))]
 async fn tracking_page(
     State(state): State<AppState>,
@@ -53,6 +73,11 @@ async fn tracking_page(
     axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Response {
     let thanked = query.is_some_and(|q| q.split('&').any(|p| p == "thanks=1"));
+    let code = code.trim().to_ascii_uppercase();
+    problem_page(state, Lookup::Code(code), lang, thanked).await
+}
+
+async fn problem_page(state: AppState, lookup: Lookup, lang: PageLang, thanked: bool) -> Response {
     let not_found = || {
         message_page(
             lang,
@@ -62,25 +87,33 @@ async fn tracking_page(
             Some(("/", lang.m(Msg::Home))),
         )
     };
-    let code = code.trim().to_ascii_uppercase();
-    if !is_tracking_code(&code) {
-        return not_found();
-    }
+    let (filter, key, action): (&str, rusqlite::types::Value, _) = match lookup {
+        Lookup::Code(code) if is_tracking_code(&code) => (
+            "p.tracking_code = ?1",
+            code.clone().into(),
+            Some(lang.href(&format!("/t/{code}/verdict"))),
+        ),
+        Lookup::Public(id) if id > 0 => (
+            "p.id = ?1 AND p.published_at IS NOT NULL AND p.status <> 'new' AND p.awaiting_confirmation = 0",
+            id.into(),
+            None,
+        ),
+        _ => return not_found(),
+    };
     let en = lang.en();
-    let action = lang.href(&format!("/t/{code}/verdict"));
     let found = state
         .db
         .read(move |conn| {
             let row = conn
                 .query_row(
-                    "SELECT p.id, s.name, CASE WHEN ?2 THEN c.name_en ELSE c.name_ru END, p.status,
+                    &format!("SELECT p.id, s.name, CASE WHEN ?2 THEN c.name_en ELSE c.name_ru END, p.status,
                             p.description, p.address, p.created_at, p.awaiting_confirmation,
                             p.status = 'resolved' AND p.resolved_at IS NOT NULL
                               AND ?3 - p.resolved_at <= s.control_days * 86400
                               AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.problem_id = p.id AND v.at >= p.resolved_at)
                      FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
-                     WHERE p.tracking_code = ?1",
-                    params![code, en, crate::db::now()],
+                     WHERE {filter}"),
+                    params![key, en, crate::db::now()],
                     |r| {
                         Ok(PublicProblem {
                             id: r.get(0)?,
@@ -154,7 +187,7 @@ async fn tracking_page(
                 }
             }
         }
-        @if problem.control_open {
+        @if let Some(action) = action.as_deref().filter(|_| problem.control_open) {
             section.control aria-labelledby="control-title" {
                 h2 id="control-title" { (lang.m(Msg::ControlTitle)) }
                 p { (lang.m(Msg::ControlText)) }

@@ -76,7 +76,7 @@ async fn agency_of(app: &TestApp, id: i64) -> Option<i64> {
 async fn publication_routes_to_the_categorys_agency_which_is_mailed_without_the_reporter() {
     let sink = SmtpSink::start();
     let (app, _worker) = app_mailing_to(&sink).await;
-    let id = report(&app, "Освещение").await;
+    let id = report(&app, "Дороги и тротуары").await;
     assert_eq!(agency_of(&app, id).await, None, "not before publication");
     let (cookie, csrf) = app.login(demo::LOGIN, &app.demo_password).await;
     let status = format!("/cabinet/problems/{id}/status");
@@ -90,18 +90,18 @@ async fn publication_routes_to_the_categorys_agency_which_is_mailed_without_the_
     assert_eq!(published, StatusCode::SEE_OTHER);
     assert_eq!(
         agency_of(&app, id).await,
-        Some(agency(&app, "Горсвет").await)
+        Some(agency(&app, "Дорожная служба").await)
     );
 
     let mail = sink
         .wait_for(2)
         .await
         .into_iter()
-        .find(|m| m.envelope_to == ["svet@demograd.example"])
+        .find(|m| m.envelope_to == ["dorogi@demograd.example"])
         .expect("the agency's message");
     assert_eq!(
         mail.subject,
-        format!("Вам направлено обращение № {id}: Освещение")
+        format!("Вам направлено обращение № {id}: Дороги и тротуары")
     );
     assert!(
         mail.body
@@ -126,7 +126,7 @@ async fn publication_routes_to_the_categorys_agency_which_is_mailed_without_the_
     let page = app
         .get(&format!("/cabinet/problems/{id}"), &[("cookie", &cookie)])
         .await;
-    assert!(page.body.contains("Горсвет"), "{}", page.body);
+    assert!(page.body.contains("Дорожная служба"), "{}", page.body);
 
     // A moderator's later choice: another agency, which is mailed in turn.
     let zhkh = agency(&app, "Управление ЖКХ").await.to_string();
@@ -159,7 +159,7 @@ async fn publication_routes_to_the_categorys_agency_which_is_mailed_without_the_
                 [],
                 |r| r.get(0),
             )?;
-            host_service::agencies::add(c, m, "Чужая служба", None)
+            host_service::agencies::add(c, m, "Чужая служба", None, Default::default())
                 .map_err(host_service::db::DbError::Commit)
         })
         .await

@@ -22,6 +22,13 @@ pub struct Received {
     pub charset: String,
     /// The text body, with `\r\n` turned into `\n`.
     pub body: String,
+    /// The HTML body (empty when there is none).
+    pub html: String,
+    pub reply_to: String,
+    /// The attachments: file name, MIME type, size in bytes.
+    pub attachments: Vec<(String, String, usize)>,
+    /// Where the message as received (`.eml`) is.
+    pub raw_path: PathBuf,
 }
 
 impl Received {
@@ -143,6 +150,23 @@ impl SmtpSink {
                     content_type: s("content_type"),
                     charset: s("charset"),
                     body: s("body").replace("\r\n", "\n"),
+                    html: s("html"),
+                    reply_to: s("reply_to"),
+                    attachments: v["attachments"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .map(|x| {
+                                    (
+                                        x["filename"].as_str().unwrap_or_default().to_owned(),
+                                        x["content_type"].as_str().unwrap_or_default().to_owned(),
+                                        x["size"].as_u64().unwrap_or_default() as usize,
+                                    )
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    raw_path: p.with_extension("eml"),
                 }
             })
             .collect()

@@ -205,6 +205,7 @@ impl FormState {
                 name: text(&f.name),
                 email: text(&f.email),
                 phone: text(&f.phone),
+                share_with_agency: false,
             },
             consent: f.consent,
             lang,

@@ -208,6 +208,10 @@ pub struct ReporterContacts {
     pub email: Option<String>,
     #[serde(default)]
     pub phone: Option<String>,
+    /// The reporter agrees that the agency handling the problem may see these contacts (in
+    /// the appeal it is e-mailed). Without it the agency never gets them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub share_with_agency: bool,
 }
 
 /// `POST /api/v1/sites/{key}/problems` — a visitor's report.

@@ -28,6 +28,7 @@ use crate::pages::{PageLang, format_time, iso_time, language_switch, layout, mes
 use crate::{AppState, Config, secrets};
 
 mod export;
+mod inbox;
 mod overdue;
 mod settings;
 pub mod stats;
@@ -56,7 +57,14 @@ pub fn router() -> Router<AppState> {
         .route("/cabinet/stats", get(stats::stats))
         .route("/cabinet/export.csv", get(export::csv))
         .route("/cabinet/export.geojson", get(export::geojson))
+        .route("/cabinet/mail", get(inbox::mail_page))
+        .route("/cabinet/mail/{id}/publish", post(inbox::publish))
+        .route("/cabinet/mail/{id}/discard", post(inbox::discard))
         .route("/cabinet/settings", get(settings::settings_page))
+        .route(
+            "/cabinet/settings/agencies/{id}",
+            post(settings::update_agency),
+        )
         .route("/cabinet/settings/agencies", post(settings::add_agency))
         .route("/cabinet/settings/routing", post(settings::save_routing))
         .route(
@@ -286,6 +294,10 @@ fn header_bar(lang: PageLang, session: &Session) -> Markup {
         " "
         a.stats-link href=(lang.href("/cabinet/stats")) { (lang.m(Msg::Stats)) }
         " "
+        @if session.routes() {
+            a.mail-link href=(lang.href("/cabinet/mail")) { (lang.m(Msg::MailTitle)) }
+            " "
+        }
         @if session.role == "site_admin" {
             a.settings href=(lang.href("/cabinet/settings")) { (lang.m(Msg::Settings)) }
         }

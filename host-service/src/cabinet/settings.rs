@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 use super::{CabinetError, CabinetFailure, InLang, Session, audit, check_csrf, header_bar};
 use crate::AppState;
+use crate::appeals::Delivery;
 use crate::i18n::Msg;
 use crate::pages::{PageLang, format_time, layout, page};
 use crate::sso::SsoKey;
@@ -29,6 +30,8 @@ struct SiteSettings {
     anonymous: String,
     premoderation: bool,
     control_days: i64,
+    /// Agencies' e-mailed answers wait for a moderator.
+    moderate_email_answers: bool,
     keys: Vec<KeyRow>,
 }
 
@@ -50,7 +53,8 @@ fn require_admin(session: &Session) -> Result<(), CabinetError> {
 fn load(conn: &Connection, municipality_id: i64) -> rusqlite::Result<Vec<SiteSettings>> {
     let mut sites = conn
         .prepare_cached(
-            "SELECT id, key, name, anonymous_reports, premoderation, control_days FROM sites
+            "SELECT id, key, name, anonymous_reports, premoderation, control_days,
+                    email_answers = 'moderate' FROM sites
              WHERE municipality_id = ?1 ORDER BY name, key",
         )?
         .query_map([municipality_id], |r| {
@@ -62,6 +66,7 @@ fn load(conn: &Connection, municipality_id: i64) -> rusqlite::Result<Vec<SiteSet
                     anonymous: r.get(3)?,
                     premoderation: r.get(4)?,
                     control_days: r.get(5)?,
+                    moderate_email_answers: r.get(6)?,
                     keys: Vec::new(),
                 },
             ))
@@ -140,10 +145,30 @@ pub(super) async fn settings_page(
                 p.muted { (lang.m(Msg::NoAgencies)) }
             } @else {
                 table.agency-list aria-labelledby="agencies-title" {
-                    thead { tr { th scope="col" { (lang.m(Msg::AgencyName)) } th scope="col" { (lang.m(Msg::AgencyEmail)) } } }
+                    thead { tr {
+                        th scope="col" { (lang.m(Msg::AgencyName)) }
+                        th scope="col" { (lang.m(Msg::AgencyEmail)) }
+                        th scope="col" { (lang.m(Msg::Delivery)) }
+                        td {}
+                    } }
                     tbody {
                         @for a in &agencies {
-                            tr data-agency=(a.id) { td { (a.name) } td { (a.email.as_deref().unwrap_or(lang.m(Msg::NotGiven))) } }
+                            @let form_id = format!("agency-{}", a.id);
+                            tr data-agency=(a.id) data-delivery=(a.delivery.as_str()) {
+                                td { (a.name) }
+                                td {
+                                    input form=(form_id) name="email" type="email" autocomplete="off"
+                                        aria-label=(format!("{}: {}", a.name, lang.m(Msg::AgencyEmail)))
+                                        value=[a.email.as_deref()];
+                                }
+                                td { (delivery_select(lang, &format!("{form_id}-delivery"), a.delivery, &form_id, &a.name)) }
+                                td {
+                                    form id=(form_id) method="post" action=(lang.href(&format!("/cabinet/settings/agencies/{}", a.id))) {
+                                        input type="hidden" name="csrf" value=(session.csrf);
+                                        button type="submit" { (lang.m(Msg::Save)) }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -154,6 +179,8 @@ pub(super) async fn settings_page(
                 input id="agency-name" name="name" required maxlength=(crate::agencies::NAME_MAX_CHARS);
                 label for="agency-email" { (lang.m(Msg::AgencyEmail)) }
                 input id="agency-email" name="email" type="email" autocomplete="off";
+                label for="agency-delivery" { (lang.m(Msg::Delivery)) }
+                (delivery_select(lang, "agency-delivery", Delivery::Cabinet, "", ""))
                 div { button type="submit" { (lang.m(Msg::AddAgency)) } }
             }
             @if !agencies.is_empty() {
@@ -181,6 +208,85 @@ pub(super) async fn settings_page(
         StatusCode::OK,
         layout(lang, title, header_bar(lang, &session), content),
     ))
+}
+
+/// The choice of how an agency gets problems. `form` (when not empty) ties the select to a
+/// form elsewhere in the row; `agency` names it for screen readers.
+fn delivery_select(
+    lang: PageLang,
+    id: &str,
+    current: Delivery,
+    form: &str,
+    agency: &str,
+) -> Markup {
+    let label = |d: Delivery| match d {
+        Delivery::Cabinet => Msg::DeliveryCabinet,
+        Delivery::Email => Msg::DeliveryEmail,
+        Delivery::Both => Msg::DeliveryBoth,
+    };
+    html! {
+        select id=(id) name="delivery" form=[(!form.is_empty()).then_some(form)]
+            aria-label=[(!agency.is_empty()).then(|| format!("{agency}: {}", lang.m(Msg::Delivery)))] {
+            @for d in Delivery::ALL {
+                option value=(d.as_str()) selected[d == current] { (lang.m(label(d))) }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct AgencyUpdateForm {
+    csrf: Option<String>,
+    email: Option<String>,
+    delivery: Option<String>,
+}
+
+/// Changes an agency's address and how it gets problems.
+pub(super) async fn update_agency(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    session: Session,
+    Path(agency_id): Path<i64>,
+    form: Result<Form<AgencyUpdateForm>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
+    require_admin(&session).in_lang(lang)?;
+    let delivery = form
+        .delivery
+        .as_deref()
+        .and_then(Delivery::parse)
+        .ok_or_else(|| CabinetError::BadInput(lang.m(Msg::Delivery).into()))
+        .in_lang(lang)?;
+    let (municipality_id, official_id) = (session.municipality_id, session.official_id);
+    state
+        .db
+        .write(move |conn| {
+            let found = crate::agencies::update(
+                conn,
+                municipality_id,
+                agency_id,
+                form.email.as_deref(),
+                delivery,
+            )
+            .map_err(|e| CabinetError::BadInput(format!("{}: {e}", lang.m(Msg::AgencyRefused))))?;
+            if !found {
+                return Err(CabinetError::NotFound);
+            }
+            let detail = format!("agency {agency_id}: delivery={}", delivery.as_str());
+            audit(
+                conn,
+                Some(official_id),
+                "agency_changed",
+                None,
+                Some(&detail),
+            )?;
+            Ok(())
+        })
+        .await
+        .in_lang(lang)?;
+    Ok(Redirect::to(&lang.href("/cabinet/settings")).into_response())
 }
 
 fn site_section(lang: PageLang, session: &Session, site: &SiteSettings) -> Markup {
@@ -211,6 +317,11 @@ fn site_section(lang: PageLang, session: &Session, site: &SiteSettings) -> Marku
                 }
                 label for=(id("control")) { (lang.m(Msg::ControlDays)) }
                 input id=(id("control")) type="number" name="control_days" min="0" max="365" value=(site.control_days);
+                label for=(id("email-answers")) { (lang.m(Msg::EmailAnswers)) }
+                select id=(id("email-answers")) name="email_answers" {
+                    option value="publish" selected[!site.moderate_email_answers] { (lang.m(Msg::EmailAnswersPublish)) }
+                    option value="moderate" selected[site.moderate_email_answers] { (lang.m(Msg::EmailAnswersModerate)) }
+                }
                 div { button type="submit" { (lang.m(Msg::Save)) } }
             }
             h3 id=(id("keys")) { (lang.m(Msg::SsoKeys)) }
@@ -267,6 +378,7 @@ pub(super) struct AgencyForm {
     csrf: Option<String>,
     name: Option<String>,
     email: Option<String>,
+    delivery: Option<String>,
 }
 
 pub(super) async fn add_agency(
@@ -284,10 +396,19 @@ pub(super) async fn add_agency(
         .db
         .write(move |conn| {
             let name = form.name.unwrap_or_default();
-            let id = crate::agencies::add(conn, municipality_id, &name, form.email.as_deref())
-                .map_err(|e| {
-                    CabinetError::BadInput(format!("{}: {e}", lang.m(Msg::AgencyRefused)))
-                })?;
+            let delivery = form
+                .delivery
+                .as_deref()
+                .and_then(Delivery::parse)
+                .unwrap_or_default();
+            let id = crate::agencies::add(
+                conn,
+                municipality_id,
+                &name,
+                form.email.as_deref(),
+                delivery,
+            )
+            .map_err(|e| CabinetError::BadInput(format!("{}: {e}", lang.m(Msg::AgencyRefused))))?;
             let detail = format!("agency {id}");
             audit(conn, Some(official_id), "agency_added", None, Some(&detail))?;
             Ok::<_, CabinetError>(())
@@ -353,6 +474,7 @@ pub(super) struct ReportsForm {
     anonymous: Option<String>,
     premoderation: Option<String>,
     control_days: Option<String>,
+    email_answers: Option<String>,
 }
 
 pub(super) async fn save_reports(
@@ -371,6 +493,10 @@ pub(super) async fn save_reports(
         return Err(CabinetError::BadInput(lang.m(Msg::ChooseAnonymous).into())).in_lang(lang);
     }
     let premoderation = form.premoderation.as_deref() == Some("on");
+    // Absent (an older form): left as it is.
+    let email_answers = form
+        .email_answers
+        .filter(|a| matches!(a.as_str(), "publish" | "moderate"));
     let control_days = match form.control_days.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(d) => Some(
@@ -389,10 +515,14 @@ pub(super) async fn save_reports(
             own_site(conn, municipality_id, &site)?;
             conn.execute(
                 "UPDATE sites SET anonymous_reports = ?2, premoderation = ?3,
-                                  control_days = coalesce(?4, control_days) WHERE key = ?1",
-                params![site, anonymous, premoderation, control_days],
+                                  control_days = coalesce(?4, control_days),
+                                  email_answers = coalesce(?5, email_answers) WHERE key = ?1",
+                params![site, anonymous, premoderation, control_days, email_answers],
             )?;
-            let detail = format!("{site}: anonymous={anonymous} premoderation={premoderation}");
+            let detail = format!(
+                "{site}: anonymous={anonymous} premoderation={premoderation} email_answers={}",
+                email_answers.as_deref().unwrap_or("unchanged")
+            );
             audit(conn, Some(official_id), "site_reports", None, Some(&detail))?;
             Ok::<_, CabinetError>(())
         })

@@ -733,6 +733,8 @@ async fn create_request(
                 name: Some(name).filter(|n| !n.is_empty()),
                 email: params.get("email").map(str::to_owned),
                 phone: params.get("phone").map(str::to_owned),
+                // Open311 has no such consent; the agency does not get the contacts.
+                share_with_agency: false,
             },
             // The spec has no consent field. The API client collected the report and answers
             // for the resident's consent (152-FZ) under its agreement with the municipality;
