@@ -28,6 +28,8 @@ async fn a_resident_reports_and_an_official_sees_it_with_contacts() {
     type_into(&w, "input[name=name]", "Ирина Петрова").await;
     type_into(&w, "input[name=email]", "irina@example.ru").await;
     type_into(&w, "input[name=phone]", "+7 900 123-45-67").await;
+    // She lets the agency that will fix it see her contacts.
+    click_in(&w, "input[name=share_with_agency]").await;
     click_in(&w, "input[name=consent]").await;
     click_in(&w, "button[type=submit]").await;
 
@@ -92,6 +94,7 @@ async fn a_resident_reports_and_an_official_sees_it_with_contacts() {
         (".reporter-name", "Ирина Петрова"),
         (".reporter-email", "irina@example.ru"),
         (".reporter-phone", "+7 900 123-45-67"),
+        (".reporter-shares", "согласен передать контакты службе"),
     ] {
         let text = wait_for(css, || async {
             browser

@@ -568,6 +568,9 @@ pub mod json {
         set_opt(&reporter, "name", &p.reporter.name);
         set_opt(&reporter, "email", &p.reporter.email);
         set_opt(&reporter, "phone", &p.reporter.phone);
+        if p.reporter.share_with_agency {
+            set(&reporter, "share_with_agency", true);
+        }
         set(&o, "reporter", reporter);
         set(&o, "consent", p.consent);
         set(&o, "lang", p.lang.code());

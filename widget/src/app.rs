@@ -205,9 +205,9 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |(field, value)| dispatcher.dispatch(Action::Edit(field, value)))
     };
-    let on_consent = {
+    let on_check = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |on| dispatcher.dispatch(Action::SetConsent(on)))
+        Callback::from(move |(share, on)| dispatcher.dispatch(Action::Check { share, on }))
     };
     let on_locate = {
         let dispatcher = state.dispatcher();
@@ -316,7 +316,7 @@ pub fn app(props: &AppProps) -> Html {
                     email_required: state.session.is_none()
                         && config.anonymous == AnonymousReports::ConfirmEmail,
                     on_edit,
-                    on_consent,
+                    on_check,
                     on_locate,
                     on_clear_location,
                     on_submit,

@@ -35,6 +35,7 @@ pub enum Msg {
     AddressHint,
     Contacts,
     ContactsPrivate,
+    ShareWithAgency,
     Name,
     Email,
     Phone,
@@ -108,6 +109,7 @@ impl Msg {
         Msg::AddressHint,
         Msg::Contacts,
         Msg::ContactsPrivate,
+        Msg::ShareWithAgency,
         Msg::Name,
         Msg::Email,
         Msg::Phone,
@@ -222,6 +224,12 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         }
         (Msg::ContactsPrivate, En) => {
             "Only the city's staff see your contacts. They are never published."
+        }
+        (Msg::ShareWithAgency, Ru) => {
+            "Передать мои контакты службе, которая будет решать проблему, чтобы она могла уточнить детали"
+        }
+        (Msg::ShareWithAgency, En) => {
+            "Share my contacts with the agency that solves the problem, so it can ask for details"
         }
         (Msg::Name, Ru) => "Имя",
         (Msg::Name, En) => "Name",

@@ -28,7 +28,8 @@ pub struct ReportFormProps {
     /// Not signed in on a site that confirms such reports by e-mail: the address is needed.
     pub email_required: bool,
     pub on_edit: Callback<(Field, String)>,
-    pub on_consent: Callback<bool>,
+    /// A checkbox changed: (`true` for sharing the contacts, `false` for the consent; checked).
+    pub on_check: Callback<(bool, bool)>,
     pub on_locate: Callback<()>,
     pub on_clear_location: Callback<()>,
     /// "Choose on the map": the basic bundle hands over to the map bundle (`None` where the
@@ -108,9 +109,11 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
             e.target_unchecked_into::<HtmlTextAreaElement>().value(),
         )
     });
-    let on_consent = props
-        .on_consent
-        .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
+    let check = |share: bool| {
+        props
+            .on_check
+            .reform(move |e: Event| (share, e.target_unchecked_into::<HtmlInputElement>().checked()))
+    };
     let on_retry = props.on_submit.reform(|_: MouseEvent| ());
 
     let category_error = error("category_id").or_else(|| error("category"));
@@ -208,6 +211,11 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
                 { contact(Field::Name, Msg::Name, "text", "name") }
                 { contact(Field::Email, Msg::Email, "email", "email") }
                 { contact(Field::Phone, Msg::Phone, "tel", "tel") }
+                <label class="civic-check" for={o.id("share")}>
+                    <input type="checkbox" id={o.id("share")} name="share_with_agency"
+                        checked={f.share_with_agency} onchange={check(true)} />
+                    <span>{ t(lang, Msg::ShareWithAgency) }</span>
+                </label>
             </fieldset>
 
             // The honeypot: invisible and unreachable for people, tempting for bots.
@@ -220,7 +228,7 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
             <div class="civic-field">
                 <label class="civic-check" for={o.id("consent")}>
                     <input type="checkbox" id={o.id("consent")} name="consent" checked={f.consent}
-                        onchange={on_consent} aria-required="true"
+                        onchange={check(false)} aria-required="true"
                         aria-invalid={flag(error("consent").is_some())}
                         aria-describedby={described_by(&[error_id("consent", "consent-error")])} />
                     <span>

@@ -76,6 +76,8 @@ pub struct Fields {
     pub phone: String,
     pub website: String,
     pub consent: bool,
+    /// The reporter lets the agency that handles the problem see their contacts.
+    pub share_with_agency: bool,
 }
 
 impl Fields {
@@ -205,7 +207,7 @@ impl FormState {
                 name: text(&f.name),
                 email: text(&f.email),
                 phone: text(&f.phone),
-                share_with_agency: false,
+                share_with_agency: f.share_with_agency,
             },
             consent: f.consent,
             lang,
@@ -257,7 +259,8 @@ pub enum Action {
     /// A new attempt to load the site's configuration.
     Reload,
     Edit(Field, String),
-    SetConsent(bool),
+    /// A checkbox: the consent (`share: false`) or sharing the contacts with the agency.
+    Check { share: bool, on: bool },
     Locating,
     Located(LatLon),
     LocationDenied,
@@ -307,7 +310,8 @@ impl Reducible for FormState {
                     other => s.clear_errors_for(&[other.wire(), other.name()]),
                 }
             }
-            Action::SetConsent(on) => {
+            Action::Check { share: true, on } => s.fields.share_with_agency = on,
+            Action::Check { share: false, on } => {
                 s.fields.consent = on;
                 s.clear_errors_for(&["consent"]);
             }

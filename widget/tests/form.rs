@@ -817,7 +817,7 @@ fn the_hand_written_json_agrees_with_the_wire_types() {
             name: Some("Иван".into()),
             email: None,
             phone: Some("+7 900".into()),
-            share_with_agency: false,
+            share_with_agency: true,
         },
         consent: true,
         lang: Lang::En,
@@ -832,7 +832,6 @@ fn the_hand_written_json_agrees_with_the_wire_types() {
             display_name: Some("Мария".into()),
             email: None,
             phone: Some("+7 900".into()),
-            share_with_agency: false,
         },
     };
     let read = json::session(&json::parse(&serde_json::to_string(&session).unwrap())).unwrap();

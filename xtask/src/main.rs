@@ -18,6 +18,7 @@
 mod bench_map;
 mod bundle;
 mod generate;
+mod names;
 
 use std::collections::BTreeMap;
 use std::env;
@@ -218,10 +219,9 @@ fn build_kind(root: &Path, kind: Kind, wasm_bindgen: &Path, wasm_opt: &Path) -> 
         .arg("-o")
         .arg(&optimised))?;
 
-    Ok(Built {
-        glue: read_string(&stage.join("widget.js"))?,
-        wasm: fs::read(&optimised).map_err(|e| format!("cannot read the optimised wasm: {e}"))?,
-    })
+    let wasm = fs::read(&optimised).map_err(|e| format!("cannot read the optimised wasm: {e}"))?;
+    let (wasm, glue) = names::shorten(&wasm, &read_string(&stage.join("widget.js"))?)?;
+    Ok(Built { glue, wasm })
 }
 
 /// Leaflet from npm (`.tools/`, the exact version `tools/package.json` pins): the parts

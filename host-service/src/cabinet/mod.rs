@@ -885,6 +885,8 @@ struct Contacts {
     name: Option<String>,
     email: Option<String>,
     phone: Option<String>,
+    /// The reporter agreed that the agency may see them (in its e-mailed appeal).
+    shared: bool,
 }
 
 fn load_problem(
@@ -960,9 +962,11 @@ async fn detail(
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
             let contacts = conn
-                .query_row("SELECT name, email, phone FROM reporters WHERE problem_id = ?1", [id], |r| {
-                    Ok(Contacts { name: r.get(0)?, email: r.get(1)?, phone: r.get(2)? })
-                })
+                .query_row(
+                    "SELECT name, email, phone, share_with_agency FROM reporters WHERE problem_id = ?1",
+                    [id],
+                    |r| Ok(Contacts { name: r.get(0)?, email: r.get(1)?, phone: r.get(2)?, shared: r.get(3)? }),
+                )
                 .optional()?;
             let sso_sub = crate::sso::problem_resident_sub(conn, id)?;
             let supporters = crate::map::support_counts(conn, &[id])?.get(&id).copied().unwrap_or(0);
@@ -1032,7 +1036,7 @@ async fn detail(
         section.reporter aria-labelledby="reporter-title" {
             h2 id="reporter-title" { (lang.m(Msg::Reporter)) }
             p.muted { (lang.m(Msg::PersonalDataLogged)) }
-            @let c = contacts.unwrap_or(Contacts { name: None, email: None, phone: None });
+            @let c = contacts.unwrap_or(Contacts { name: None, email: None, phone: None, shared: false });
             dl.facts {
                 dt { (lang.m(Msg::Name)) } dd.reporter-name { (c.name.as_deref().unwrap_or(none)) }
                 dt { (lang.m(Msg::Email)) } dd.reporter-email { (c.email.as_deref().unwrap_or(none)) }
@@ -1040,6 +1044,9 @@ async fn detail(
                 @if let Some(sub) = &sso_sub {
                     dt { (lang.m(Msg::SignedInViaSite)) } dd.reporter-sso { "sub " code { (sub) } }
                 }
+            }
+            @if c.shared {
+                p.reporter-shares { (lang.m(Msg::ShareWithAgency)) }
             }
         }
         h2 { (lang.m(Msg::History)) }

@@ -516,34 +516,34 @@ const SENT_FROM: &[&str] = &[
     "отправлено через ",
 ];
 
-/// …one of these (so «Отправлено с опозданием» stays the agency's text).
+/// …one of these (so «Отправлено с опозданием» or «Отправлено из почтового отделения» stays the
+/// agency's text).
 const DEVICES: &[&str] = &[
     "iphone",
     "ipad",
     "android",
-    "mail",
-    "почт",
+    "mail.ru",
+    "почты mail",
+    "почта mail",
+    "мобильной почты",
     "яндекс",
     "yandex",
     "outlook",
+    "gmail",
+    "mail for windows",
+    "почты windows",
     "samsung",
     "galaxy",
     "huawei",
     "xiaomi",
-    "honor",
     "blackberry",
-    "windows",
-    "mobile",
-    "мобильн",
-    "phone",
-    "телефон",
     "смартфон",
-    "планшет",
-    "tablet",
+    "мобильного телефона",
     "proton",
     "yahoo",
 ];
 
+/// A mobile or web client's signature line.
 fn is_mobile_signature(line: &str) -> bool {
     let t = line.trim();
     if t.len() > MARKER_LINE_MAX / 2 {
@@ -1709,13 +1709,20 @@ mod tests {
             "Отправлено из мобильной Почты Mail.ru",
             "Отправлено из приложения Яндекс Почта",
             "Отправлено из Яндекс.Почты для Android",
+            "Отправлено из Почты Mail",
+            "Отправлено со смартфона Samsung Galaxy",
             "Скачайте Outlook для Android",
         ] {
             let m = format!("Ok.\n\n{signature}\n\nquoted original");
             assert_eq!(reply_text(&m), "Ok.", "{signature}");
         }
-        let late = "Отправлено с опозданием из-за праздников.\nЯма заделана.";
-        assert_eq!(reply_text(late), late);
+        for text in [
+            "Отправлено с опозданием из-за праздников.\nЯма заделана.",
+            "Отправлено из почтового отделения 5 декабря.\nОтвет придёт письмом.",
+            "Sent from the field office by e-mail.\nThe crew is on site.",
+        ] {
+            assert_eq!(reply_text(text), text);
+        }
     }
 
     #[test]
@@ -1933,7 +1940,7 @@ mod tests {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
-            usize::try_from(seed % 1_000_003).unwrap_or(0) % bound
+            (seed % 1_000_003) as usize % bound
         };
         for _ in 0..3_000 {
             let len = next(80);
