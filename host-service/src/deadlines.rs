@@ -116,6 +116,7 @@ struct Due {
     lang: String,
     name_ru: String,
     name_en: String,
+    by_email: bool,
 }
 
 /// Queues, as of `at`, the reminders that are due: "due tomorrow" for open problems whose
@@ -141,7 +142,8 @@ pub fn remind(conn: &Connection, base: &str, at: i64) -> rusqlite::Result<usize>
         };
         let due = conn
             .prepare_cached(&format!(
-                "SELECT p.id, p.due_at, a.name, a.email, s.name, s.default_lang, c.name_ru, c.name_en
+                "SELECT p.id, p.due_at, a.name, a.email, s.name, s.default_lang, c.name_ru, c.name_en,
+                        a.delivery = 'email'
                  FROM problems p INDEXED BY problems_due
                  JOIN agencies a ON a.id = p.agency_id JOIN sites s ON s.id = p.site_id
                  JOIN categories c ON c.id = p.category_id
@@ -159,6 +161,7 @@ pub fn remind(conn: &Connection, base: &str, at: i64) -> rusqlite::Result<usize>
                     lang: r.get(5)?,
                     name_ru: r.get(6)?,
                     name_en: r.get(7)?,
+                    by_email: r.get(8)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -178,7 +181,12 @@ pub fn remind(conn: &Connection, base: &str, at: i64) -> rusqlite::Result<usize>
                 agency: &d.agency,
                 due: crate::i18n::date_time(lang, d.due_at),
                 overdue,
-                link: &format!("{base}/cabinet/problems/{}", d.id),
+                // An agency that works by e-mail answers the appeal; it may have no cabinet.
+                link: &match d.by_email {
+                    true => format!("{base}/problems/{}", d.id),
+                    false => format!("{base}/cabinet/problems/{}", d.id),
+                },
+                by_email: d.by_email,
             };
             mail::enqueue(conn, &mail::deadline_reminder(&about, &d.to, &reminder))?;
             conn.execute(

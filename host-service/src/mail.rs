@@ -612,7 +612,10 @@ pub struct Reminder<'a> {
     pub due: String,
     /// Past the deadline already (else: due within a day).
     pub overdue: bool,
+    /// The cabinet page, or for an agency that works by e-mail the public card.
     pub link: &'a str,
+    /// The agency works by e-mail: it answers by replying to the appeal.
+    pub by_email: bool,
 }
 
 /// The reminder an agency gets a day before a problem's deadline, and once it has passed.
@@ -628,6 +631,7 @@ pub fn deadline_reminder(about: &About, to: &str, r: &Reminder) -> Mail {
         due,
         overdue,
         link,
+        by_email,
     } = r;
     let (subject, text, open) = match (lang, overdue) {
         (Lang::Ru, false) => (
@@ -655,12 +659,23 @@ pub fn deadline_reminder(about: &About, to: &str, r: &Reminder) -> Mail {
             "Open it in the cabinet:",
         ),
     };
+    let (open, how) = match (by_email, lang) {
+        (false, _) => (open, String::new()),
+        (true, Lang::Ru) => (
+            "Карточка проблемы:",
+            format!("Чтобы ответить, ответьте на письмо с обращением № {id}.\n\n"),
+        ),
+        (true, Lang::En) => (
+            "The problem's card:",
+            format!("To answer, reply to the letter of appeal No. {id}.\n\n"),
+        ),
+    };
     Mail {
         kind: if *overdue { "overdue" } else { "due_soon" },
         problem_id: Some(*id),
         to: to.to_owned(),
         subject,
-        body: format!("{text}\n\n{open} {link}\n\n— {site}\n"),
+        body: format!("{text}\n\n{how}{open} {link}\n\n— {site}\n"),
         rich: None,
     }
 }

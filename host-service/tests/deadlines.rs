@@ -153,9 +153,18 @@ async fn the_agency_is_reminded_a_day_before_and_after_the_deadline_once_each() 
         "{}",
         soon.subject
     );
+    // «Горсвет» works by e-mail: the reminder links the public card and says how to answer.
+    assert!(
+        soon.body.contains(&format!("{PUBLIC}/problems/{id}"))
+            && !soon.body.contains("/cabinet/"),
+        "{}",
+        soon.body
+    );
     assert!(
         soon.body
-            .contains(&format!("{PUBLIC}/cabinet/problems/{id}"))
+            .contains(&format!("ответьте на письмо с обращением № {id}")),
+        "{}",
+        soon.body
     );
 
     assert_eq!(remind(&app, due + 3600).await, 1);
@@ -169,4 +178,21 @@ async fn the_agency_is_reminded_a_day_before_and_after_the_deadline_once_each() 
     let old = published(&app, &cookie, &csrf, "Освещение").await;
     set_due(&app, old, t0 - 30 * 86_400).await;
     assert_eq!(remind(&app, t0).await, 0);
+
+    // An agency that works in the cabinet is sent there.
+    let road = published(&app, &cookie, &csrf, "Дороги и тротуары").await;
+    set_due(&app, road, t0 + 3600).await;
+    assert_eq!(remind(&app, t0).await, 1);
+    app.state.outbox.wake();
+    // 4 above, 2 for each publication since, then the reminder.
+    let got = sink.wait_for(9).await;
+    let roads = got
+        .iter()
+        .find(|m| m.envelope_to == ["dorogi@demograd.example"] && m.subject.starts_with("Срок"))
+        .expect("the roads service's reminder");
+    assert!(
+        roads.body.contains(&format!("{PUBLIC}/cabinet/problems/{road}")),
+        "{}",
+        roads.body
+    );
 }
