@@ -343,3 +343,96 @@ async fn the_site_admin_adds_an_agency_and_routes_a_category_to_it() {
         1
     );
 }
+
+#[tokio::test]
+async fn the_site_admin_decides_how_an_agency_gets_problems_and_it_then_gets_appeals() {
+    let app = TestApp::new().await;
+    let (cookie, csrf) = app.login(demo::LOGIN, &app.demo_password).await;
+    let roads = agency(&app, "Дорожная служба").await;
+    let page = app.get("/cabinet/settings", &[("cookie", &cookie)]).await;
+    assert!(
+        page.body
+            .contains(&format!("data-agency=\"{roads}\" data-delivery=\"cabinet\"")),
+        "{}",
+        page.body
+    );
+    let uri = format!("/cabinet/settings/agencies/{roads}");
+    // Working by e-mail needs an address: refused in words, nothing changed.
+    let r = app
+        .post_raw(
+            &uri,
+            &[FORM, ("cookie", &cookie), ("origin", PUBLIC)],
+            form(&[("csrf", &csrf), ("email", ""), ("delivery", "email")]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("needs an e-mail address"), "{}", r.body);
+    let s = post(
+        &app,
+        &cookie,
+        &uri,
+        &[
+            ("csrf", &csrf),
+            ("email", "roads-inbox@demograd.example"),
+            ("delivery", "both"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let page = app.get("/cabinet/settings", &[("cookie", &cookie)]).await;
+    assert!(page.body.contains(&format!("data-agency=\"{roads}\" data-delivery=\"both\"")));
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'agency_changed'")
+            .await,
+        1
+    );
+    // Its next problem comes as a formal appeal, with the cabinet link too.
+    let id = report(&app, "Дороги и тротуары").await;
+    let s = post(
+        &app,
+        &cookie,
+        &format!("/cabinet/problems/{id}/status"),
+        &[("csrf", &csrf), ("status", "published")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (kind, to, body): (String, String, String) = app
+        .state
+        .db
+        .read(move |c| {
+            c.query_row(
+                "SELECT kind, to_addr, body FROM outbox WHERE problem_id = ?1 AND kind <> 'status_changed'",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(host_service::api::ApiError::from)
+        })
+        .await
+        .unwrap();
+    assert_eq!((kind.as_str(), to.as_str()), ("appeal", "roads-inbox@demograd.example"));
+    assert!(body.contains(&format!("{PUBLIC}/cabinet/problems/{id}")), "{body}");
+
+    // Another municipality's agency is not theirs to change.
+    let other = app
+        .state
+        .db
+        .write(|c| {
+            let m: i64 = c.query_row(
+                "SELECT id FROM municipalities WHERE name = 'Другоград'",
+                [],
+                |r| r.get(0),
+            )?;
+            host_service::agencies::add(c, m, "Чужая служба", None, Default::default())
+                .map_err(host_service::db::DbError::Commit)
+        })
+        .await
+        .unwrap();
+    let s = post(
+        &app,
+        &cookie,
+        &format!("/cabinet/settings/agencies/{other}"),
+        &[("csrf", &csrf), ("email", "x@y.example"), ("delivery", "email")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
