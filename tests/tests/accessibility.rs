@@ -236,9 +236,20 @@ async fn the_widget_the_tracking_page_and_the_cabinet_pass_axe_wcag_21_aa() {
     })
     .await;
     found.extend(axe(&browser, &source, "cabinet settings").await);
+    // A letter the agency sent to no appeal's reply address waits in «Почта».
+    let letter = "From: =?utf-8?B?0JPQvtGA0YHQstC10YI=?= <svet@demograd.example>\r\n\
+                  To: info@demograd.example\r\nSubject: =?utf-8?B?0JLQvtC/0YDQvtGB?=\r\n\
+                  Message-ID: <a11y-1@demograd.example>\r\n\
+                  Content-Type: text/plain; charset=utf-8\r\n\r\n\
+                  Как с вами связаться? <b>Спасибо</b>\r\n";
+    let taken = host_service::inbound::deliver(host.state(), letter.as_bytes().to_vec(), None)
+        .await
+        .unwrap();
+    assert_eq!(taken.state, host_service::inbound::State::Quarantined);
     for (path, ready, name) in [
         ("/cabinet/stats", "table#stats-status", "cabinet statistics"),
         ("/cabinet/overdue", "#overdue-count", "cabinet overdue list"),
+        ("/cabinet/mail", "article.inbound .mail-text", "cabinet mail"),
     ] {
         browser.goto(&host.url(path)).await.unwrap();
         wait_for(name, || async {
