@@ -82,6 +82,15 @@ if [ "$(.tools/venv/bin/python -c 'from importlib.metadata import version; print
   .tools/venv/bin/pip install -q "aiosmtpd==$aiosmtpd_version"
 fi
 
+# 8. Dovecot's IMAP server (Debian): the real mailbox the IMAP poller test reads
+#    (host-service/tests/mail_imap.rs, harness in host-service/tests/common/dovecot.rs). Only the
+#    binary is used: the test runs its own instance on 127.0.0.1 with a generated configuration.
+if [ ! -x /usr/sbin/dovecot ]; then
+  log "installing Debian dovecot-imapd"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dovecot-imapd
+fi
+
 # Fuzzing: cargo-fuzz from crates.io (it runs on the stable toolchain with RUSTC_BOOTSTRAP=1).
 cargo_fuzz_version=0.13.2
 if [ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz $cargo_fuzz_version" ]; then

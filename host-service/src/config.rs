@@ -82,6 +82,21 @@ pub struct ServeArgs {
     /// mail must reach `host-service mail-in` (default: the public host).
     #[arg(long, env = "CIVIC_REPLY_DOMAIN", global = true)]
     pub reply_domain: Option<String>,
+    /// An IMAP mailbox to take agencies' replies from, besides `mail-in`:
+    /// `imaps://user:password@host[:port][/MAILBOX]` (TLS, port 993 by default) or `imap://…`
+    /// (plain, port 143 by default, for a server on the same machine); user and password
+    /// percent-encoded, the mailbox INBOX by default. Messages taken are deleted from it.
+    #[arg(long, env = "CIVIC_IMAP_URL", global = true, hide_env_values = true)]
+    pub imap_url: Option<Url>,
+    /// How often the IMAP mailbox is looked at, in seconds.
+    #[arg(
+        long,
+        env = "CIVIC_IMAP_INTERVAL_SECS",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..),
+        global = true
+    )]
+    pub imap_interval_secs: u64,
 }
 
 /// Rate limits on filing reports (the widget's POST and Open311's POST), per client address
@@ -165,6 +180,11 @@ pub struct Config {
     pub mail: MailConfig,
     /// How often deadline reminders are looked for.
     pub reminder_interval: Duration,
+    /// The IMAP mailbox agencies' replies are taken from (inbound/imap.rs); `None`: none is
+    /// polled. Holds a secret.
+    pub imap_url: Option<Url>,
+    /// How often the IMAP mailbox is polled.
+    pub imap_interval: Duration,
 }
 
 impl Config {
@@ -176,6 +196,8 @@ impl Config {
             db_path: db_path.into(),
             mail: MailConfig::new(&public_url),
             reminder_interval: Duration::from_secs(60),
+            imap_url: None,
+            imap_interval: Duration::from_secs(60),
             public_url,
             demo: true,
             demo_problems: crate::demo::DEMO_PROBLEMS,
@@ -221,6 +243,8 @@ impl Config {
                 max_tracked_clients: defaults.max_tracked_clients,
             },
             metrics_token: args.metrics_token.filter(|t| !t.trim().is_empty()),
+            imap_url: args.imap_url,
+            imap_interval: Duration::from_secs(args.imap_interval_secs),
             ..Config::new(args.listen, args.db)
         }
     }
@@ -273,14 +297,17 @@ fn default_public_url(listen: SocketAddr) -> Url {
 /// printed by a stray `{:?}`: only fields listed below are shown.
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut url = self.public_url.clone();
-        if url.password().is_some() {
-            let _ = url.set_password(Some("REDACTED"));
-        }
+        let redacted = |url: &Url| {
+            let mut url = url.clone();
+            if url.password().is_some() {
+                let _ = url.set_password(Some("REDACTED"));
+            }
+            url.to_string()
+        };
         f.debug_struct("Config")
             .field("listen", &self.listen)
             .field("db_path", &self.db_path)
-            .field("public_url", &url.as_str())
+            .field("public_url", &redacted(&self.public_url))
             .field("demo", &self.demo)
             .field("demo_problems", &self.demo_problems)
             .field("trusted_proxies", &self.trusted_proxies)
@@ -291,6 +318,8 @@ impl std::fmt::Debug for Config {
                 &self.metrics_token.as_ref().map(|_| "REDACTED"),
             )
             .field("mail", &self.mail)
+            .field("imap_url", &self.imap_url.as_ref().map(redacted))
+            .field("imap_interval", &self.imap_interval)
             .finish()
     }
 }
@@ -313,5 +342,41 @@ mod tests {
         c.public_url = Url::parse("https://user:secret@city.example/").unwrap();
         assert!(c.secure_cookies());
         assert!(!format!("{c:?}").contains("secret"));
+    }
+
+    #[test]
+    fn the_imap_password_is_not_printed() {
+        let mut c = Config::new("127.0.0.1:8080".parse().unwrap(), "x.db");
+        c.imap_url = Some(
+            Url::parse("imaps://replies%40city.example:hunter%3A2@imap.example/Appeals").unwrap(),
+        );
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("hunter"), "{printed}");
+        assert!(printed.contains("imap.example/Appeals"), "{printed}");
+    }
+
+    #[test]
+    fn the_imap_flags_make_the_config() {
+        use clap::Parser as _;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        let args = Cli::try_parse_from([
+            "host-service",
+            "--imap-url",
+            "imap://replies:pw@127.0.0.1:1143",
+            "--imap-interval-secs",
+            "15",
+        ])
+        .unwrap();
+        let c = Config::from_args(args.serve);
+        assert_eq!(
+            c.imap_url.as_ref().map(Url::as_str),
+            Some("imap://replies:pw@127.0.0.1:1143")
+        );
+        assert_eq!(c.imap_interval, Duration::from_secs(15));
+        assert!(Cli::try_parse_from(["host-service", "--imap-interval-secs", "0"]).is_err());
     }
 }

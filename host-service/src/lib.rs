@@ -120,6 +120,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let mailer = mail::spawn_worker(state.clone())?;
+    let poller = inbound::imap::spawn_poller(state.clone())?;
     let reminders = deadlines::spawn_reminders(state.clone(), state.config.reminder_interval);
     // The peer's address reaches handlers as `ConnectInfo`: the rate limits and `/metrics`
     // need it.
@@ -131,6 +132,9 @@ pub async fn serve(
     // Message-ID.
     if let Some(mailer) = mailer {
         mailer.abort();
+    }
+    if let Some(poller) = poller {
+        poller.abort();
     }
     reminders.abort();
     served?;

@@ -351,8 +351,9 @@ async fn the_site_admin_decides_how_an_agency_gets_problems_and_it_then_gets_app
     let roads = agency(&app, "Дорожная служба").await;
     let page = app.get("/cabinet/settings", &[("cookie", &cookie)]).await;
     assert!(
-        page.body
-            .contains(&format!("data-agency=\"{roads}\" data-delivery=\"cabinet\"")),
+        page.body.contains(&format!(
+            "data-agency=\"{roads}\" data-delivery=\"cabinet\""
+        )),
         "{}",
         page.body
     );
@@ -380,7 +381,10 @@ async fn the_site_admin_decides_how_an_agency_gets_problems_and_it_then_gets_app
     .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let page = app.get("/cabinet/settings", &[("cookie", &cookie)]).await;
-    assert!(page.body.contains(&format!("data-agency=\"{roads}\" data-delivery=\"both\"")));
+    assert!(
+        page.body
+            .contains(&format!("data-agency=\"{roads}\" data-delivery=\"both\""))
+    );
     assert_eq!(
         app.count("SELECT count(*) FROM audit_log WHERE action = 'agency_changed'")
             .await,
@@ -409,8 +413,14 @@ async fn the_site_admin_decides_how_an_agency_gets_problems_and_it_then_gets_app
         })
         .await
         .unwrap();
-    assert_eq!((kind.as_str(), to.as_str()), ("appeal", "roads-inbox@demograd.example"));
-    assert!(body.contains(&format!("{PUBLIC}/cabinet/problems/{id}")), "{body}");
+    assert_eq!(
+        (kind.as_str(), to.as_str()),
+        ("appeal", "roads-inbox@demograd.example")
+    );
+    assert!(
+        body.contains(&format!("{PUBLIC}/cabinet/problems/{id}")),
+        "{body}"
+    );
 
     // Another municipality's agency is not theirs to change.
     let other = app
@@ -431,7 +441,11 @@ async fn the_site_admin_decides_how_an_agency_gets_problems_and_it_then_gets_app
         &app,
         &cookie,
         &format!("/cabinet/settings/agencies/{other}"),
-        &[("csrf", &csrf), ("email", "x@y.example"), ("delivery", "email")],
+        &[
+            ("csrf", &csrf),
+            ("email", "x@y.example"),
+            ("delivery", "email"),
+        ],
     )
     .await;
     assert_eq!(s, StatusCode::NOT_FOUND);

@@ -155,8 +155,7 @@ async fn the_agency_is_reminded_a_day_before_and_after_the_deadline_once_each() 
     );
     // «Горсвет» works by e-mail: the reminder links the public card and says how to answer.
     assert!(
-        soon.body.contains(&format!("{PUBLIC}/problems/{id}"))
-            && !soon.body.contains("/cabinet/"),
+        soon.body.contains(&format!("{PUBLIC}/problems/{id}")) && !soon.body.contains("/cabinet/"),
         "{}",
         soon.body
     );
@@ -191,7 +190,9 @@ async fn the_agency_is_reminded_a_day_before_and_after_the_deadline_once_each() 
         .find(|m| m.envelope_to == ["dorogi@demograd.example"] && m.subject.starts_with("Срок"))
         .expect("the roads service's reminder");
     assert!(
-        roads.body.contains(&format!("{PUBLIC}/cabinet/problems/{road}")),
+        roads
+            .body
+            .contains(&format!("{PUBLIC}/cabinet/problems/{road}")),
         "{}",
         roads.body
     );

@@ -249,7 +249,11 @@ async fn the_widget_the_tracking_page_and_the_cabinet_pass_axe_wcag_21_aa() {
     for (path, ready, name) in [
         ("/cabinet/stats", "table#stats-status", "cabinet statistics"),
         ("/cabinet/overdue", "#overdue-count", "cabinet overdue list"),
-        ("/cabinet/mail", "article.inbound .mail-text", "cabinet mail"),
+        (
+            "/cabinet/mail",
+            "article.inbound .mail-text",
+            "cabinet mail",
+        ),
     ] {
         browser.goto(&host.url(path)).await.unwrap();
         wait_for(name, || async {

@@ -110,9 +110,12 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
         )
     });
     let check = |share: bool| {
-        props
-            .on_check
-            .reform(move |e: Event| (share, e.target_unchecked_into::<HtmlInputElement>().checked()))
+        props.on_check.reform(move |e: Event| {
+            (
+                share,
+                e.target_unchecked_into::<HtmlInputElement>().checked(),
+            )
+        })
     };
     let on_retry = props.on_submit.reform(|_: MouseEvent| ());
 

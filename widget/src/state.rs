@@ -260,7 +260,10 @@ pub enum Action {
     Reload,
     Edit(Field, String),
     /// A checkbox: the consent (`share: false`) or sharing the contacts with the agency.
-    Check { share: bool, on: bool },
+    Check {
+        share: bool,
+        on: bool,
+    },
     Locating,
     Located(LatLon),
     LocationDenied,

@@ -233,7 +233,8 @@ mod tests {
 
     #[test]
     fn a_name_that_merely_starts_like_one_is_not_touched() {
-        let (_, js) = shorten(&module("__wbg_a", "wasm_bindgen_b"), "__wbg_a_x; x__wbg_a;").unwrap();
+        let (_, js) =
+            shorten(&module("__wbg_a", "wasm_bindgen_b"), "__wbg_a_x; x__wbg_a;").unwrap();
         assert_eq!(js, "__wbg_a_x; x__wbg_a;");
     }
 

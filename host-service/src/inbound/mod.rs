@@ -19,6 +19,7 @@
 //! and the raw message, instead of being lost or published. A message delivered twice (same
 //! `Message-ID`) is taken once.
 
+pub mod imap;
 pub mod text;
 
 use civic_wire::Status;
