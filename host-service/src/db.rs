@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_photos.sql"),
     include_str!("../migrations/0011_control.sql"),
     include_str!("../migrations/0012_mail_channel.sql"),
+    include_str!("../migrations/0013_support_email.sql"),
 ];
 
 /// How long a connection waits for a lock held by another process (e.g. the `site add`

@@ -251,6 +251,14 @@ pub enum Msg {
     EmailAnswersModerate,
     ByEmail,
     ShareWithAgency,
+    // Support by a confirmed e-mail (issue 4).
+    SupportConfirmTitle,
+    SupportConfirmText,
+    SupportConfirmButton,
+    SupportersNow,
+    SupportCountedTitle,
+    SupportCountedText,
+    ProblemCard,
 }
 
 impl Msg {
@@ -468,6 +476,13 @@ impl Msg {
         Msg::EmailAnswersModerate,
         Msg::ByEmail,
         Msg::ShareWithAgency,
+        Msg::SupportConfirmTitle,
+        Msg::SupportConfirmText,
+        Msg::SupportConfirmButton,
+        Msg::SupportersNow,
+        Msg::SupportCountedTitle,
+        Msg::SupportCountedText,
+        Msg::ProblemCard,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -982,6 +997,28 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::ByEmail, En) => "answered by e-mail",
         (Msg::ShareWithAgency, Ru) => "Заявитель согласен передать контакты службе",
         (Msg::ShareWithAgency, En) => "The reporter agrees to share their contacts with the agency",
+        (Msg::SupportConfirmTitle, Ru) => "Подтвердите поддержку",
+        (Msg::SupportConfirmTitle, En) => "Confirm your support",
+        (Msg::SupportConfirmText, Ru) => {
+            "Нажмите кнопку, чтобы учесть ваш голос: проблема № {n} касается и вас."
+        }
+        (Msg::SupportConfirmText, En) => {
+            "Press the button to count your vote: problem No. {n} affects you too."
+        }
+        (Msg::SupportConfirmButton, Ru) => "Да, это касается и меня",
+        (Msg::SupportConfirmButton, En) => "Yes, it affects me too",
+        (Msg::SupportersNow, Ru) => "Поддержали: {n}",
+        (Msg::SupportersNow, En) => "Supporters: {n}",
+        (Msg::SupportCountedTitle, Ru) => "Голос учтён",
+        (Msg::SupportCountedTitle, En) => "Your vote is counted",
+        (Msg::SupportCountedText, Ru) => {
+            "Спасибо! Ваш голос за проблему № {n} учтён; с одного адреса он учитывается один раз."
+        }
+        (Msg::SupportCountedText, En) => {
+            "Thank you! Your vote for problem No. {n} is counted; one address counts once."
+        }
+        (Msg::ProblemCard, Ru) => "Карточка проблемы",
+        (Msg::ProblemCard, En) => "The problem's card",
     }
 }
 
@@ -1095,7 +1132,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::ShareWithAgency),
+            Some(&Msg::ProblemCard),
             "a new message goes into Msg::ALL too"
         );
     }

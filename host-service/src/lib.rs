@@ -34,6 +34,7 @@ pub mod ratelimit;
 pub mod secrets;
 pub mod sites;
 pub mod sso;
+pub mod supporters;
 pub mod tiles;
 pub mod tracking;
 
@@ -98,6 +99,7 @@ pub fn app(state: AppState) -> Router {
         .merge(open311::router())
         .merge(tracking::router())
         .merge(confirm::router())
+        .merge(supporters::router())
         .merge(cabinet::router())
         .merge(pages::router())
         .merge(tiles::router())

@@ -498,6 +498,50 @@ pub fn confirm_report(about: &About, to: &str, link: &str, valid_days: i64) -> M
     }
 }
 
+/// The message that asks a visitor who is not signed in to confirm their support of a problem.
+pub fn confirm_support(about: &About, to: &str, link: &str, valid_days: i64) -> Mail {
+    let About {
+        site_name: site,
+        problem_id: id,
+        category,
+        ..
+    } = about;
+    let (subject, body) = match about.lang {
+        Lang::Ru => (
+            format!("Подтвердите поддержку проблемы № {id}"),
+            format!(
+                "Здравствуйте!\n\n\
+                 На сайте «{site}» с этим адресом отметили, что проблема № {id} («{category}») \
+                 касается и вас.\n\n\
+                 Чтобы ваш голос учли, подтвердите его по ссылке:\n{link}\n\n\
+                 Ссылка действует {valid_days} дн. Голос с одного адреса учитывается один раз. \
+                 Если вы ничего не отмечали, удалите это письмо.\n\n\
+                 — {site}\n"
+            ),
+        ),
+        Lang::En => (
+            format!("Please confirm your support of problem No. {id}"),
+            format!(
+                "Hello,\n\n\
+                 On the site \"{site}\" this address said that problem No. {id} ({category}) \
+                 affects it too.\n\n\
+                 To have your vote counted, please confirm it here:\n{link}\n\n\
+                 The link is valid for {valid_days} days. One address counts once. If you did \
+                 not ask for this, delete this message.\n\n\
+                 — {site}\n"
+            ),
+        ),
+    };
+    Mail {
+        kind: "confirm_support",
+        problem_id: Some(about.problem_id),
+        to: to.to_owned(),
+        subject,
+        body,
+        rich: None,
+    }
+}
+
 /// The message that tells a reporter their problem's status changed or got an answer.
 pub fn status_changed(
     about: &About,

@@ -358,3 +358,182 @@ async fn only_the_sites_registered_origins_get_cors_headers() {
     }
     assert_eq!(card_count(&app, DEMO, id).await, json!(1));
 }
+
+/// Asks, without signing in, to support problem `id` with `email`.
+async fn vote_by_email(app: &TestApp, id: i64, email: &str) -> Reply {
+    app.post_raw(
+        &format!("/api/v1/sites/{DEMO}/problems/{id}/support"),
+        &[
+            ("content-type", "application/json"),
+            ("origin", DEMO_ORIGIN),
+        ],
+        json!({"email": email, "lang": "ru"}).to_string(),
+    )
+    .await
+}
+
+/// The path of the support link in the `nth` (from 1) message to `to`, once it arrived.
+async fn support_link(sink: &common::smtp::SmtpSink, to: &str, nth: usize) -> String {
+    for _ in 0..300 {
+        let mine: Vec<_> = sink
+            .received()
+            .into_iter()
+            .filter(|m| m.envelope_to == [to])
+            .collect();
+        if let Some(m) = mine.get(nth - 1) {
+            let link = m.link_with("/support/").expect("a support link");
+            return link.strip_prefix(PUBLIC).unwrap().to_owned();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no message {nth} to {to}");
+}
+
+#[tokio::test]
+async fn a_visitor_not_signed_in_supports_once_per_confirmed_address() {
+    let sink = common::smtp::SmtpSink::start();
+    let (app, _worker) = common::app_mailing_to(&sink).await;
+    let id = published_demo_problem(&app).await;
+
+    let r = vote_by_email(&app, id, "  Neighbour@Example.RU ").await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    assert_eq!(
+        r.json(),
+        json!({"support_count": 0, "counted": false, "confirmation_sent": true})
+    );
+    let path = support_link(&sink, "Neighbour@Example.RU", 1).await;
+    let mail = sink
+        .received()
+        .into_iter()
+        .find(|m| m.envelope_to == ["Neighbour@Example.RU"])
+        .unwrap();
+    assert_eq!(
+        mail.subject,
+        format!("Подтвердите поддержку проблемы № {id}")
+    );
+
+    // Opening the link (a mail scanner does) counts nothing; the button does, once.
+    let page = app.get(&path, &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Да, это касается и меня"),
+        "{}",
+        page.body
+    );
+    assert_eq!(card_count(&app, DEMO, id).await, json!(0));
+    let done = app.post_raw(&path, &[FORM], "").await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("Голос учтён"), "{}", done.body);
+    assert_eq!(card_count(&app, DEMO, id).await, json!(1));
+    let again = app.post_raw(&path, &[FORM], "").await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(card_count(&app, DEMO, id).await, json!(1));
+
+    // Another address: two links asked for before either is followed, a minute apart (as if
+    // the first went astray) both work, and count once.
+    let r = vote_by_email(&app, id, "other@example.ru").await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    // Asking again at once sends no second message.
+    let r = vote_by_email(&app, id, "Other@Example.ru").await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    app.state
+        .db
+        .write(|c| {
+            c.execute(
+                "UPDATE support_confirmations SET created_at = created_at - 3600",
+                [],
+            )
+            .map_err(host_service::api::ApiError::from)
+        })
+        .await
+        .unwrap();
+    vote_by_email(&app, id, "other@example.ru").await;
+    let first = support_link(&sink, "other@example.ru", 1).await;
+    let second = support_link(&sink, "other@example.ru", 2).await;
+    assert_ne!(first, second);
+    app.post_raw(&first, &[FORM], "").await;
+    assert_eq!(card_count(&app, DEMO, id).await, json!(2));
+    app.post_raw(&second, &[FORM], "").await;
+    assert_eq!(
+        card_count(&app, DEMO, id).await,
+        json!(2),
+        "one address, one vote"
+    );
+    // An address whose vote counts gets no more messages, though the answer is the same.
+    app.state
+        .db
+        .write(|c| {
+            c.execute(
+                "UPDATE support_confirmations SET created_at = created_at - 3600",
+                [],
+            )
+            .map_err(host_service::api::ApiError::from)
+        })
+        .await
+        .unwrap();
+    let r = vote_by_email(&app, id, "other@example.ru").await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    assert_eq!(r.json()["confirmation_sent"], json!(true));
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let to_other = sink
+        .received()
+        .iter()
+        .filter(|m| m.envelope_to == ["other@example.ru"] || m.envelope_to == ["Other@Example.ru"])
+        .count();
+    assert_eq!(
+        to_other, 2,
+        "one per request, but none repeated at once or after the vote"
+    );
+
+    // The addresses are kept nowhere but in the outbox (pruned once sent).
+    assert_eq!(
+        app.count("SELECT count(*) FROM supports WHERE voter_key LIKE '%example%'")
+            .await
+            + app
+                .count(
+                    "SELECT count(*) FROM support_confirmations WHERE voter_key LIKE '%example%'"
+                )
+                .await,
+        0
+    );
+
+    // Refusals: not an address (422), nothing to identify the voter (401), not public (404),
+    // an unknown or expired link (404).
+    let r = vote_by_email(&app, id, "not an address").await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+        "bad e-mail",
+    );
+    assert_eq!(r.json()["error"]["fields"][0]["field"], json!("email"));
+    let r = vote(&app, DEMO, id, &[("content-type", "application/json")]).await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "unauthenticated", "no e-mail");
+    let unpublished = report(&app, DEMO).await;
+    let r = vote_by_email(&app, unpublished, "x@example.ru").await;
+    assert_error(&r, StatusCode::NOT_FOUND, "unknown_problem", "not public");
+    let bogus = format!("/support/{}", "0".repeat(64));
+    assert_eq!(app.get(&bogus, &[]).await.status, StatusCode::NOT_FOUND);
+    app.state
+        .db
+        .write(|c| {
+            c.execute("UPDATE support_confirmations SET expires_at = 1", [])
+                .map_err(host_service::api::ApiError::from)
+        })
+        .await
+        .unwrap();
+    let r = vote_by_email(&app, id, "late@example.ru").await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    let late_path = support_link(&sink, "late@example.ru", 1).await;
+    app.state
+        .db
+        .write(|c| {
+            c.execute("UPDATE support_confirmations SET expires_at = 1", [])
+                .map_err(host_service::api::ApiError::from)
+        })
+        .await
+        .unwrap();
+    let late = app.post_raw(&late_path, &[FORM], "").await;
+    assert_eq!(late.status, StatusCode::NOT_FOUND);
+    assert_eq!(card_count(&app, DEMO, id).await, json!(2));
+}

@@ -111,13 +111,16 @@ pub trait Backend {
     ) -> LocalFuture<Result<civic_wire::MyProblems, Failure>> {
         Box::pin(async { Err(Failure::Unexpected) })
     }
-    /// `POST /api/v1/sites/{site}/problems/{id}/support` as the signed-in resident.
+    /// `POST /api/v1/sites/{site}/problems/{id}/support`: as the signed-in resident (`bearer`),
+    /// or by an `email` that will confirm the vote.
     #[cfg(feature = "extended")]
     fn support(
         &self,
         _site: &str,
         _id: i64,
-        _bearer: &str,
+        _bearer: Option<&str>,
+        _email: Option<&str>,
+        _lang: Lang,
     ) -> LocalFuture<Result<civic_wire::SupportResult, Failure>> {
         Box::pin(async { Err(Failure::Unexpected) })
     }
@@ -265,14 +268,24 @@ impl Backend for HttpBackend {
         &self,
         site: &str,
         id: i64,
-        bearer: &str,
+        bearer: Option<&str>,
+        email: Option<&str>,
+        lang: Lang,
     ) -> LocalFuture<Result<civic_wire::SupportResult, Failure>> {
         let url = self.site_url(site) + "/problems/" + &id.to_string() + "/support";
-        let bearer = bearer.to_owned();
+        let bearer = bearer.map(str::to_owned);
+        // Not signed in: the host e-mails a link and answers 202.
+        let (body, expected) = match email {
+            Some(e) => (
+                json::object_of_strings(&[("email", e), ("lang", lang.code())]),
+                202,
+            ),
+            None => ("{}".into(), 200),
+        };
         Box::pin(async move {
             read(
-                fetch(&url, Some("{}".into()), Some(&bearer)).await?,
-                200,
+                fetch(&url, Some(body), bearer.as_deref()).await?,
+                expected,
                 json::support_result,
             )
         })
@@ -662,6 +675,7 @@ pub mod json {
         Some(civic_wire::SupportResult {
             support_count: count(v, "support_count")?,
             counted: get(v, "counted").as_bool()?,
+            confirmation_sent: get(v, "confirmation_sent").as_bool().unwrap_or(false),
         })
     }
 

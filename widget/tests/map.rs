@@ -218,14 +218,23 @@ fn the_hand_written_json_agrees_with_the_map_wire_types() {
         json::my_problems(&json::parse(&serde_json::to_string(&mine).unwrap())),
         Some(mine)
     );
-    let vote = SupportResult {
-        support_count: 3,
-        counted: true,
-    };
-    assert_eq!(
-        json::support_result(&json::parse(&serde_json::to_string(&vote).unwrap())),
-        Some(vote)
-    );
+    for vote in [
+        SupportResult {
+            support_count: 3,
+            counted: true,
+            confirmation_sent: false,
+        },
+        SupportResult {
+            support_count: 3,
+            counted: false,
+            confirmation_sent: true,
+        },
+    ] {
+        assert_eq!(
+            json::support_result(&json::parse(&serde_json::to_string(&vote).unwrap())),
+            Some(vote)
+        );
+    }
     assert_eq!(
         json::map_view(&json::parse("{\"total\": 1}")),
         None,

@@ -658,6 +658,19 @@ pub struct MyProblem {
 
 // ---- Support votes ("this affects me too") ----
 
+/// `POST /api/v1/sites/{key}/problems/{id}/support` from a visitor who is not signed in: the
+/// e-mail address that will confirm the vote (a link is sent there). A signed-in resident
+/// sends `{}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupportRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The language of the confirmation e-mail.
+    #[serde(default)]
+    pub lang: Lang,
+}
+
 /// `POST /api/v1/sites/{key}/problems/{id}/support`: the problem's support count after a
 /// signed-in resident's vote. One vote per resident and problem: voting again changes nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -667,6 +680,10 @@ pub struct SupportResult {
     pub support_count: u64,
     /// `false` when this resident had already supported it (the count did not change).
     pub counted: bool,
+    /// A visitor who is not signed in: the link that counts the vote was e-mailed
+    /// (`202 Accepted`; `counted` is `false` until it is followed).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub confirmation_sent: bool,
 }
 
 #[cfg(test)]

@@ -1113,6 +1113,11 @@ impl VoterKey {
         VoterKey(format!("email:{hex}"))
     }
 
+    /// A key as [`VoterKey::as_str`] gave it, read back (a pending e-mail confirmation).
+    pub fn from_stored(key: String) -> VoterKey {
+        VoterKey(key)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -1166,12 +1171,14 @@ pub fn support(
     }))
 }
 
-/// "This affects me too": the signed-in resident supports a published problem of the site, once.
+/// "This affects me too": a resident supports a published problem of the site, once.
 ///
-/// Requires `Authorization: Bearer <session>` from `POST /api/v1/sso/exchange` for this site.
-/// No body is needed (an empty JSON object `{}` is accepted). Voting again changes nothing and
-/// answers the same count with `counted: false`. A problem that is not public, or of another
-/// site, is 404.
+/// A signed-in resident sends `Authorization: Bearer <session>` (from `POST
+/// /api/v1/sso/exchange` for this site) and no body (or `{}`): the vote counts at once; voting
+/// again changes nothing and answers the same count with `counted: false`. A visitor who is
+/// not signed in sends `{"email": "…", "lang": "ru"}`: a link is e-mailed there (`202`,
+/// `confirmation_sent: true`), and the vote counts once that link's button is pressed, once per
+/// address. A problem that is not public, or of another site, is 404.
 #[utoipa::path(
     post,
     path = "/api/v1/sites/{key}/problems/{id}/support",
@@ -1182,32 +1189,48 @@ pub fn support(
     ),
     responses(
         (status = 200, description = "The vote is recorded (or was already): the problem's support count", body = SupportResult),
+        (status = 202, description = "Not signed in: the confirmation link is e-mailed; the vote counts once it is followed", body = SupportResult),
         (status = 400, description = "A body that is not JSON, or not `Content-Type: application/json`", body = civic_wire::ApiError),
-        (status = 401, description = "No valid widget session for this site", body = civic_wire::ApiError),
+        (status = 401, description = "No valid widget session for this site, and no e-mail to confirm the vote by", body = civic_wire::ApiError),
         (status = 403, description = "This origin may not use the site's widget", body = civic_wire::ApiError),
         (status = 404, description = "No such site, or no such public problem on it", body = civic_wire::ApiError),
         (status = 413, description = "The body is larger than 1 KiB", body = civic_wire::ApiError),
-        (status = 422, description = "A body that is JSON but not an object", body = civic_wire::ApiError),
+        (status = 422, description = "A body that is JSON but not an object, or an `email` that is not an address", body = civic_wire::ApiError),
+        (status = 429, description = "Too many requests from this address; `Retry-After` says when to retry", body = civic_wire::ApiError),
     ),
-    security(("widget_session" = []))
+    request_body(content = Option<civic_wire::SupportRequest>, content_type = "application/json"),
+    security((), ("widget_session" = []))
 )]
 #[tracing::instrument(skip_all, fields(site.key = %key, problem.id = %id, resident.id))]
 async fn support_vote(
     State(state): State<AppState>,
+    crate::ratelimit::ClientIp(client): crate::ratelimit::ClientIp,
     Path((key, id)): Path<(String, String)>,
     headers: HeaderMap,
+    // Read as an object (an array is refused), then as a `SupportRequest`.
     body: Result<ApiJsonOrEmpty<serde_json::Map<String, serde_json::Value>>, ApiError>,
-) -> Result<axum::Json<SupportResult>, ApiError> {
+) -> Result<(axum::http::StatusCode, axum::Json<SupportResult>), ApiError> {
     let lookup = key.clone();
     let site = state
         .db
         .read(move |conn| find_site(conn, &lookup).map_err(ApiError::from))
         .await?
         .ok_or(ApiError::UnknownSite)?;
-    // The session first: without one, nothing else about the request is answered.
-    let resident = crate::sso::bearer_resident(&state, &headers, site.id)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
+    // The session first: without one (or an address to confirm by), nothing else about the
+    // request is answered.
+    let resident = crate::sso::bearer_resident(&state, &headers, site.id).await?;
+    let Some(resident) = resident else {
+        let ApiJsonOrEmpty(request) = body.map_err(|_| ApiError::Unauthenticated)?;
+        let field = |name: &str| request.get(name).and_then(|v| v.as_str()).map(str::trim);
+        let email = field("email")
+            .filter(|e| !e.is_empty())
+            .ok_or(ApiError::Unauthenticated)?
+            .to_owned();
+        let lang = field("lang")
+            .and_then(civic_wire::Lang::from_tag)
+            .unwrap_or_default();
+        return support_by_email(&state, client, &site, &id, email, lang).await;
+    };
     tracing::Span::current().record("resident.id", resident.id);
     body?;
     let id: i64 = id.parse().map_err(|_| ApiError::UnknownProblem)?;
@@ -1236,10 +1259,66 @@ async fn support_vote(
         SupportOutcome::AlreadyCounted(n) => (n, false),
     };
     tracing::info!(counted, "problem supported");
-    Ok(axum::Json(SupportResult {
-        support_count,
-        counted,
-    }))
+    Ok((
+        axum::http::StatusCode::OK,
+        axum::Json(SupportResult {
+            support_count,
+            counted,
+            confirmation_sent: false,
+        }),
+    ))
+}
+
+/// The vote of a visitor who is not signed in: a confirmation link to `email`
+/// (`crate::supporters`).
+async fn support_by_email(
+    state: &AppState,
+    client: std::net::IpAddr,
+    site: &crate::sites::Site,
+    id: &str,
+    email: String,
+    lang: civic_wire::Lang,
+) -> Result<(axum::http::StatusCode, axum::Json<SupportResult>), ApiError> {
+    if email.chars().count() > civic_wire::limits::EMAIL_MAX_CHARS
+        || !civic_wire::looks_like_email(&email)
+    {
+        return Err(ApiError::Validation(vec![civic_wire::FieldError {
+            field: "email".into(),
+            code: civic_wire::FieldErrorCode::Invalid,
+            message: "not an e-mail address".into(),
+        }]));
+    }
+    let id: i64 = id.parse().map_err(|_| ApiError::UnknownProblem)?;
+    // Each request may send a message: it spends the address's report allowance.
+    state.limits.check_ip(client)?;
+    let (site_id, base) = (site.id, state.config.public_base());
+    let requested = state
+        .db
+        .write(move |conn| {
+            crate::supporters::request(conn, &base, site_id, id, &email, lang)
+                .map_err(DbError::from)
+        })
+        .await?;
+    match requested {
+        crate::supporters::Requested::NotFound => Err(ApiError::UnknownProblem),
+        crate::supporters::Requested::Sent {
+            support_count,
+            mailed,
+        } => {
+            if mailed {
+                state.outbox.wake();
+            }
+            tracing::info!(mailed, "support to be confirmed by e-mail");
+            Ok((
+                axum::http::StatusCode::ACCEPTED,
+                axum::Json(SupportResult {
+                    support_count,
+                    counted: false,
+                    confirmation_sent: true,
+                }),
+            ))
+        }
+    }
 }
 
 /// [`support`] in its own write transaction.

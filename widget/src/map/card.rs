@@ -20,12 +20,14 @@ pub enum CardState {
 /// Where the visitor's "this affects me too" stands for the open card.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Support {
-    /// Not signed in: only a signed-in resident can vote.
-    SignInFirst,
     Ready,
     Sending,
     /// The host answered: `true` if this vote was counted now, `false` if it had been before.
     Done(bool),
+    /// Not signed in: the link that counts the vote was e-mailed.
+    EmailSent,
+    /// Not signed in: the host refused the address.
+    BadEmail,
     Failed,
 }
 
@@ -33,7 +35,9 @@ pub struct CardProps<'a> {
     pub lang: Lang,
     pub state: &'a CardState,
     pub support: Support,
-    pub on_support: Callback<MouseEvent>,
+    /// A signed-in resident votes at once; anyone else gives an e-mail to confirm the vote.
+    pub signed_in: bool,
+    pub on_support: Callback<Option<String>>,
     /// The card's heading, focused when a card opens (so it is read out).
     pub heading: NodeRef,
     pub id_prefix: &'a str,
@@ -58,7 +62,7 @@ pub fn card(props: CardProps<'_>) -> Html {
         CardState::Shown(c) => html! {
             <>
                 { shown(lang, c, props.heading.clone(), &heading_id) }
-                if !c.history.is_empty() { { support(lang, props.support, props.on_support.clone()) } }
+                if !c.history.is_empty() { { support(lang, props.support, props.signed_in, props.on_support.clone()) } }
             </>
         },
     };
@@ -75,20 +79,48 @@ pub fn card(props: CardProps<'_>) -> Html {
     }
 }
 
-/// The vote button, or why there is none, and what became of the vote (read out).
-pub fn support(lang: Lang, state: Support, on_support: Callback<MouseEvent>) -> Html {
+/// The vote button (with the e-mail field for a visitor who is not signed in) and what became
+/// of the vote (read out). `on_support` gets the address typed, or `None` from a signed-in one.
+pub fn support(
+    lang: Lang,
+    state: Support,
+    signed_in: bool,
+    on_support: Callback<Option<String>>,
+) -> Html {
     let news = match state {
-        Support::SignInFirst => Some(MapMsg::SupportSignIn),
         Support::Done(true) => Some(MapMsg::Supported),
         Support::Done(false) => Some(MapMsg::AlreadySupported),
+        Support::EmailSent => Some(MapMsg::SupportEmailSent),
+        Support::BadEmail => Some(MapMsg::SupportBadEmail),
         Support::Failed => Some(MapMsg::SupportFailed),
         Support::Ready | Support::Sending => None,
     };
+    let open = !matches!(state, Support::Done(_) | Support::EmailSent);
+    let onsubmit = on_support.reform(move |e: SubmitEvent| {
+        e.prevent_default();
+        (!signed_in).then(|| {
+            e.target_unchecked_into::<web_sys::Element>()
+                .query_selector("input")
+                .ok()
+                .flatten()
+                .map(|i| {
+                    wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlInputElement>(i).value()
+                })
+                .unwrap_or_default()
+        })
+    });
     html! {
         <div class="civic-support-row">
-            if matches!(state, Support::Ready | Support::Sending | Support::Failed) {
-                <button type="button" class="civic-primary civic-support" onclick={on_support}
-                    disabled={state == Support::Sending}>{ m(lang, MapMsg::SupportButton) }</button>
+            if open {
+                <form class="civic-support-form" {onsubmit}>
+                    if !signed_in {
+                        <label class="civic-hint">{ m(lang, MapMsg::SupportSignIn) }
+                            <input type="email" name="email" required=true autocomplete="email"
+                                aria-invalid={(state == Support::BadEmail).then_some("true")} /></label>
+                    }
+                    <button type="submit" class="civic-primary civic-support"
+                        disabled={state == Support::Sending}>{ m(lang, MapMsg::SupportButton) }</button>
+                </form>
             }
             <p class="civic-support-news" role="status">{ for news.map(|n| m(lang, n)) }</p>
         </div>

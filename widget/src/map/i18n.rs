@@ -53,6 +53,8 @@ pub enum MapMsg {
     AlreadySupported,
     SupportSignIn,
     SupportFailed,
+    SupportEmailSent,
+    SupportBadEmail,
     PinLabel,
     PinHint,
     OutsideArea,
@@ -111,6 +113,8 @@ impl MapMsg {
         MapMsg::AlreadySupported,
         MapMsg::SupportSignIn,
         MapMsg::SupportFailed,
+        MapMsg::SupportEmailSent,
+        MapMsg::SupportBadEmail,
         MapMsg::PinLabel,
         MapMsg::PinHint,
         MapMsg::OutsideArea,
@@ -218,8 +222,20 @@ pub fn m(lang: Lang, msg: MapMsg) -> &'static str {
         (MapMsg::Supported, En) => "Thank you! Your support is counted.",
         (MapMsg::AlreadySupported, Ru) => "Вы уже поддержали эту проблему.",
         (MapMsg::AlreadySupported, En) => "You have already supported this problem.",
-        (MapMsg::SupportSignIn, Ru) => "Поддержать могут жители, вошедшие на сайт.",
-        (MapMsg::SupportSignIn, En) => "Residents signed in on this site can support it.",
+        (MapMsg::SupportSignIn, Ru) => {
+            "Ваша почта: голос учтём, когда вы подтвердите его по ссылке из письма"
+        }
+        (MapMsg::SupportSignIn, En) => {
+            "Your e-mail: the vote counts once you confirm it by the link we send"
+        }
+        (MapMsg::SupportEmailSent, Ru) => {
+            "Мы отправили письмо. Откройте ссылку из него, чтобы голос учли."
+        }
+        (MapMsg::SupportEmailSent, En) => {
+            "We have sent you an e-mail. Open its link to have your vote counted."
+        }
+        (MapMsg::SupportBadEmail, Ru) => "Это не похоже на адрес электронной почты.",
+        (MapMsg::SupportBadEmail, En) => "This does not look like an e-mail address.",
         (MapMsg::SupportFailed, Ru) => "Не удалось учесть голос. Попробуйте ещё раз.",
         (MapMsg::SupportFailed, En) => "Your support could not be counted. Please try again.",
         (MapMsg::PinLabel, Ru) => "Место на карте",

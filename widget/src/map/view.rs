@@ -506,14 +506,24 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
                 site.clone(),
                 bearer.clone(),
             );
-            Callback::from(move |_: MouseEvent| {
-                let Some(bearer) = bearer.clone() else { return };
+            Callback::from(move |email: Option<String>| {
                 dispatcher.dispatch(MapAction::Vote(id, Support::Sending));
-                let (dispatcher, backend, site) =
-                    (dispatcher.clone(), backend.clone(), site.clone());
+                let (dispatcher, backend, site, bearer) = (
+                    dispatcher.clone(),
+                    backend.clone(),
+                    site.clone(),
+                    bearer.clone(),
+                );
                 spawn_local(async move {
-                    dispatcher.dispatch(match backend.support(&site, id, &bearer).await {
+                    let voted = backend
+                        .support(&site, id, bearer.as_deref(), email.as_deref(), lang)
+                        .await;
+                    dispatcher.dispatch(match voted {
+                        Ok(r) if r.confirmation_sent => MapAction::Vote(id, Support::EmailSent),
                         Ok(r) => MapAction::Counted(id, r),
+                        Err(crate::api::Failure::Validation(_)) => {
+                            MapAction::Vote(id, Support::BadEmail)
+                        }
                         Err(_) => MapAction::Vote(id, Support::Failed),
                     });
                 });
@@ -523,8 +533,7 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
     let signed_in = props.session.is_some();
     let vote_of = |id: i64| match state.vote {
         Some((voted, s)) if voted == id => s,
-        _ if signed_in => Support::Ready,
-        _ => Support::SignInFirst,
+        _ => Support::Ready,
     };
 
     let drawn = state.drawn == Some(true);
@@ -564,14 +573,14 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
             Some(n) if !n.problems.is_empty() => html! {
                 <section class="civic-nearby" aria-labelledby={o.id("nearby-title")}>
                     <h3 id={o.id("nearby-title")}>{ m(lang, MapMsg::NearbyTitle) }</h3>
-                    <p class="civic-hint">{ m(lang, if signed_in { MapMsg::NearbyHint } else { MapMsg::SupportSignIn }) }</p>
+                    <p class="civic-hint">{ m(lang, MapMsg::NearbyHint) }</p>
                     <ul>
                         for p in n.problems.iter() {
                             <li data-id={p.id.to_string()}>
                                 <p><strong>{ [m(lang, MapMsg::NumberPrefix), " ", &p.id.to_string()].concat() }</strong>
                                     { [" · ", p.status.label(lang), " · ", &mn(lang, MapMsg::MetresAway, u64::from(p.distance_m)), " · ", &day(lang, &p.created_at)].concat() }</p>
                                 <p>{ &p.excerpt }</p>
-                                if signed_in { { super::card::support(lang, vote_of(p.id), vote(p.id)) } }
+                                { super::card::support(lang, vote_of(p.id), signed_in, vote(p.id)) }
                             </li>
                         }
                     </ul>
@@ -758,7 +767,7 @@ pub fn problem_map(props: &ProblemMapProps) -> Html {
                 }
             </div>
             { card(CardProps {
-                lang, state: &state.card, support: vote_of(card_id), on_support: vote(card_id),
+                lang, state: &state.card, support: vote_of(card_id), signed_in, on_support: vote(card_id),
                 heading: card_heading, id_prefix: &o.id_prefix, on_close,
             }) }
             { list }
