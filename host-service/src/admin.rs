@@ -268,12 +268,14 @@ pub async fn allow_origin(db: &Db, key: &str, origin: &str) -> Result<(), AdminE
 
 /// Roles of officials. A site admin does everything, the settings included; a moderator
 /// everything with reports but the settings; an agency official works on their agency's
-/// problems only (and sees no other). The schema reserves `analyst`.
+/// problems only (and sees no other); an analyst reads everything an official reads but the
+/// reporters' contacts, and changes nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     SiteAdmin,
     Moderator,
     AgencyOfficial,
+    Analyst,
 }
 
 impl Role {
@@ -282,6 +284,7 @@ impl Role {
             Role::SiteAdmin => "site_admin",
             Role::Moderator => "moderator",
             Role::AgencyOfficial => "agency_official",
+            Role::Analyst => "analyst",
         }
     }
 }
@@ -623,6 +626,33 @@ pub async fn set_email_answers(db: &Db, key: &str, moderate: bool) -> Result<(),
         if n == 0 {
             return Err(AdminError::Invalid(format!("no site {key:?}")));
         }
+        Ok(())
+    })
+    .await
+}
+
+/// Sets whether a site's terms count working days, and (when given) replaces its holidays.
+pub async fn set_working_days(
+    db: &Db,
+    key: &str,
+    working: Option<bool>,
+    holidays: Option<Vec<time::Date>>,
+) -> Result<(), AdminError> {
+    let key = key.to_owned();
+    db.write(move |conn| {
+        let (site_id, now_working): (i64, bool) = conn
+            .query_row(
+                "SELECT id, working_days FROM sites WHERE key = ?1",
+                [&key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| AdminError::Invalid(format!("no site {key:?}")))?;
+        let holidays = match holidays {
+            Some(h) => h,
+            None => crate::workdays::holidays(conn, site_id)?,
+        };
+        crate::workdays::set(conn, site_id, working.unwrap_or(now_working), &holidays)?;
         Ok(())
     })
     .await

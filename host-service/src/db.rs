@@ -35,6 +35,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_control.sql"),
     include_str!("../migrations/0012_mail_channel.sql"),
     include_str!("../migrations/0013_support_email.sql"),
+    include_str!("../migrations/0014_analyst.sql"),
+    include_str!("../migrations/0015_working_days.sql"),
 ];
 
 /// How long a connection waits for a lock held by another process (e.g. the `site add`

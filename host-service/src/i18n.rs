@@ -259,6 +259,13 @@ pub enum Msg {
     SupportCountedTitle,
     SupportCountedText,
     ProblemCard,
+    // Working days (issue 5).
+    WorkingDays,
+    Holidays,
+    HolidaysHint,
+    HolidayNotADay,
+    // The read-only analyst role (issue 5).
+    ContactsHidden,
 }
 
 impl Msg {
@@ -483,6 +490,11 @@ impl Msg {
         Msg::SupportCountedTitle,
         Msg::SupportCountedText,
         Msg::ProblemCard,
+        Msg::WorkingDays,
+        Msg::Holidays,
+        Msg::HolidaysHint,
+        Msg::HolidayNotADay,
+        Msg::ContactsHidden,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -711,8 +723,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::Settings, En) => "Settings",
         (Msg::Forbidden, Ru) => "Недостаточно прав",
         (Msg::Forbidden, En) => "Not allowed",
-        (Msg::ForbiddenText, Ru) => "Это может делать только администратор сайта.",
-        (Msg::ForbiddenText, En) => "Only a site admin can do this.",
+        (Msg::ForbiddenText, Ru) => "Ваша роль не позволяет это сделать.",
+        (Msg::ForbiddenText, En) => "Your role does not allow this.",
         (Msg::AnonymousReports, Ru) => "Сообщения от посетителей, не вошедших через сайт",
         (Msg::AnonymousReports, En) => "Reports from visitors not signed in through the site",
         (Msg::AnonymousConfirmEmail, Ru) => {
@@ -1019,6 +1031,22 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         }
         (Msg::ProblemCard, Ru) => "Карточка проблемы",
         (Msg::ProblemCard, En) => "The problem's card",
+        (Msg::WorkingDays, Ru) => {
+            "Сроки решения — в рабочих днях (без суббот, воскресений и праздников)"
+        }
+        (Msg::WorkingDays, En) => "Terms count working days (no Saturdays, Sundays or holidays)",
+        (Msg::Holidays, Ru) => "Праздничные дни",
+        (Msg::Holidays, En) => "Holidays",
+        (Msg::HolidaysHint, Ru) => {
+            "Даты в виде ГГГГ-ММ-ДД, по одной в строке: они не считаются рабочими. Сроки уже опубликованных проблем не меняются."
+        }
+        (Msg::HolidaysHint, En) => {
+            "Dates as YYYY-MM-DD, one per line: they are not working days. Deadlines of problems already published stay as they are."
+        }
+        (Msg::HolidayNotADay, Ru) => "«{n}» — не дата вида ГГГГ-ММ-ДД.",
+        (Msg::HolidayNotADay, En) => "\"{n}\" is not a date like YYYY-MM-DD.",
+        (Msg::ContactsHidden, Ru) => "Контакты заявителя скрыты для вашей роли",
+        (Msg::ContactsHidden, En) => "The reporter's contacts are hidden for your role",
     }
 }
 
@@ -1132,7 +1160,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::ProblemCard),
+            Some(&Msg::ContactsHidden),
             "a new message goes into Msg::ALL too"
         );
     }

@@ -37,6 +37,7 @@ pub mod sso;
 pub mod supporters;
 pub mod tiles;
 pub mod tracking;
+pub mod workdays;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -71,7 +71,7 @@ enum SiteCommand {
     /// Decide what happens to reports before they are public: whether visitors who are not
     /// signed in may report (and must confirm by e-mail), and whether moderators check every
     /// report first.
-    #[command(group(clap::ArgGroup::new("setting").args(["anonymous", "premoderation", "email_answers"]).required(true).multiple(true)))]
+    #[command(group(clap::ArgGroup::new("setting").args(["anonymous", "premoderation", "email_answers", "working_days", "holidays"]).required(true).multiple(true)))]
     SetReports {
         /// The site's key.
         site: String,
@@ -86,6 +86,12 @@ enum SiteCommand {
         /// the cabinet's «Почта» for a moderator.
         #[arg(long, value_parser = ["publish", "moderate"])]
         email_answers: Option<String>,
+        /// on: categories' terms count working days (no Saturdays, Sundays or --holidays).
+        #[arg(long, value_parser = ["on", "off"])]
+        working_days: Option<String>,
+        /// The site's holidays, replacing the list: YYYY-MM-DD, separated by commas ("" clears).
+        #[arg(long)]
+        holidays: Option<String>,
     },
     /// Create a site (and its municipality if new) and print the embed snippet.
     Add {
@@ -189,11 +195,13 @@ enum AgencyCommand {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Create an official of the municipality: a site admin (the default) or a moderator.
+    /// Create an official of the municipality: a site admin (the default), a moderator, an
+    /// agency official or an analyst.
     Add {
         /// site-admin: everything, the settings included; moderator: everything with reports;
-        /// agency-official: their agency's problems only (give --agency).
-        #[arg(long, value_parser = ["site-admin", "moderator", "agency-official"], default_value = "site-admin")]
+        /// agency-official: their agency's problems only (give --agency); analyst: reads
+        /// everything but the reporters' contacts, changes nothing.
+        #[arg(long, value_parser = ["site-admin", "moderator", "agency-official", "analyst"], default_value = "site-admin")]
         role: String,
         /// The agency of an agency official (its name).
         #[arg(long)]
@@ -300,8 +308,18 @@ fn main() -> anyhow::Result<()> {
                 anonymous,
                 premoderation,
                 email_answers,
+                working_days,
+                holidays,
             })) => {
                 let state = AppState::open(&config)?;
+                let holidays = holidays
+                    .map(|h| host_service::workdays::parse_days(&h))
+                    .transpose()
+                    .map_err(|bad| anyhow::anyhow!("--holidays: {bad:?} is not a YYYY-MM-DD day"))?;
+                if working_days.is_some() || holidays.is_some() {
+                    let working = working_days.map(|w| w == "on");
+                    admin::set_working_days(&state.db, &site, working, holidays).await?;
+                }
                 let anonymous = anonymous.map(|a| a.replace('-', "_"));
                 let premoderation = premoderation.map(|p| p == "on");
                 if anonymous.is_some() || premoderation.is_some() {
@@ -430,6 +448,7 @@ fn main() -> anyhow::Result<()> {
                         role: match role.as_str() {
                             "moderator" => Role::Moderator,
                             "agency-official" => Role::AgencyOfficial,
+                            "analyst" => Role::Analyst,
                             _ => Role::SiteAdmin,
                         },
                         agency,

@@ -337,7 +337,8 @@ pub fn category_name(conn: &Connection, category_id: i64, lang: &str) -> rusqlit
 
 /// Moves a problem to `status` at `at`: the one UPDATE every status change goes through (the
 /// cabinet, a confirmed report on a site without moderation). Publication stamps
-/// `published_at` and starts the category's term (`due_at`), once: a later change keeps both;
+/// `published_at` and starts the category's term (`due_at`, in calendar or the site's working
+/// days: workdays.rs), once: a later change keeps both;
 /// the first publication also routes the problem to its agency (`base` is the public URL, for
 /// the agency's link). The public map's index follows in the same transaction. The caller
 /// records the event. Returns whether an e-mail was queued (then wake the outbox after commit).
@@ -354,16 +355,19 @@ pub fn set_status(
             [id],
             |r| r.get::<_, bool>(0),
         )?;
+    // The term starts at publication, once: in calendar or the site's working days.
+    let due = match status {
+        Status::Published => Some(crate::workdays::due_at(conn, id, at)?),
+        _ => None,
+    };
     conn.execute(
         "UPDATE problems SET status = ?1, updated_at = ?2,
                 published_at = CASE WHEN ?1 = 'published' THEN coalesce(published_at, ?2) ELSE published_at END,
-                due_at = CASE WHEN ?1 = 'published' AND due_at IS NULL
-                              THEN ?2 + 86400 * (SELECT c.term_days FROM categories c WHERE c.id = problems.category_id)
-                              ELSE due_at END,
+                due_at = coalesce(due_at, ?4),
                 -- Citizen control counts its days from the last 'resolved'.
                 resolved_at = CASE WHEN ?1 = 'resolved' THEN ?2 ELSE resolved_at END
          WHERE id = ?3",
-        params![status.as_str(), at, id],
+        params![status.as_str(), at, id, due],
     )?;
     crate::map::index::sync(conn, id)?;
     if first_publication {

@@ -197,3 +197,95 @@ async fn the_agency_is_reminded_a_day_before_and_after_the_deadline_once_each() 
         roads.body
     );
 }
+
+#[tokio::test]
+async fn a_site_counting_working_days_skips_weekends_and_its_holidays() {
+    let app = TestApp::new().await;
+    let (cookie, csrf) = app.login(demo::LOGIN, &app.demo_password).await;
+    // The site admin turns working days on, with one holiday; a wrong date is refused in words.
+    let uri = format!("/cabinet/settings/sites/{}/reports", demo::SITE_KEY);
+    let settings = |holidays: &'static str| {
+        form(&[
+            ("csrf", &csrf),
+            ("anonymous", "moderated"),
+            ("premoderation", "on"),
+            ("control_days", "14"),
+            ("email_answers", "publish"),
+            ("working_days", "on"),
+            ("holidays", holidays),
+        ])
+    };
+    let r = app
+        .post_raw(
+            &uri,
+            &[FORM, ("cookie", &cookie), ("origin", PUBLIC)],
+            settings("2026-12-08\n8 декабря"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("«8» — не дата"), "{}", r.body);
+    let r = app
+        .post_raw(
+            &uri,
+            &[FORM, ("cookie", &cookie), ("origin", PUBLIC)],
+            settings("2026-12-08"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get("/cabinet/settings", &[("cookie", &cookie)]).await;
+    assert!(
+        page.body.contains(">2026-12-08</textarea>"),
+        "the holiday is shown"
+    );
+
+    // A 3-day term, published on Friday 4 December 2026 at 10:00 UTC: Monday 7, (Tuesday 8 is
+    // the holiday), Wednesday 9, Thursday 10.
+    let id = {
+        let r = app.report(demo::SITE_KEY, None, &app.valid_report()).await;
+        r.json()["id"].as_i64().unwrap()
+    };
+    let friday = 1_796_378_400; // 2026-12-04T10:00:00Z
+    let due: i64 = app
+        .state
+        .db
+        .write(move |c| {
+            c.execute(
+                "UPDATE categories SET term_days = 3 WHERE id = (SELECT category_id FROM problems WHERE id = ?1)",
+                [id],
+            )?;
+            host_service::problems::set_status(c, PUBLIC, id, civic_wire::Status::Published, friday)?;
+            c.query_row("SELECT due_at FROM problems WHERE id = ?1", [id], |r| r.get(0))
+                .map_err(DbError::from)
+        })
+        .await
+        .unwrap();
+    assert_eq!(due, friday + 6 * 86_400, "Thursday 10 December, 10:00");
+
+    // In calendar days (the command line turns it off) the same term ends on Monday.
+    admin::set_working_days(&app.state.db, demo::SITE_KEY, Some(false), None)
+        .await
+        .unwrap();
+    let other = {
+        let r = app.report(demo::SITE_KEY, None, &app.valid_report()).await;
+        r.json()["id"].as_i64().unwrap()
+    };
+    let due: i64 = app
+        .state
+        .db
+        .write(move |c| {
+            host_service::problems::set_status(
+                c,
+                PUBLIC,
+                other,
+                civic_wire::Status::Published,
+                friday,
+            )?;
+            c.query_row("SELECT due_at FROM problems WHERE id = ?1", [other], |r| {
+                r.get(0)
+            })
+            .map_err(DbError::from)
+        })
+        .await
+        .unwrap();
+    assert_eq!(due, friday + 3 * 86_400);
+}

@@ -242,6 +242,23 @@ impl Session {
     pub fn routes(&self) -> bool {
         matches!(self.role.as_str(), "site_admin" | "moderator")
     }
+
+    /// Whether the official may change problems (their status): every role but the analyst,
+    /// who only reads.
+    pub fn changes(&self) -> bool {
+        matches!(
+            self.role.as_str(),
+            "site_admin" | "moderator" | "agency_official"
+        )
+    }
+
+    /// Whether the official sees a reporter's contacts (each view audited): not the analyst.
+    pub fn sees_contacts(&self) -> bool {
+        matches!(
+            self.role.as_str(),
+            "site_admin" | "moderator" | "agency_official"
+        )
+    }
 }
 
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -940,7 +957,7 @@ async fn detail(
     let viewer = session.clone();
     // One write transaction: the audit row and the read of the contacts stand or fall together,
     // so contacts are never shown without their read being logged.
-    let (problem, events, (contacts, sso_sub), supporters) = state
+    let (problem, events, contacts, supporters) = state
         .db
         .write(move |conn| {
             let problem = load_problem(conn, id, &viewer, lang.lang)?.ok_or(CabinetError::NotFound)?;
@@ -961,19 +978,25 @@ async fn detail(
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
-            let contacts = conn
-                .query_row(
-                    "SELECT name, email, phone, share_with_agency FROM reporters WHERE problem_id = ?1",
-                    [id],
-                    |r| Ok(Contacts { name: r.get(0)?, email: r.get(1)?, phone: r.get(2)?, shared: r.get(3)? }),
-                )
-                .optional()?;
-            let sso_sub = crate::sso::problem_resident_sub(conn, id)?;
+            // An analyst's page has no contacts: none are read, so no view is logged.
+            let contacts = if viewer.sees_contacts() {
+                let contacts = conn
+                    .query_row(
+                        "SELECT name, email, phone, share_with_agency FROM reporters WHERE problem_id = ?1",
+                        [id],
+                        |r| Ok(Contacts { name: r.get(0)?, email: r.get(1)?, phone: r.get(2)?, shared: r.get(3)? }),
+                    )
+                    .optional()?;
+                let sso_sub = crate::sso::problem_resident_sub(conn, id)?;
+                audit(conn, Some(official_id), "view_reporter", Some(id), None)?;
+                Some((contacts, sso_sub))
+            } else {
+                None
+            };
             let supporters = crate::map::support_counts(conn, &[id])?.get(&id).copied().unwrap_or(0);
             let agencies = crate::agencies::list(conn, viewer.municipality_id)?;
             let photos = crate::photos::of_problem(conn, id)?;
-            audit(conn, Some(official_id), "view_reporter", Some(id), None)?;
-            Ok::<_, CabinetError>((problem, events, (contacts, sso_sub), (supporters, agencies, photos)))
+            Ok::<_, CabinetError>((problem, events, contacts, (supporters, agencies, photos)))
         })
         .await
         .in_lang(lang)?;
@@ -1035,18 +1058,22 @@ async fn detail(
         }
         section.reporter aria-labelledby="reporter-title" {
             h2 id="reporter-title" { (lang.m(Msg::Reporter)) }
-            p.muted { (lang.m(Msg::PersonalDataLogged)) }
-            @let c = contacts.unwrap_or(Contacts { name: None, email: None, phone: None, shared: false });
-            dl.facts {
-                dt { (lang.m(Msg::Name)) } dd.reporter-name { (c.name.as_deref().unwrap_or(none)) }
-                dt { (lang.m(Msg::Email)) } dd.reporter-email { (c.email.as_deref().unwrap_or(none)) }
-                dt { (lang.m(Msg::Phone)) } dd.reporter-phone { (c.phone.as_deref().unwrap_or(none)) }
-                @if let Some(sub) = &sso_sub {
-                    dt { (lang.m(Msg::SignedInViaSite)) } dd.reporter-sso { "sub " code { (sub) } }
+            @if let Some((contacts, sso_sub)) = contacts {
+                p.muted { (lang.m(Msg::PersonalDataLogged)) }
+                @let c = contacts.unwrap_or(Contacts { name: None, email: None, phone: None, shared: false });
+                dl.facts {
+                    dt { (lang.m(Msg::Name)) } dd.reporter-name { (c.name.as_deref().unwrap_or(none)) }
+                    dt { (lang.m(Msg::Email)) } dd.reporter-email { (c.email.as_deref().unwrap_or(none)) }
+                    dt { (lang.m(Msg::Phone)) } dd.reporter-phone { (c.phone.as_deref().unwrap_or(none)) }
+                    @if let Some(sub) = &sso_sub {
+                        dt { (lang.m(Msg::SignedInViaSite)) } dd.reporter-sso { "sub " code { (sub) } }
+                    }
                 }
-            }
-            @if c.shared {
-                p.reporter-shares { (lang.m(Msg::ShareWithAgency)) }
+                @if c.shared {
+                    p.reporter-shares { (lang.m(Msg::ShareWithAgency)) }
+                }
+            } @else {
+                p.reporter-hidden { (lang.m(Msg::ContactsHidden)) }
             }
         }
         h2 { (lang.m(Msg::History)) }
@@ -1092,8 +1119,9 @@ async fn detail(
                 div { button type="submit" { (lang.m(Msg::SaveText)) } }
             }
         }
-        h2 { (lang.m(Msg::ChangeStatus)) }
-        form id="status-form" method="post" action=(lang.href(&format!("/cabinet/problems/{}/status", problem.id))) {
+        // An analyst only reads: no form they could not use.
+        @if session.changes() { h2 { (lang.m(Msg::ChangeStatus)) } }
+        @if session.changes() { form id="status-form" method="post" action=(lang.href(&format!("/cabinet/problems/{}/status", problem.id))) {
             input type="hidden" name="csrf" value=(session.csrf);
             label for="status" { (lang.m(Msg::NewStatus)) }
             select id="status" name="status" {
@@ -1113,7 +1141,7 @@ async fn detail(
             label for="internal_note" { (lang.m(Msg::InternalNote)) }
             textarea id="internal_note" name="internal_note" maxlength=(ANSWER_MAX_CHARS) {}
             div { button type="submit" { (lang.m(Msg::Save)) } }
-        }
+        } }
     };
     Ok(page(
         StatusCode::OK,
@@ -1356,6 +1384,9 @@ async fn change_status(
 ) -> Result<Response, CabinetFailure> {
     let form = form.map(|Form(f)| f).unwrap_or_default();
     check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
+    if !session.changes() {
+        return Err(CabinetError::Forbidden).in_lang(lang);
+    }
     let status = form
         .status
         .as_deref()

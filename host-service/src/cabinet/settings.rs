@@ -32,6 +32,9 @@ struct SiteSettings {
     control_days: i64,
     /// Agencies' e-mailed answers wait for a moderator.
     moderate_email_answers: bool,
+    /// Terms count working days; the holidays that do not count, `YYYY-MM-DD`.
+    working_days: bool,
+    holidays: Vec<String>,
     keys: Vec<KeyRow>,
 }
 
@@ -54,7 +57,7 @@ fn load(conn: &Connection, municipality_id: i64) -> rusqlite::Result<Vec<SiteSet
     let mut sites = conn
         .prepare_cached(
             "SELECT id, key, name, anonymous_reports, premoderation, control_days,
-                    email_answers = 'moderate' FROM sites
+                    email_answers = 'moderate', working_days FROM sites
              WHERE municipality_id = ?1 ORDER BY name, key",
         )?
         .query_map([municipality_id], |r| {
@@ -67,6 +70,8 @@ fn load(conn: &Connection, municipality_id: i64) -> rusqlite::Result<Vec<SiteSet
                     premoderation: r.get(4)?,
                     control_days: r.get(5)?,
                     moderate_email_answers: r.get(6)?,
+                    working_days: r.get(7)?,
+                    holidays: Vec::new(),
                     keys: Vec::new(),
                 },
             ))
@@ -77,6 +82,10 @@ fn load(conn: &Connection, municipality_id: i64) -> rusqlite::Result<Vec<SiteSet
          ORDER BY revoked_at IS NOT NULL, created_at DESC, id DESC",
     )?;
     for (id, site) in &mut sites {
+        site.holidays = crate::workdays::holidays(conn, *id)?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         site.keys = keys
             .query_map([*id], |r| {
                 Ok(KeyRow {
@@ -317,6 +326,14 @@ fn site_section(lang: PageLang, session: &Session, site: &SiteSettings) -> Marku
                 }
                 label for=(id("control")) { (lang.m(Msg::ControlDays)) }
                 input id=(id("control")) type="number" name="control_days" min="0" max="365" value=(site.control_days);
+                label.check {
+                    input type="checkbox" name="working_days" value="on" checked[site.working_days];
+                    " " (lang.m(Msg::WorkingDays))
+                }
+                label for=(id("holidays")) { (lang.m(Msg::Holidays)) }
+                textarea id=(id("holidays")) name="holidays" rows="3" spellcheck="false"
+                    aria-describedby=(id("holidays-hint")) { (site.holidays.join("\n")) }
+                p.muted id=(id("holidays-hint")) { (lang.m(Msg::HolidaysHint)) }
                 label for=(id("email-answers")) { (lang.m(Msg::EmailAnswers)) }
                 select id=(id("email-answers")) name="email_answers" {
                     option value="publish" selected[!site.moderate_email_answers] { (lang.m(Msg::EmailAnswersPublish)) }
@@ -475,6 +492,8 @@ pub(super) struct ReportsForm {
     premoderation: Option<String>,
     control_days: Option<String>,
     email_answers: Option<String>,
+    working_days: Option<String>,
+    holidays: Option<String>,
 }
 
 pub(super) async fn save_reports(
@@ -493,6 +512,10 @@ pub(super) async fn save_reports(
         return Err(CabinetError::BadInput(lang.m(Msg::ChooseAnonymous).into())).in_lang(lang);
     }
     let premoderation = form.premoderation.as_deref() == Some("on");
+    let working_days = form.working_days.as_deref() == Some("on");
+    let holidays = crate::workdays::parse_days(form.holidays.as_deref().unwrap_or_default())
+        .map_err(|bad| CabinetError::BadInput(lang.tn(Msg::HolidayNotADay, bad)))
+        .in_lang(lang)?;
     // Absent (an older form): left as it is.
     let email_answers = form
         .email_answers
@@ -519,9 +542,13 @@ pub(super) async fn save_reports(
                                   email_answers = coalesce(?5, email_answers) WHERE key = ?1",
                 params![site, anonymous, premoderation, control_days, email_answers],
             )?;
+            let site_id: i64 =
+                conn.query_row("SELECT id FROM sites WHERE key = ?1", [&site], |r| r.get(0))?;
+            crate::workdays::set(conn, site_id, working_days, &holidays)?;
             let detail = format!(
-                "{site}: anonymous={anonymous} premoderation={premoderation} email_answers={}",
-                email_answers.as_deref().unwrap_or("unchanged")
+                "{site}: anonymous={anonymous} premoderation={premoderation} email_answers={} working_days={working_days} holidays={}",
+                email_answers.as_deref().unwrap_or("unchanged"),
+                holidays.len()
             );
             audit(conn, Some(official_id), "site_reports", None, Some(&detail))?;
             Ok::<_, CabinetError>(())

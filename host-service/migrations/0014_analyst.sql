@@ -1,0 +1,6 @@
+-- The read-only analyst role (issue 5). Nothing to rebuild: `officials.role`'s CHECK has allowed
+-- 'analyst' since 0001_init.sql, which reserved it. An analyst is an official of the whole
+-- municipality (`agency_id` NULL, as for every role but the agency official) who reads the
+-- cabinet's list, problem pages, the overdue list, the statistics and the exports, never the
+-- reporter's contacts, and changes nothing (`cabinet::Session::changes`, `sees_contacts`).
+-- This version is kept so that the file numbers stay the schema versions.
