@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0013_support_email.sql"),
     include_str!("../migrations/0014_analyst.sql"),
     include_str!("../migrations/0015_working_days.sql"),
+    include_str!("../migrations/0016_answer_templates.sql"),
 ];
 
 /// How long a connection waits for a lock held by another process (e.g. the `site add`

@@ -266,6 +266,18 @@ pub enum Msg {
     HolidayNotADay,
     // The read-only analyst role (issue 5).
     ContactsHidden,
+    // Response templates (issue 5).
+    AnswerTemplate,
+    AnswerTemplateHint,
+    TemplateTexts,
+    AnswerTemplates,
+    AnswerTemplatesHint,
+    TemplateTitle,
+    TemplateText,
+    AddTemplate,
+    TemplateInvalid,
+    TooManyTemplates,
+    Delete,
 }
 
 impl Msg {
@@ -495,6 +507,17 @@ impl Msg {
         Msg::HolidaysHint,
         Msg::HolidayNotADay,
         Msg::ContactsHidden,
+        Msg::AnswerTemplate,
+        Msg::AnswerTemplateHint,
+        Msg::TemplateTexts,
+        Msg::AnswerTemplates,
+        Msg::AnswerTemplatesHint,
+        Msg::TemplateTitle,
+        Msg::TemplateText,
+        Msg::AddTemplate,
+        Msg::TemplateInvalid,
+        Msg::TooManyTemplates,
+        Msg::Delete,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -1047,6 +1070,40 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::HolidayNotADay, En) => "\"{n}\" is not a date like YYYY-MM-DD.",
         (Msg::ContactsHidden, Ru) => "Контакты заявителя скрыты для вашей роли",
         (Msg::ContactsHidden, En) => "The reporter's contacts are hidden for your role",
+        (Msg::AnswerTemplate, Ru) => "Шаблон ответа",
+        (Msg::AnswerTemplate, En) => "Response template",
+        (Msg::AnswerTemplateHint, Ru) => {
+            "Если поле ответа пустое, ответом станет текст выбранного шаблона."
+        }
+        (Msg::AnswerTemplateHint, En) => {
+            "If the answer field is empty, the chosen template's text becomes the answer."
+        }
+        (Msg::TemplateTexts, Ru) => "Тексты шаблонов",
+        (Msg::TemplateTexts, En) => "The templates' texts",
+        (Msg::AnswerTemplates, Ru) => "Шаблоны ответов",
+        (Msg::AnswerTemplates, En) => "Response templates",
+        (Msg::AnswerTemplatesHint, Ru) => {
+            "Типовые ответы по категориям: форма статуса проблемы предлагает шаблоны её категории."
+        }
+        (Msg::AnswerTemplatesHint, En) => {
+            "Standard answers per category: a problem's status form offers its category's templates."
+        }
+        (Msg::TemplateTitle, Ru) => "Название",
+        (Msg::TemplateTitle, En) => "Title",
+        (Msg::TemplateText, Ru) => "Текст ответа",
+        (Msg::TemplateText, En) => "Answer text",
+        (Msg::AddTemplate, Ru) => "Добавить шаблон",
+        (Msg::AddTemplate, En) => "Add the template",
+        (Msg::TemplateInvalid, Ru) => {
+            "Шаблон не найден или заполнен не полностью: нужны категория, название (до 100 символов) и текст."
+        }
+        (Msg::TemplateInvalid, En) => {
+            "The template is unknown or incomplete: a category, a title (up to 100 characters) and a text are needed."
+        }
+        (Msg::TooManyTemplates, Ru) => "У категории уже {n} шаблонов: удалите ненужные.",
+        (Msg::TooManyTemplates, En) => "The category has {n} templates already: delete some first.",
+        (Msg::Delete, Ru) => "Удалить",
+        (Msg::Delete, En) => "Delete",
     }
 }
 
@@ -1160,7 +1217,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::ContactsHidden),
+            Some(&Msg::Delete),
             "a new message goes into Msg::ALL too"
         );
     }

@@ -32,11 +32,12 @@ mod inbox;
 mod overdue;
 mod settings;
 pub mod stats;
+mod templates;
 
 /// Problems per list page.
 pub const PAGE_SIZE: i64 = 50;
 /// Longest public answer or internal note accepted.
-const ANSWER_MAX_CHARS: usize = 4000;
+pub(super) const ANSWER_MAX_CHARS: usize = 4000;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -61,6 +62,11 @@ pub fn router() -> Router<AppState> {
         .route("/cabinet/mail/{id}/publish", post(inbox::publish))
         .route("/cabinet/mail/{id}/discard", post(inbox::discard))
         .route("/cabinet/settings", get(settings::settings_page))
+        .route("/cabinet/settings/templates", post(templates::add))
+        .route(
+            "/cabinet/settings/templates/{id}/delete",
+            post(templates::delete),
+        )
         .route(
             "/cabinet/settings/agencies/{id}",
             post(settings::update_agency),
@@ -886,6 +892,7 @@ struct ProblemView {
     due_at: Option<i64>,
     agency_id: Option<i64>,
     agency: Option<String>,
+    category_id: i64,
 }
 
 struct EventView {
@@ -916,7 +923,7 @@ fn load_problem(
     conn.query_row(
         &format!(
             "SELECT p.id, s.name, {name_col}, p.status, p.description, p.address, p.lat, p.lon, p.tracking_code,
-                    p.origin, p.created_at, p.published_at, p.due_at, p.agency_id, a.name
+                    p.origin, p.created_at, p.published_at, p.due_at, p.agency_id, a.name, p.category_id
              FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
              LEFT JOIN agencies a ON a.id = p.agency_id
              WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0
@@ -940,6 +947,7 @@ fn load_problem(
                 due_at: r.get(12)?,
                 agency_id: r.get(13)?,
                 agency: r.get(14)?,
+                category_id: r.get(15)?,
             })
         },
     )
@@ -996,11 +1004,12 @@ async fn detail(
             let supporters = crate::map::support_counts(conn, &[id])?.get(&id).copied().unwrap_or(0);
             let agencies = crate::agencies::list(conn, viewer.municipality_id)?;
             let photos = crate::photos::of_problem(conn, id)?;
-            Ok::<_, CabinetError>((problem, events, contacts, (supporters, agencies, photos)))
+            let templates = templates::of_category(conn, problem.category_id)?;
+            Ok::<_, CabinetError>((problem, events, contacts, (supporters, agencies, photos, templates)))
         })
         .await
         .in_lang(lang)?;
-    let (supporters, agencies, photos) = supporters;
+    let (supporters, agencies, photos, templates) = supporters;
     let title = lang.tn(Msg::ReportNo, problem.id);
     let none = lang.m(Msg::NotGiven);
     let tracking = format!("/t/{}", problem.tracking_code);
@@ -1136,6 +1145,7 @@ async fn detail(
                     option value=(code) { (lang.m(label)) }
                 }
             }
+            (templates::choice(lang, &templates))
             label for="public_answer" { (lang.m(Msg::PublicAnswer)) }
             textarea id="public_answer" name="public_answer" maxlength=(ANSWER_MAX_CHARS) {}
             label for="internal_note" { (lang.m(Msg::InternalNote)) }
@@ -1307,6 +1317,8 @@ struct StatusForm {
     internal_note: Option<String>,
     /// Why it is refused: `spam`, `not_city`, `personal_data`, `other`.
     reason: Option<String>,
+    /// A response template of the problem's category: the answer when none is typed.
+    template: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -1396,6 +1408,15 @@ async fn change_status(
     let clean = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let answer = clean(form.public_answer);
     let note = clean(form.internal_note);
+    // A template answers when nothing is typed (checked against the problem's category below).
+    let template = match clean(form.template).filter(|_| answer.is_none()) {
+        None => None,
+        Some(t) => Some(
+            t.parse::<i64>()
+                .map_err(|_| CabinetError::BadInput(lang.m(Msg::TemplateInvalid).into()))
+                .in_lang(lang)?,
+        ),
+    };
     let too_long = |s: &Option<String>| {
         s.as_ref()
             .is_some_and(|s| s.chars().count() > ANSWER_MAX_CHARS)
@@ -1425,7 +1446,7 @@ async fn change_status(
     }
     // Refusing is explained to the resident, but a bot's spam is refused without a word.
     let spam = reason == Some("spam");
-    if status == Status::Refused && answer.is_none() && !spam {
+    if status == Status::Refused && answer.is_none() && template.is_none() && !spam {
         return Err(CabinetError::BadInput(
             lang.m(Msg::RefusalNeedsAnswer).into(),
         ))
@@ -1438,16 +1459,22 @@ async fn change_status(
     let mailed = state
         .db
         .write(move |conn| {
-            let from: String = conn
+            let (from, category_id): (String, i64) = conn
                 .query_row(
-                    "SELECT p.status FROM problems p JOIN sites s ON s.id = p.site_id
+                    "SELECT p.status, p.category_id FROM problems p JOIN sites s ON s.id = p.site_id
                      WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0
                        AND (?3 IS NULL OR p.agency_id = ?3)",
                     params![id, municipality_id, scope],
-                    |r| r.get(0),
+                    |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?
                 .ok_or(CabinetError::NotFound)?;
+            let answer = match template {
+                Some(t) => Some(templates::text_for(conn, t, category_id)?.ok_or_else(|| {
+                    CabinetError::BadInput(lang.m(Msg::TemplateInvalid).into())
+                })?),
+                None => answer,
+            };
             let at = now();
             let routed = crate::problems::set_status(conn, &base, id, status, at)?;
             conn.execute(

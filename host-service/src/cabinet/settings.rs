@@ -135,14 +135,16 @@ pub(super) async fn settings_page(
                     ))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
+            let templates = super::templates::of_municipality(conn, municipality_id)?;
             Ok::<_, CabinetError>((
                 load(conn, municipality_id)?,
                 crate::agencies::list(conn, municipality_id)?,
-                categories,
+                (categories, templates),
             ))
         })
         .await
         .in_lang(lang)?;
+    let (categories, templates) = categories;
     let title = lang.m(Msg::Settings);
     let content = html! {
         p { a href=(lang.href("/cabinet")) { (lang.m(Msg::BackToTheList)) } }
@@ -209,6 +211,7 @@ pub(super) async fn settings_page(
                 }
             }
         }
+        (super::templates::section(lang, &session, &categories, &templates))
         @for site in &sites {
             (site_section(lang, &session, site))
         }
