@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0014_analyst.sql"),
     include_str!("../migrations/0015_working_days.sql"),
     include_str!("../migrations/0016_answer_templates.sql"),
+    include_str!("../migrations/0017_merge.sql"),
 ];
 
 /// How long a connection waits for a lock held by another process (e.g. the `site add`

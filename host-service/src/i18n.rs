@@ -278,6 +278,12 @@ pub enum Msg {
     TemplateInvalid,
     TooManyTemplates,
     Delete,
+    // Merging duplicates (issue 5).
+    DuplicateOf,
+    DuplicateNeedsTarget,
+    MergedIntoLabel,
+    MergedInto,
+    MergedHere,
 }
 
 impl Msg {
@@ -518,6 +524,11 @@ impl Msg {
         Msg::TemplateInvalid,
         Msg::TooManyTemplates,
         Msg::Delete,
+        Msg::DuplicateOf,
+        Msg::DuplicateNeedsTarget,
+        Msg::MergedIntoLabel,
+        Msg::MergedInto,
+        Msg::MergedHere,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -1104,6 +1115,20 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::TooManyTemplates, En) => "The category has {n} templates already: delete some first.",
         (Msg::Delete, Ru) => "Удалить",
         (Msg::Delete, En) => "Delete",
+        (Msg::DuplicateOf, Ru) => "Номер основной проблемы (для статуса «Дубликат»)",
+        (Msg::DuplicateOf, En) => "The main problem's number (for the status \"Duplicate\")",
+        (Msg::DuplicateNeedsTarget, Ru) => {
+            "Для статуса «Дубликат» укажите номер другой опубликованной проблемы вашего муниципалитета: обращение будет объединено с ней."
+        }
+        (Msg::DuplicateNeedsTarget, En) => {
+            "For the status \"Duplicate\" give the number of another published problem of your municipality: the report is merged into it."
+        }
+        (Msg::MergedIntoLabel, Ru) => "Объединена с",
+        (Msg::MergedIntoLabel, En) => "Merged into",
+        (Msg::MergedInto, Ru) => "проблемой № {n}: за её решением можно следить там",
+        (Msg::MergedInto, En) => "problem No. {n}: follow its solution there",
+        (Msg::MergedHere, Ru) => "Объединённые с ней сообщения",
+        (Msg::MergedHere, En) => "Reports merged into it",
     }
 }
 
@@ -1217,7 +1242,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::Delete),
+            Some(&Msg::MergedHere),
             "a new message goes into Msg::ALL too"
         );
     }

@@ -394,11 +394,33 @@ pub fn publish_unmoderated(
 }
 
 /// Queues the e-mail that tells a problem's reporter about a status change or a public answer,
-/// when the reporter left an address (in the form, or through their site's sign-in).
+/// when the reporter left an address (in the form, or through their site's sign-in) — and the
+/// reporters of the reports merged into it (`duplicate_of`), who follow it.
 pub fn queue_reporter_mail(
     conn: &Connection,
     base: &str,
     id: i64,
+    status: Status,
+    answer: Option<&str>,
+) -> rusqlite::Result<bool> {
+    let mut mailed = queue_mail_to_reporter_of(conn, base, id, id, status, answer)?;
+    let followers: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM problems WHERE duplicate_of = ?1 ORDER BY id")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for follower in followers {
+        mailed |= queue_mail_to_reporter_of(conn, base, follower, id, status, answer)?;
+    }
+    Ok(mailed)
+}
+
+/// The reporter of problem `reporter_of` is told about problem `about` (the same, or the one
+/// their report was merged into); the link is their own tracking page.
+fn queue_mail_to_reporter_of(
+    conn: &Connection,
+    base: &str,
+    reporter_of: i64,
+    about: i64,
     status: Status,
     answer: Option<&str>,
 ) -> rusqlite::Result<bool> {
@@ -409,7 +431,7 @@ pub fn queue_reporter_mail(
              LEFT JOIN reporters rp ON rp.problem_id = p.id
              LEFT JOIN residents rs ON rs.id = p.resident_id
              WHERE p.id = ?1",
-            [id],
+            [reporter_of],
             |r| {
                 Ok((
                     r.get::<_, Option<String>>(0)?,
@@ -432,7 +454,7 @@ pub fn queue_reporter_mail(
     let about = mail::About {
         lang: Lang::from_tag(&lang).unwrap_or_default(),
         site_name: &site_name,
-        problem_id: id,
+        problem_id: about,
         category: &category,
     };
     let tracking = format!("{base}/t/{code}");
@@ -441,4 +463,67 @@ pub fn queue_reporter_mail(
         &mail::status_changed(&about, to, status, answer, &tracking),
     )?;
     Ok(true)
+}
+
+/// Why a merge was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeRefused {
+    /// No such published problem of the municipality, or the problem itself.
+    NoTarget,
+}
+
+/// Merges problem `id` into problem `into` (of municipality `municipality_id`), as a moderator
+/// marks it a duplicate: `id` points at the problem its chain ends in; its supporters become
+/// that problem's (each person once), and so does its reporter (a report is a vote: "this
+/// affects me too"); reports merged into `id` before follow. From then on the reporters of
+/// merged reports hear of every change of the problem they follow ([`queue_reporter_mail`]).
+/// Returns the problem merged into. The caller sets the status.
+pub fn merge(
+    conn: &Connection,
+    municipality_id: i64,
+    id: i64,
+    into: i64,
+    at: i64,
+) -> rusqlite::Result<Result<i64, MergeRefused>> {
+    // The end of the chain: a duplicate's own target.
+    let mut root = into;
+    for _ in 0..16 {
+        let next: Option<Option<i64>> = conn
+            .query_row(
+                "SELECT p.duplicate_of FROM problems p JOIN sites s ON s.id = p.site_id
+                 WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.published_at IS NOT NULL
+                   AND p.awaiting_confirmation = 0",
+                params![root, municipality_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match next {
+            None => return Ok(Err(MergeRefused::NoTarget)),
+            Some(Some(next)) => root = next,
+            Some(None) => break,
+        }
+    }
+    if root == id {
+        return Ok(Err(MergeRefused::NoTarget));
+    }
+    conn.execute(
+        "UPDATE problems SET duplicate_of = ?2 WHERE id = ?1 OR duplicate_of = ?1",
+        params![id, root],
+    )?;
+    let mut added = conn.execute(
+        "INSERT INTO supports (problem_id, voter_key, created_at)
+         SELECT ?2, voter_key, created_at FROM supports WHERE problem_id = ?1
+         ON CONFLICT (problem_id, voter_key) DO NOTHING",
+        params![id, root],
+    )?;
+    added += conn.execute(
+        "INSERT INTO supports (problem_id, voter_key, created_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (problem_id, voter_key) DO NOTHING",
+        params![root, format!("report:{id}"), at],
+    )?;
+    conn.execute(
+        "UPDATE problems SET support_count = support_count + ?2 WHERE id = ?1",
+        params![root, added as i64],
+    )?;
+    Ok(Ok(root))
 }

@@ -44,6 +44,8 @@ struct PublicProblem {
     /// confirm or reopen it.
     control_open: bool,
     answers: Vec<(i64, String)>,
+    /// Merged into this (published) problem.
+    duplicate_of: Option<i64>,
 }
 
 /// How a problem's page is reached.
@@ -110,7 +112,8 @@ async fn problem_page(state: AppState, lookup: Lookup, lang: PageLang, thanked: 
                             p.description, p.address, p.created_at, p.awaiting_confirmation,
                             p.status = 'resolved' AND p.resolved_at IS NOT NULL
                               AND ?3 - p.resolved_at <= s.control_days * 86400
-                              AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.problem_id = p.id AND v.at >= p.resolved_at)
+                              AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.problem_id = p.id AND v.at >= p.resolved_at),
+                            p.duplicate_of
                      FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
                      WHERE {filter}"),
                     params![key, en, crate::db::now()],
@@ -126,6 +129,7 @@ async fn problem_page(state: AppState, lookup: Lookup, lang: PageLang, thanked: 
                             awaiting_confirmation: r.get(7)?,
                             control_open: r.get(8)?,
                             answers: Vec::new(),
+                            duplicate_of: r.get(9)?,
                         })
                     },
                 )
@@ -172,6 +176,12 @@ async fn problem_page(state: AppState, lookup: Lookup, lang: PageLang, thanked: 
             dt { (lang.m(Msg::Description)) } dd.problem-description { (problem.description) }
             @if let Some(address) = &problem.address {
                 dt { (lang.m(Msg::Address)) } dd.problem-address { (address) }
+            }
+            @if let Some(root) = problem.duplicate_of {
+                dt { (lang.m(Msg::MergedIntoLabel)) }
+                dd.duplicate-of {
+                    a href=(lang.href(&format!("/problems/{root}"))) { (lang.tn(Msg::MergedInto, root)) }
+                }
             }
         }
         h2 { (lang.m(Msg::Answers)) }

@@ -893,6 +893,8 @@ struct ProblemView {
     agency_id: Option<i64>,
     agency: Option<String>,
     category_id: i64,
+    /// Merged into this problem (marked a duplicate).
+    duplicate_of: Option<i64>,
 }
 
 struct EventView {
@@ -923,7 +925,8 @@ fn load_problem(
     conn.query_row(
         &format!(
             "SELECT p.id, s.name, {name_col}, p.status, p.description, p.address, p.lat, p.lon, p.tracking_code,
-                    p.origin, p.created_at, p.published_at, p.due_at, p.agency_id, a.name, p.category_id
+                    p.origin, p.created_at, p.published_at, p.due_at, p.agency_id, a.name, p.category_id,
+                    p.duplicate_of
              FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
              LEFT JOIN agencies a ON a.id = p.agency_id
              WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0
@@ -948,6 +951,7 @@ fn load_problem(
                 agency_id: r.get(13)?,
                 agency: r.get(14)?,
                 category_id: r.get(15)?,
+                duplicate_of: r.get(16)?,
             })
         },
     )
@@ -1005,11 +1009,15 @@ async fn detail(
             let agencies = crate::agencies::list(conn, viewer.municipality_id)?;
             let photos = crate::photos::of_problem(conn, id)?;
             let templates = templates::of_category(conn, problem.category_id)?;
-            Ok::<_, CabinetError>((problem, events, contacts, (supporters, agencies, photos, templates)))
+            let merged: Vec<i64> = conn
+                .prepare_cached("SELECT id FROM problems WHERE duplicate_of = ?1 ORDER BY id")?
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok::<_, CabinetError>((problem, events, contacts, (supporters, agencies, photos, (templates, merged))))
         })
         .await
         .in_lang(lang)?;
-    let (supporters, agencies, photos, templates) = supporters;
+    let (supporters, agencies, photos, (templates, merged)) = supporters;
     let title = lang.tn(Msg::ReportNo, problem.id);
     let none = lang.m(Msg::NotGiven);
     let tracking = format!("/t/{}", problem.tracking_code);
@@ -1041,6 +1049,19 @@ async fn detail(
             dt { (lang.m(Msg::SentFrom)) } dd { (problem.origin.as_deref().unwrap_or(none)) }
             dt { (lang.m(Msg::ResidentsPage)) } dd { a href=(tracking) { (tracking) } }
             dt { (lang.m(Msg::Supporters)) } dd.support-count { (supporters) }
+            @if let Some(root) = problem.duplicate_of {
+                dt { (lang.m(Msg::MergedIntoLabel)) }
+                dd.duplicate-of { a href=(lang.href(&format!("/cabinet/problems/{root}"))) { "№ " (root) } }
+            }
+            @if !merged.is_empty() {
+                dt { (lang.m(Msg::MergedHere)) }
+                dd.merged {
+                    @for (n, m) in merged.iter().enumerate() {
+                        @if n > 0 { ", " }
+                        a href=(lang.href(&format!("/cabinet/problems/{m}"))) { "№ " (m) }
+                    }
+                }
+            }
         }
         @if !photos.is_empty() {
             section.photos aria-labelledby="photos-title" {
@@ -1145,6 +1166,8 @@ async fn detail(
                     option value=(code) { (lang.m(label)) }
                 }
             }
+            label for="duplicate_of" { (lang.m(Msg::DuplicateOf)) }
+            input id="duplicate_of" name="duplicate_of" type="number" min="1" inputmode="numeric";
             (templates::choice(lang, &templates))
             label for="public_answer" { (lang.m(Msg::PublicAnswer)) }
             textarea id="public_answer" name="public_answer" maxlength=(ANSWER_MAX_CHARS) {}
@@ -1319,6 +1342,8 @@ struct StatusForm {
     reason: Option<String>,
     /// A response template of the problem's category: the answer when none is typed.
     template: Option<String>,
+    /// For `duplicate`: the number of the problem to merge into.
+    duplicate_of: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -1446,6 +1471,15 @@ async fn change_status(
     }
     // Refusing is explained to the resident, but a bot's spam is refused without a word.
     let spam = reason == Some("spam");
+    let duplicate_of = match status {
+        Status::Duplicate => Some(
+            clean(form.duplicate_of)
+                .and_then(|d| d.trim_start_matches('№').trim().parse::<i64>().ok())
+                .ok_or_else(|| CabinetError::BadInput(lang.m(Msg::DuplicateNeedsTarget).into()))
+                .in_lang(lang)?,
+        ),
+        _ => None,
+    };
     if status == Status::Refused && answer.is_none() && template.is_none() && !spam {
         return Err(CabinetError::BadInput(
             lang.m(Msg::RefusalNeedsAnswer).into(),
@@ -1476,6 +1510,11 @@ async fn change_status(
                 None => answer,
             };
             let at = now();
+            if let Some(into) = duplicate_of {
+                crate::problems::merge(conn, municipality_id, id, into, at)?.map_err(|_| {
+                    CabinetError::BadInput(lang.m(Msg::DuplicateNeedsTarget).into())
+                })?;
+            }
             let routed = crate::problems::set_status(conn, &base, id, status, at)?;
             conn.execute(
                 "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status, public_answer, internal_note, reason)
