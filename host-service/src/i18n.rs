@@ -284,6 +284,12 @@ pub enum Msg {
     MergedIntoLabel,
     MergedInto,
     MergedHere,
+    // The statistics' heat map (issue 5).
+    HeatMap,
+    HeatMapEmpty,
+    HeatMapDesc,
+    BusiestPlaces,
+    Problems,
 }
 
 impl Msg {
@@ -529,6 +535,11 @@ impl Msg {
         Msg::MergedIntoLabel,
         Msg::MergedInto,
         Msg::MergedHere,
+        Msg::HeatMap,
+        Msg::HeatMapEmpty,
+        Msg::HeatMapDesc,
+        Msg::BusiestPlaces,
+        Msg::Problems,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -1129,6 +1140,20 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::MergedInto, En) => "problem No. {n}: follow its solution there",
         (Msg::MergedHere, Ru) => "Объединённые с ней сообщения",
         (Msg::MergedHere, En) => "Reports merged into it",
+        (Msg::HeatMap, Ru) => "Где сообщают о проблемах",
+        (Msg::HeatMap, En) => "Where problems are reported",
+        (Msg::HeatMapEmpty, Ru) => "За этот период нет обращений с местом на карте.",
+        (Msg::HeatMapEmpty, En) => "No reports with a place on the map in this period.",
+        (Msg::HeatMapDesc, Ru) => {
+            "Тепловая карта территории: чем темнее клетка, тем больше обращений; больше всего в одной клетке — {n}."
+        }
+        (Msg::HeatMapDesc, En) => {
+            "A heat map of the area: the darker a cell, the more reports; the most in one cell: {n}."
+        }
+        (Msg::BusiestPlaces, Ru) => "Самые частые места (центр клетки)",
+        (Msg::BusiestPlaces, En) => "The busiest places (the cell's centre)",
+        (Msg::Problems, Ru) => "Обращений",
+        (Msg::Problems, En) => "Reports",
     }
 }
 
@@ -1242,7 +1267,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::MergedHere),
+            Some(&Msg::Problems),
             "a new message goes into Msg::ALL too"
         );
     }

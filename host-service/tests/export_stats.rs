@@ -164,3 +164,44 @@ async fn the_statistics_count_time_and_rate_the_agencies() {
     let status = body.split(r#"id="stats-status""#).nth(1).unwrap();
     assert!(status.contains("Новое</th><td>1</td>"), "{status}");
 }
+
+#[tokio::test]
+async fn the_statistics_heat_map_shades_where_problems_are() {
+    let app = TestApp::new().await;
+    let (cookie, _) = app.login(demo::LOGIN, &app.demo_password).await;
+    let empty = app
+        .get("/cabinet/stats?days=all", &[("cookie", &cookie)])
+        .await;
+    assert!(
+        empty.body.contains("нет обращений с местом на карте"),
+        "{}",
+        empty.body
+    );
+    // Three reports at one place, one at another (the demo's valid report is at 54.51, 36.26).
+    for _ in 0..3 {
+        report(&app, "Яма во дворе").await;
+    }
+    let mut far = app.valid_report();
+    far["location"] = serde_json::json!({"lat": 54.45, "lon": 36.15});
+    assert_eq!(
+        app.report(demo::SITE_KEY, None, &far).await.status,
+        StatusCode::CREATED
+    );
+    let page = app
+        .get("/cabinet/stats?days=all", &[("cookie", &cookie)])
+        .await;
+    assert!(page.body.contains("<svg id=\"heat-map\""), "{}", page.body);
+    let counts: Vec<i64> = page
+        .body
+        .split("data-count=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+        .collect();
+    let mut sorted = counts.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, [1, 3], "two cells: {counts:?}");
+    assert!(page.body.contains("больше всего в одной клетке — 3"));
+    // The accessible alternative names the busiest place first.
+    let table = page.body.split("id=\"stats-heat\"").nth(1).unwrap();
+    assert!(table.find(">3<").unwrap() < table.find(">1<").unwrap());
+}

@@ -36,6 +36,136 @@ pub struct Stats {
     pub overdue: i64,
     /// Agency, average rating, verdicts, of which reopened.
     pub ratings: Vec<(String, f64, i64, i64)>,
+    pub heat: Heat,
+}
+
+/// Columns and rows of the heat map's grid.
+pub const HEAT_COLS: i64 = 24;
+pub const HEAT_ROWS: i64 = 16;
+
+/// Where the period's problems are: counts on a grid over the municipality's area (the union
+/// of its sites' bounds), row 0 in the north.
+#[derive(Debug, Default)]
+pub struct Heat {
+    /// West, south, east, north.
+    pub bounds: Option<(f64, f64, f64, f64)>,
+    /// Column, row, problems.
+    pub cells: Vec<(i64, i64, i64)>,
+}
+
+impl Heat {
+    /// The centre of a cell, as latitude and longitude.
+    pub fn centre(&self, col: i64, row: i64) -> Option<(f64, f64)> {
+        let (w, s, e, n) = self.bounds?;
+        let lon = w + (col as f64 + 0.5) * (e - w) / HEAT_COLS as f64;
+        let lat = n - (row as f64 + 0.5) * (n - s) / HEAT_ROWS as f64;
+        Some((lat, lon))
+    }
+}
+
+fn heat(
+    conn: &Connection,
+    municipality_id: i64,
+    agency: Option<i64>,
+    since: i64,
+) -> rusqlite::Result<Heat> {
+    let bounds: Option<(f64, f64, f64, f64)> = conn.query_row(
+        "SELECT min(bounds_west), min(bounds_south), max(bounds_east), max(bounds_north)
+         FROM sites WHERE municipality_id = ?1",
+        [municipality_id],
+        |r| {
+            Ok(match (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?) {
+                (Some(w), Some(s), Some(e), Some(n)) => Some((w, s, e, n)),
+                _ => None,
+            })
+        },
+    )?;
+    let Some((w, s, e, n)) = bounds.filter(|(w, s, e, n)| e > w && n > s) else {
+        return Ok(Heat::default());
+    };
+    let cells = conn
+        .prepare_cached(
+            "SELECT CAST((p.lon - ?4) * ?8 / (?6 - ?4) AS INTEGER) AS col,
+                    CAST((?7 - p.lat) * ?9 / (?7 - ?5) AS INTEGER) AS row, count(*)
+             FROM problems p JOIN sites s ON s.id = p.site_id
+             WHERE s.municipality_id = ?1 AND p.created_at >= ?2 AND p.awaiting_confirmation = 0
+               AND (?3 IS NULL OR p.agency_id = ?3)
+               AND p.lat BETWEEN ?5 AND ?7 AND p.lon BETWEEN ?4 AND ?6
+             GROUP BY col, row",
+        )?
+        .query_map(
+            params![
+                municipality_id,
+                since,
+                agency,
+                w,
+                s,
+                e,
+                n,
+                HEAT_COLS,
+                HEAT_ROWS
+            ],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            },
+        )?
+        .map(|c| {
+            c.map(|(col, row, k)| (col.clamp(0, HEAT_COLS - 1), row.clamp(0, HEAT_ROWS - 1), k))
+        })
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Heat {
+        bounds: Some((w, s, e, n)),
+        cells,
+    })
+}
+
+/// The heat map: an SVG grid shaded by how many problems each cell has, and, for those who do
+/// not see it, the busiest places as a table.
+fn heat_map(lang: PageLang, heat: &Heat) -> Markup {
+    let max = heat.cells.iter().map(|c| c.2).max().unwrap_or(0);
+    let mut busiest: Vec<&(i64, i64, i64)> = heat.cells.iter().collect();
+    busiest.sort_by_key(|c| std::cmp::Reverse(c.2));
+    busiest.truncate(10);
+    html! {
+        section.heat aria-labelledby="heat-title" {
+            h2 id="heat-title" { (lang.m(Msg::HeatMap)) }
+            @if max == 0 {
+                p.muted { (lang.m(Msg::HeatMapEmpty)) }
+            } @else {
+                svg id="heat-map" xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="heat-desc"
+                    viewBox=(format!("0 0 {HEAT_COLS} {HEAT_ROWS}")) width="480" height="320"
+                    preserveAspectRatio="none" style="max-width: 100%; height: auto; background: #eef1f5; border: 1px solid #c5cbd3" {
+                    desc id="heat-desc" { (lang.tn(Msg::HeatMapDesc, max)) }
+                    @for (col, row, n) in &heat.cells {
+                        rect x=(col) y=(row) width="1" height="1" fill="#c0392b"
+                            fill-opacity=(format!("{:.2}", 0.15 + 0.85 * *n as f64 / max as f64))
+                            data-count=(n) {}
+                    }
+                }
+                details {
+                    summary { (lang.m(Msg::BusiestPlaces)) }
+                    table.stats id="stats-heat" {
+                        thead { tr {
+                            th scope="col" { (lang.m(Msg::Coordinates)) }
+                            th scope="col" { (lang.m(Msg::Problems)) }
+                        } }
+                        tbody {
+                            @for (col, row, n) in busiest {
+                                tr {
+                                    td { @if let Some((lat, lon)) = heat.centre(*col, *row) { (format!("{lat:.4}, {lon:.4}")) } }
+                                    td { (n) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The `q`-quantile (0..=1) of `values`, sorted in place; `None` when empty.
@@ -125,6 +255,7 @@ pub fn compute(
         resolution,
         overdue,
         ratings,
+        heat: heat(conn, municipality_id, agency, since)?,
     })
 }
 
@@ -211,6 +342,7 @@ pub(super) async fn stats(
             dt { (lang.m(Msg::ResolutionTime)) }
             dd id="stats-resolution" { (days(lang, fix_median)) " / " (days(lang, fix_p90)) }
         }
+        (heat_map(lang, &s.heat))
         (counts(lang, "stats-status", Msg::Status, &s.by_status, |st| st.label(lang.lang).to_owned()))
         (counts(lang, "stats-category", Msg::Category, &s.by_category, |c| c.clone()))
         (counts(lang, "stats-agency", Msg::Agency, &s.by_agency, |a| a.clone().unwrap_or_else(|| lang.m(Msg::NotRouted).to_owned())))
