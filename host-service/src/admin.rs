@@ -455,6 +455,71 @@ pub async fn route_category(
     .await
 }
 
+/// The id of a category of the municipality by its Russian or English name.
+fn category_id(conn: &Connection, municipality_id: i64, name: &str) -> Result<i64, AdminError> {
+    conn.query_row(
+        "SELECT id FROM categories WHERE municipality_id = ?1 AND (name_ru = ?2 OR name_en = ?2)",
+        params![municipality_id, name.trim()],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| AdminError::Invalid(format!("no category named {name:?}")))
+}
+
+/// Adds a district to a municipality from GeoJSON text, or replaces the boundary of the one
+/// of that name (`host-service district add`).
+pub async fn add_district(
+    db: &Db,
+    municipality: &str,
+    name: &str,
+    geojson: &str,
+) -> Result<crate::districts::Saved, AdminError> {
+    let geometry = crate::districts::Geometry::parse(geojson).map_err(AdminError::Invalid)?;
+    let (municipality, name) = (municipality.to_owned(), name.to_owned());
+    db.write(move |conn| {
+        let m = municipality_id(conn, &municipality)?;
+        crate::districts::save(conn, m, &name, &geometry)?.map_err(AdminError::Invalid)
+    })
+    .await
+}
+
+/// Routes a district's problems of a category (by name) to an agency (by name), or back to
+/// the category's agency with `None` (`host-service district route`).
+pub async fn route_district(
+    db: &Db,
+    municipality: &str,
+    district: &str,
+    category: &str,
+    agency: Option<&str>,
+) -> Result<(), AdminError> {
+    let (municipality, district, category, agency) = (
+        municipality.to_owned(),
+        district.trim().to_owned(),
+        category.to_owned(),
+        agency.map(str::to_owned),
+    );
+    db.write(move |conn| {
+        let m = municipality_id(conn, &municipality)?;
+        let district_id: i64 = conn
+            .query_row(
+                "SELECT id FROM districts WHERE municipality_id = ?1 AND name = ?2",
+                params![m, district],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| {
+                AdminError::Invalid(format!(
+                    "no district named {district:?}; add it with `host-service district add`"
+                ))
+            })?;
+        let category_id = category_id(conn, m, &category)?;
+        let agency_id = agency.map(|a| agency_id(conn, m, &a)).transpose()?;
+        crate::districts::set_route(conn, m, district_id, category_id, agency_id)?;
+        Ok(())
+    })
+    .await
+}
+
 /// Sets a new password for `login`.
 pub async fn set_password(db: &Db, login: &str, password: &str) -> Result<(), AdminError> {
     let password = password.to_owned();

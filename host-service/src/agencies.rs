@@ -1,6 +1,7 @@
 //! Agencies and routing: the departments, services and utilities of a municipality that solve
-//! problems. A category may be routed to an agency; a problem is routed when it is first
-//! published (to its category's agency, unless a moderator chose one before), and a moderator
+//! problems. A category may be routed to an agency (and, in a district, to another one:
+//! districts.rs); a problem is routed when it is first published (to its district's route for
+//! its category, else its category's agency, unless a moderator chose one before), and a moderator
 //! may route it elsewhere later. Each routing queues an e-mail to the agency (when it has an
 //! address) in the same transaction. The e-mail names the problem and links to the cabinet;
 //! it never carries the reporter's contacts, which stay behind the audited cabinet page.
@@ -292,11 +293,14 @@ pub fn tell_reopened(
 }
 
 /// Routes a problem that is being published for the first time: to the agency a moderator
-/// chose before, else to its category's. Returns whether an e-mail was queued.
+/// chose before, else to the route of its district and category (districts.rs), else to its
+/// category's. Returns whether an e-mail was queued.
 pub fn route_on_publication(conn: &Connection, base: &str, id: i64) -> rusqlite::Result<bool> {
     let agency: Option<i64> = conn.query_row(
-        "SELECT coalesce(p.agency_id, c.agency_id) FROM problems p
-         JOIN categories c ON c.id = p.category_id WHERE p.id = ?1",
+        "SELECT coalesce(p.agency_id, r.agency_id, c.agency_id) FROM problems p
+         JOIN categories c ON c.id = p.category_id
+         LEFT JOIN district_routes r ON r.district_id = p.district_id AND r.category_id = p.category_id
+         WHERE p.id = ?1",
         [id],
         |r| r.get(0),
     )?;

@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0015_working_days.sql"),
     include_str!("../migrations/0016_answer_templates.sql"),
     include_str!("../migrations/0017_merge.sql"),
+    include_str!("../migrations/0018_districts.sql"),
 ];
 
 /// How long a connection waits for a lock held by another process (e.g. the `site add`

@@ -290,6 +290,21 @@ pub enum Msg {
     HeatMapDesc,
     BusiestPlaces,
     Problems,
+    // Districts (issue 5).
+    District,
+    Districts,
+    DistrictsHint,
+    NoDistricts,
+    DistrictName,
+    Vertices,
+    DistrictBoundary,
+    DistrictBoundaryHint,
+    AddDistrict,
+    DistrictRefused,
+    DistrictRouting,
+    AsTheCategory,
+    ByDistrict,
+    OutsideDistricts,
 }
 
 impl Msg {
@@ -540,6 +555,20 @@ impl Msg {
         Msg::HeatMapDesc,
         Msg::BusiestPlaces,
         Msg::Problems,
+        Msg::District,
+        Msg::Districts,
+        Msg::DistrictsHint,
+        Msg::NoDistricts,
+        Msg::DistrictName,
+        Msg::Vertices,
+        Msg::DistrictBoundary,
+        Msg::DistrictBoundaryHint,
+        Msg::AddDistrict,
+        Msg::DistrictRefused,
+        Msg::DistrictRouting,
+        Msg::AsTheCategory,
+        Msg::ByDistrict,
+        Msg::OutsideDistricts,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -1154,6 +1183,42 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::BusiestPlaces, En) => "The busiest places (the cell's centre)",
         (Msg::Problems, Ru) => "Обращений",
         (Msg::Problems, En) => "Reports",
+        (Msg::District, Ru) => "Район",
+        (Msg::District, En) => "District",
+        (Msg::Districts, Ru) => "Районы",
+        (Msg::Districts, En) => "Districts",
+        (Msg::DistrictsHint, Ru) => {
+            "Районы делят территорию муниципалитета. Обращение с местом на карте относится к первому по алфавиту району, в границы которого попадает; в районе каждую категорию можно направить своему исполнителю (иначе — исполнителю категории). Район с тем же названием заменяется, его маршруты сохраняются."
+        }
+        (Msg::DistrictsHint, En) => {
+            "Districts divide the municipality's area. A report with a place on the map belongs to the first district (by name) whose boundary contains it; in a district each category may go to an agency of its own (else to the category's). A district with the same name is replaced; its routing is kept."
+        }
+        (Msg::NoDistricts, Ru) => "Районов пока нет: обращения направляются по категориям.",
+        (Msg::NoDistricts, En) => "No districts yet: reports are routed by their category.",
+        (Msg::DistrictName, Ru) => "Название района",
+        (Msg::DistrictName, En) => "District name",
+        (Msg::Vertices, Ru) => "Вершин",
+        (Msg::Vertices, En) => "Vertices",
+        (Msg::DistrictBoundary, Ru) => "Граница района",
+        (Msg::DistrictBoundary, En) => "The district's boundary",
+        (Msg::DistrictBoundaryHint, Ru) => {
+            "Вставьте геометрию многоугольника или мультимногоугольника в формате геоданных, как её выгружают геоинформационные системы (или объект с такой геометрией, или их набор); координаты — сначала долгота, затем широта. Не больше {n} вершин. Пример:"
+        }
+        (Msg::DistrictBoundaryHint, En) => {
+            "Paste a Polygon or MultiPolygon geometry in GeoJSON, as GIS software exports it (or a Feature or FeatureCollection of them); coordinates are longitude first, then latitude. At most {n} vertices. For example:"
+        }
+        (Msg::AddDistrict, Ru) => "Добавить или заменить район",
+        (Msg::AddDistrict, En) => "Add or replace the district",
+        (Msg::DistrictRefused, Ru) => "Район не сохранён",
+        (Msg::DistrictRefused, En) => "The district was not saved",
+        (Msg::DistrictRouting, Ru) => "Исполнители по районам",
+        (Msg::DistrictRouting, En) => "Agencies by district",
+        (Msg::AsTheCategory, Ru) => "как у категории",
+        (Msg::AsTheCategory, En) => "as the category",
+        (Msg::ByDistrict, Ru) => "По районам",
+        (Msg::ByDistrict, En) => "By district",
+        (Msg::OutsideDistricts, Ru) => "Вне районов",
+        (Msg::OutsideDistricts, En) => "Outside districts",
     }
 }
 
@@ -1267,7 +1332,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::Problems),
+            Some(&Msg::OutsideDistricts),
             "a new message goes into Msg::ALL too"
         );
     }

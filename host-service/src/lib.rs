@@ -19,6 +19,7 @@ pub mod confirm;
 pub mod db;
 pub mod deadlines;
 pub mod demo;
+pub mod districts;
 pub mod http;
 pub mod i18n;
 pub mod inbound;

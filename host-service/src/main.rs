@@ -31,6 +31,10 @@ enum Command {
     /// Manage agencies (departments, services) and which category goes to which.
     #[command(subcommand)]
     Agency(AgencyCommand),
+    /// Manage districts (areas of a municipality given as GeoJSON polygons) and which agency
+    /// gets a category's problems in each.
+    #[command(subcommand)]
+    District(DistrictCommand),
     /// Development tools: generated data and benchmarks (`cargo xtask gen-problems`, `bench-map`).
     #[command(subcommand, hide = true)]
     Dev(host_service::map::generate::DevCommand),
@@ -183,6 +187,38 @@ enum AgencyCommand {
     Route {
         #[arg(long)]
         municipality: String,
+        /// The category's Russian or English name.
+        #[arg(long)]
+        category: String,
+        #[arg(long, required_unless_present = "none")]
+        agency: Option<String>,
+        #[arg(long, conflicts_with = "agency")]
+        none: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DistrictCommand {
+    /// Add a district to a municipality, or replace the boundary of the one of that name (its
+    /// routing is kept). Located problems are placed anew: each in the first district (by
+    /// name) that contains it.
+    Add {
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        name: String,
+        /// A GeoJSON Polygon or MultiPolygon (longitude, latitude), a Feature with one, or a
+        /// FeatureCollection of them (the district is their union).
+        #[arg(long)]
+        geojson_file: PathBuf,
+    },
+    /// Route a district's problems of a category to an agency, or (--none) back to the
+    /// category's agency.
+    Route {
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        district: String,
         /// The category's Russian or English name.
         #[arg(long)]
         category: String,
@@ -418,6 +454,50 @@ fn main() -> anyhow::Result<()> {
                 admin::route_category(&state.db, &municipality, &category, agency.as_deref())
                     .await?;
                 println!("{category:?} now goes to {}", agency.as_deref().unwrap_or("nobody"));
+                Ok(())
+            }
+            Some(Command::District(DistrictCommand::Add {
+                municipality,
+                name,
+                geojson_file,
+            })) => {
+                let state = AppState::open(&config)?;
+                let limit = host_service::districts::GEOJSON_MAX_BYTES;
+                anyhow::ensure!(
+                    std::fs::metadata(&geojson_file)?.len() <= limit as u64,
+                    "{} is larger than {} MiB: simplify the boundary",
+                    geojson_file.display(),
+                    limit >> 20
+                );
+                let text = std::fs::read_to_string(&geojson_file)?;
+                let saved = admin::add_district(&state.db, &municipality, &name, &text).await?;
+                println!(
+                    "District {name:?} {} in {municipality}; {} located problem(s) placed anew",
+                    if saved.replaced { "replaced" } else { "added" },
+                    saved.placed
+                );
+                Ok(())
+            }
+            Some(Command::District(DistrictCommand::Route {
+                municipality,
+                district,
+                category,
+                agency,
+                none: _,
+            })) => {
+                let state = AppState::open(&config)?;
+                admin::route_district(
+                    &state.db,
+                    &municipality,
+                    &district,
+                    &category,
+                    agency.as_deref(),
+                )
+                .await?;
+                match agency {
+                    Some(agency) => println!("{category:?} in {district:?} now goes to {agency:?}"),
+                    None => println!("{category:?} in {district:?} now follows the category's routing"),
+                }
                 Ok(())
             }
             Some(Command::User(UserCommand::Add {

@@ -225,6 +225,20 @@ pub async fn create(
     } else {
         "widget"
     };
+    // The district is found on a reader (parsing boundaries is no work for the writer); the
+    // INSERT keeps it only if it still exists.
+    let district = match (clean.lat, clean.lon) {
+        (Some(lat), Some(lon)) if errors.is_empty() => {
+            state
+                .db
+                .read(move |conn| {
+                    crate::districts::district_of(conn, municipality_id, lat, lon)
+                        .map_err(ApiError::from)
+                })
+                .await?
+        }
+        _ => None,
+    };
     // The category is checked inside the write so a category switched off a moment ago cannot
     // slip in; the other field errors are reported together with it.
     let created = state
@@ -253,8 +267,9 @@ pub async fn create(
             conn.execute(
                 "INSERT INTO problems (site_id, category_id, status, description, address, lat, lon,
                                        tracking_code, lang, origin, api_client_id, created_at, updated_at,
-                                       resident_id, awaiting_confirmation)
-                 VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13)",
+                                       resident_id, awaiting_confirmation, district_id)
+                 VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13,
+                         (SELECT id FROM districts WHERE id = ?14))",
                 params![
                     site_id,
                     clean.category_id,
@@ -268,7 +283,8 @@ pub async fn create(
                     source.api_client_id,
                     at,
                     source.resident_id,
-                    needs_confirmation
+                    needs_confirmation,
+                    district
                 ],
             )?;
             let id = conn.last_insert_rowid();

@@ -91,6 +91,31 @@ async fn the_widget_the_tracking_page_and_the_cabinet_pass_axe_wcag_21_aa() {
     text_in(&w, ".civic-field-error[data-field=description]").await;
     found.extend(axe(&browser, &source, "widget with field errors").await);
 
+    // Photos: one chosen (listed, with its remove button), a text file refused in words; the
+    // photo then goes with the report, and the success panel says so.
+    let files = tempfile::tempdir().unwrap();
+    let photo = files.path().join("yama.png");
+    image::RgbImage::from_pixel(32, 24, image::Rgb([90, 90, 90]))
+        .save(&photo)
+        .unwrap();
+    let not_a_photo = files.path().join("notes.txt");
+    std::fs::write(&not_a_photo, "not a photo").unwrap();
+    find_in(&w, "input[name=photos]")
+        .await
+        .send_keys(&format!("{}\n{}", photo.display(), not_a_photo.display()))
+        .await
+        .unwrap();
+    text_in(&w, ".civic-field-error[data-field=photos]").await;
+    find_in(&w, ".civic-photo-list li").await;
+    found.extend(
+        axe(
+            &browser,
+            &source,
+            "widget with a photo chosen and a file refused",
+        )
+        .await,
+    );
+
     // Filled in and sent: the success panel with the number and the tracking link.
     find_in(&w, "select[name=category]")
         .await
@@ -108,6 +133,17 @@ async fn the_widget_the_tracking_page_and_the_cabinet_pass_axe_wcag_21_aa() {
     click_in(&w, "input[name=consent]").await;
     click_in(&w, "button[type=submit]").await;
     text_in(&w, ".civic-success .civic-tracking-number").await;
+    wait_for("the photo's news", || async {
+        let news = w
+            .find(Locator::Css(".civic-success .civic-photos"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        (!news.contains('…')).then_some(())
+    })
+    .await;
     found.extend(axe(&browser, &source, "widget success panel").await);
     let tracking = find_in(&w, "a.civic-tracking-link")
         .await

@@ -6,8 +6,9 @@ use civic_e2e::browser::{Chromedriver, click_in, find_in, wait_for, widget};
 use civic_e2e::host::Host;
 use fantoccini::Client;
 
-/// Controls of the widget smaller than 44 px (a checkbox counts by its label), and whether the
-/// widget scrolls sideways, as the page lays it out now.
+/// Controls of the widget smaller than 44 px (a checkbox counts by its label, and so does the
+/// photo field's file input, visually hidden behind its label's button), and whether the widget
+/// scrolls sideways, as the page lays it out now.
 const MEASURE: &str = "
   const host = document.querySelector('[data-civic-widget]');
   host.style.width = '320px';
@@ -15,7 +16,7 @@ const MEASURE: &str = "
   const widget = root.querySelector('.civic-widget');
   const small = [...root.querySelectorAll('button, input, select, textarea, .leaflet-marker-icon')]
     .filter(e => e.getClientRects().length && !e.closest('.civic-hp'))
-    .map(e => e.type == 'checkbox' ? e.closest('label') : e)
+    .map(e => e.type == 'checkbox' ? e.closest('label') : e.type == 'file' ? e.labels[0] : e)
     .filter(e => { const r = e.getBoundingClientRect(); return r.height < 44 || r.width < 44; })
     .map(e => e.outerHTML.slice(0, 80));
   return { small, overflow: widget.scrollWidth - widget.clientWidth, width: widget.getBoundingClientRect().width };

@@ -15,7 +15,7 @@ use civic_wire::{
 use civic_wire::{MapView, ProblemCard};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, RequestCredentials, RequestInit, Response};
+use web_sys::{File, Headers, RequestCredentials, RequestInit, Response};
 
 /// A future that lives on the browser's single thread.
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
@@ -35,6 +35,9 @@ pub enum Failure {
     Unauthorized,
     /// The body was over the host's limit (413).
     TooLarge,
+    /// The thing is no longer in a state that allows this (409): a report that takes no more
+    /// photos (moderated or published already, a day passed, or 3 photos in).
+    Conflict,
     /// Too many reports from here (429).
     RateLimited,
     /// 5xx.
@@ -67,6 +70,18 @@ pub trait Backend {
     fn sso_token(&self) -> LocalFuture<Option<String>>;
     /// `POST /api/v1/sso/exchange`.
     fn sso_exchange(&self, site: &str, token: &str) -> LocalFuture<Result<Session, Failure>>;
+    /// `POST /api/v1/sites/{site}/problems/{id}/photos`: one photo of the report, proven by its
+    /// tracking code. A photo the host cannot read (422) is [`Failure::Validation`] with no
+    /// fields.
+    fn upload_photo(
+        &self,
+        _site: &str,
+        _id: i64,
+        _tracking_code: &str,
+        _photo: &File,
+    ) -> LocalFuture<Result<(), Failure>> {
+        Box::pin(async { Err(Failure::Unexpected) })
+    }
     /// Hands the widget over to the map bundle (the loader's `upgrade(mode)`): `pin` opens it on
     /// the form with the map as its pin, `mine` on the resident's own reports.
     fn upgrade(&self, _mode: &str) {}
@@ -181,10 +196,28 @@ impl Backend for HttpBackend {
         let bearer = bearer.map(str::to_owned);
         Box::pin(async move {
             read(
-                fetch(&url, Some(body), bearer.as_deref()).await?,
+                fetch(&url, Some(Body::Json(body)), bearer.as_deref()).await?,
                 201,
                 json::problem_created,
             )
+        })
+    }
+
+    fn upload_photo(
+        &self,
+        site: &str,
+        id: i64,
+        tracking_code: &str,
+        photo: &File,
+    ) -> LocalFuture<Result<(), Failure>> {
+        let url = self.site_url(site) + "/problems/" + &id.to_string() + "/photos";
+        let (photo, code) = (photo.clone(), tracking_code.to_owned());
+        Box::pin(async move {
+            match fetch(&url, Some(Body::Photo(&photo, &code)), None).await?.0 {
+                201 | 200 => Ok(()),
+                422 => Err(Failure::Validation(Vec::new())),
+                status => Err(failure_for(status, Vec::new())),
+            }
         })
     }
 
@@ -208,7 +241,13 @@ impl Backend for HttpBackend {
     fn sso_exchange(&self, site: &str, token: &str) -> LocalFuture<Result<Session, Failure>> {
         let url = self.api_base.clone() + API_PREFIX + "/sso/exchange";
         let body = json::object_of_strings(&[("site", site), ("token", token)]);
-        Box::pin(async move { read(fetch(&url, Some(body), None).await?, 200, json::session) })
+        Box::pin(async move {
+            read(
+                fetch(&url, Some(Body::Json(body)), None).await?,
+                200,
+                json::session,
+            )
+        })
     }
 
     #[cfg(feature = "extended")]
@@ -284,7 +323,7 @@ impl Backend for HttpBackend {
         };
         Box::pin(async move {
             read(
-                fetch(&url, Some(body), bearer.as_deref()).await?,
+                fetch(&url, Some(Body::Json(body)), bearer.as_deref()).await?,
                 expected,
                 json::support_result,
             )
@@ -319,27 +358,57 @@ pub fn coord(value: f64) -> String {
         .unwrap_or_default()
 }
 
+/// A chosen file's name. The `File` getters are read like the JSON (each typed getter would add
+/// its own glue code to the bundle).
+pub fn file_name(file: &File) -> String {
+    json::string(file, "name").unwrap_or_default()
+}
+
+/// A chosen file's MIME type, as the browser guessed it ("" when it could not).
+pub fn file_type(file: &File) -> String {
+    json::string(file, "type").unwrap_or_default()
+}
+
+/// A chosen file's size in bytes.
+pub fn file_size(file: &File) -> f64 {
+    json::number(file, "size").unwrap_or_default()
+}
+
+/// What a request sends.
+enum Body<'a> {
+    /// JSON text.
+    Json(String),
+    /// A photo (sent as it is, with its own content type) for the report of this tracking code.
+    Photo(&'a File, &'a str),
+}
+
 /// One request without cookies; the answer's status and its JSON body (`null` if none).
 async fn fetch(
     url: &str,
-    json_body: Option<String>,
+    body: Option<Body<'_>>,
     bearer: Option<&str>,
 ) -> Result<(u16, JsValue), Failure> {
     let window = web_sys::window().ok_or(Failure::Unexpected)?;
     let init = RequestInit::new();
     init.set_credentials(RequestCredentials::Omit);
     let headers = Headers::new().map_err(|_| Failure::Unexpected)?;
+    let set = |name: &str, value: &str| headers.set(name, value).map_err(|_| Failure::Unexpected);
     if let Some(bearer) = bearer {
-        headers
-            .set("authorization", &(String::from("Bearer ") + bearer))
-            .map_err(|_| Failure::Unexpected)?;
+        set("authorization", &(String::from("Bearer ") + bearer))?;
     }
-    if let Some(body) = json_body {
-        headers
-            .set("content-type", "application/json")
-            .map_err(|_| Failure::Unexpected)?;
+    if let Some(body) = body {
         init.set_method("POST");
-        init.set_body(&JsValue::from_str(&body));
+        match body {
+            Body::Json(text) => {
+                set("content-type", "application/json")?;
+                init.set_body(&JsValue::from_str(&text));
+            }
+            Body::Photo(file, tracking_code) => {
+                set("content-type", &file_type(file))?;
+                set("x-tracking-code", tracking_code)?;
+                init.set_body(file);
+            }
+        }
     }
     init.set_headers(&headers);
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
@@ -376,6 +445,7 @@ pub fn failure_for(status: u16, fields: Vec<FieldError>) -> Failure {
         401 => Failure::Unauthorized,
         403 => Failure::Forbidden,
         404 => Failure::NotFound,
+        409 => Failure::Conflict,
         413 => Failure::TooLarge,
         429 => Failure::RateLimited,
         500..=599 => Failure::Server,
@@ -402,11 +472,11 @@ pub mod json {
         }
     }
 
-    fn string(object: &JsValue, key: &str) -> Option<String> {
+    pub fn string(object: &JsValue, key: &str) -> Option<String> {
         get(object, key).as_string()
     }
 
-    fn number(object: &JsValue, key: &str) -> Option<f64> {
+    pub fn number(object: &JsValue, key: &str) -> Option<f64> {
         get(object, key).as_f64()
     }
 

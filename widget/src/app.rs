@@ -1,9 +1,10 @@
 //! The root component: loads the site's configuration, owns the form state, runs the effects
-//! (sending, geolocation, the draft, coming back online) and picks what to show.
+//! (sending and then the photos, geolocation, the draft, coming back online) and picks what to
+//! show.
 
 use std::rc::Rc;
 
-use civic_wire::{AnonymousReports, Mode};
+use civic_wire::{AnonymousReports, Lang, Mode};
 use gloo::events::EventListener;
 use web_sys::HtmlElement;
 use yew::platform::spawn_local;
@@ -63,7 +64,62 @@ fn bearer(state: &FormState) -> Option<String> {
     state.session.as_ref().map(|s| s.bearer.clone())
 }
 
-/// Checks the form and, when it is complete, sends it (as the signed-in resident, if one is).
+/// Why a photo was not attached.
+fn photo_failure(failure: Failure) -> Msg {
+    match failure {
+        // The report left `new` at once: a site without pre-moderation published it.
+        Failure::Conflict => Msg::PhotoPublished,
+        Failure::Validation(_) => Msg::PhotoUnreadable,
+        Failure::TooLarge => Msg::PhotoTooLarge,
+        Failure::Network => Msg::PhotoNetwork,
+        _ => Msg::PhotoFailed,
+    }
+}
+
+/// Uploads the photos of report `id` (tracking code `code`), one by one, then says how that
+/// went: "Photos attached: 1. Not attached: a.jpg — why; b.png — why." A dropped connection gets
+/// one more try; the report itself is in whatever happens here.
+async fn upload_photos(
+    backend: &dyn Backend,
+    site: &str,
+    lang: Lang,
+    id: i64,
+    code: &str,
+    photos: &[web_sys::File],
+) -> Action {
+    let (mut attached, mut failed) = (0, String::new());
+    for photo in photos {
+        // Two tries at most, the second only after a network failure.
+        let mut result = Err(Failure::Network);
+        for _ in 0..2 {
+            if matches!(result, Err(Failure::Network)) {
+                result = backend.upload_photo(site, id, code, photo).await;
+            }
+        }
+        match result {
+            Ok(()) => attached += 1,
+            Err(failure) => {
+                let first = failed.is_empty();
+                failed = failed
+                    + if first { " " } else { ";" }
+                    + if first {
+                        t(lang, Msg::PhotosNotAttached)
+                    } else {
+                        ""
+                    }
+                    + " "
+                    + &crate::api::file_name(photo)
+                    + " — "
+                    + t(lang, photo_failure(failure));
+            }
+        }
+    }
+    let news = tn(lang, Msg::PhotosAttached, attached) + &failed;
+    Action::PhotosDone(id, if failed.is_empty() { news } else { news + "." })
+}
+
+/// Checks the form and, when it is complete, sends it (as the signed-in resident, if one is);
+/// once the report is in, its photos follow.
 fn send(state: &UseReducerHandle<FormState>, props: &AppProps) {
     if matches!(state.phase, Phase::Submitting | Phase::Done(_)) {
         return;
@@ -74,6 +130,8 @@ fn send(state: &UseReducerHandle<FormState>, props: &AppProps) {
             state.dispatch(Action::Sending);
             let (backend, site) = (props.backend.clone(), props.options.site.clone());
             let bearer = bearer(state);
+            let photos = state.photos.clone();
+            let lang = props.options.lang;
             let dispatcher = state.dispatcher();
             spawn_local(async move {
                 let mut result = backend
@@ -85,10 +143,17 @@ fn send(state: &UseReducerHandle<FormState>, props: &AppProps) {
                         .submit_problem(&site, &problem, renewed.as_deref())
                         .await;
                 }
-                dispatcher.dispatch(match result {
-                    Ok(created) => Action::Sent(created),
-                    Err(failure) => Action::SendFailed(failure),
-                });
+                match result {
+                    Ok(created) if !photos.is_empty() => {
+                        let (id, code) = (created.id, created.tracking_code.clone());
+                        let news = t(lang, Msg::PhotosUploading).into();
+                        dispatcher.dispatch(Action::Sent(created, news));
+                        let done = upload_photos(&*backend, &site, lang, id, &code, &photos).await;
+                        dispatcher.dispatch(done);
+                    }
+                    Ok(created) => dispatcher.dispatch(Action::Sent(created, String::new())),
+                    Err(failure) => dispatcher.dispatch(Action::SendFailed(failure)),
+                }
             });
         }
     }
@@ -302,6 +367,7 @@ pub fn app(props: &AppProps) -> Html {
             created: created.clone(),
             heading: success_heading,
             on_report_another,
+            photos: state.photo_news.clone(),
         }),
         (Phase::Ready | Phase::Submitting, Some(config)) => {
             let form = report_form(
@@ -326,6 +392,12 @@ pub fn app(props: &AppProps) -> Html {
                         let backend = props.backend.clone();
                         Callback::from(move |()| backend.upgrade("pin"))
                     }),
+                    photos: state.photos.clone(),
+                    photo_error: state.photo_error.clone(),
+                    on_photos: {
+                        let dispatcher = state.dispatcher();
+                        Callback::from(move |action| dispatcher.dispatch(action))
+                    },
                 },
                 form_ref,
             );

@@ -80,6 +80,32 @@ pub enum Msg {
     /// `{n}` is the resident's name.
     SignedInAs,
     MyReports,
+    // Photos.
+    Photos,
+    PhotosHint,
+    /// The button that opens the file (or camera) picker.
+    ChoosePhotos,
+    /// Followed by the file's name (for screen readers).
+    RemovePhoto,
+    /// `{n}` is the file's name.
+    ErrPhotoType,
+    /// `{n}` is the file's name.
+    ErrPhotoSize,
+    /// `{n}` is the file's name.
+    ErrPhotoCount,
+    PhotosUploading,
+    /// `{n}` photos attached.
+    PhotosAttached,
+    /// Followed by a list: a file's name and why.
+    PhotosNotAttached,
+    /// Why a photo was not attached: 409.
+    PhotoPublished,
+    /// 422.
+    PhotoUnreadable,
+    /// 413.
+    PhotoTooLarge,
+    PhotoNetwork,
+    PhotoFailed,
 }
 
 impl Msg {
@@ -148,6 +174,21 @@ impl Msg {
         Msg::ErrConsentRequired,
         Msg::SignedInAs,
         Msg::MyReports,
+        Msg::Photos,
+        Msg::PhotosHint,
+        Msg::ChoosePhotos,
+        Msg::RemovePhoto,
+        Msg::ErrPhotoType,
+        Msg::ErrPhotoSize,
+        Msg::ErrPhotoCount,
+        Msg::PhotosUploading,
+        Msg::PhotosAttached,
+        Msg::PhotosNotAttached,
+        Msg::PhotoPublished,
+        Msg::PhotoUnreadable,
+        Msg::PhotoTooLarge,
+        Msg::PhotoNetwork,
+        Msg::PhotoFailed,
     ];
 }
 
@@ -337,6 +378,36 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::SignedInAs, En) => "Signed in as {n}",
         (Msg::MyReports, Ru) => "Мои обращения",
         (Msg::MyReports, En) => "My reports",
+        (Msg::Photos, Ru) => "Фотографии (до 3)",
+        (Msg::Photos, En) => "Photos (up to 3)",
+        (Msg::PhotosHint, Ru) => "JPEG, PNG или WebP, до 10 МБ каждая.",
+        (Msg::PhotosHint, En) => "JPEG, PNG or WebP, up to 10 MB each.",
+        (Msg::ChoosePhotos, Ru) => "Добавить фото",
+        (Msg::ChoosePhotos, En) => "Add photos",
+        (Msg::RemovePhoto, Ru) => "Убрать",
+        (Msg::RemovePhoto, En) => "Remove",
+        (Msg::ErrPhotoType, Ru) => "«{n}» — не фото JPEG, PNG или WebP.",
+        (Msg::ErrPhotoType, En) => "“{n}” is not a JPEG, PNG or WebP photo.",
+        (Msg::ErrPhotoSize, Ru) => "«{n}» больше 10 МБ.",
+        (Msg::ErrPhotoSize, En) => "“{n}” is over 10 MB.",
+        (Msg::ErrPhotoCount, Ru) => "«{n}» не добавлена: не больше 3 фото.",
+        (Msg::ErrPhotoCount, En) => "“{n}” was not added: 3 photos at most.",
+        (Msg::PhotosUploading, Ru) => "Прикрепляем фото…",
+        (Msg::PhotosUploading, En) => "Attaching the photos…",
+        (Msg::PhotosAttached, Ru) => "Прикреплено фото: {n}.",
+        (Msg::PhotosAttached, En) => "Photos attached: {n}.",
+        (Msg::PhotosNotAttached, Ru) => "Не прикреплены:",
+        (Msg::PhotosNotAttached, En) => "Not attached:",
+        (Msg::PhotoPublished, Ru) => "к уже опубликованному обращению фото не прикрепить",
+        (Msg::PhotoPublished, En) => "photos cannot be attached to an already published report",
+        (Msg::PhotoUnreadable, Ru) => "не удалось прочитать изображение",
+        (Msg::PhotoUnreadable, En) => "the image could not be read",
+        (Msg::PhotoTooLarge, Ru) => "файл слишком большой",
+        (Msg::PhotoTooLarge, En) => "the file is too large",
+        (Msg::PhotoNetwork, Ru) => "нет связи с сервером",
+        (Msg::PhotoNetwork, En) => "no connection to the server",
+        (Msg::PhotoFailed, Ru) => "сервер не принял фото",
+        (Msg::PhotoFailed, En) => "the server did not take it",
     }
 }
 

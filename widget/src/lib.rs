@@ -23,7 +23,12 @@
 //! `input[name=address]`, `button.civic-locate`, `input[name=name|email|phone|consent]`,
 //! `button[type=submit]`, `.civic-field-error[data-field=<wire field>]`, `.civic-error`,
 //! `.civic-success` with `.civic-tracking-number` and `a.civic-tracking-link`; signed in:
-//! `.civic-signed-in` (the name).
+//! `.civic-signed-in` (the name). Photos: `input[name=photos]` (type file), `.civic-photo-list li`
+//! each with `button.civic-photo-remove`, refusals in `.civic-field-error[data-field=photos]`
+//! (always present, empty when none), and `.civic-success .civic-photos` (what became of them).
+//!
+//! Photos are `File` handles in memory only (never in the draft); they are uploaded one by one
+//! after the report's `201`, with its tracking code.
 
 pub mod api;
 pub mod app;

@@ -1,4 +1,5 @@
-//! The report form of the basic mode: category, description, place, private contacts, consent.
+//! The report form of the basic mode: category, description, place, photos, private contacts,
+//! consent.
 //!
 //! A pure view of [`crate::state::FormState`]: every change goes out through an `on_*` callback.
 //! Element names and classes here are hooks the end-to-end tests rely on (see the crate docs).
@@ -6,7 +7,7 @@
 use std::rc::Rc;
 
 use civic_wire::{FieldError, SiteConfig, limits};
-use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{File, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::api::Failure;
@@ -14,7 +15,7 @@ use crate::field_error::{described_by, field_error_text, flag};
 use crate::i18n::{self, Msg, t};
 use crate::location::{LocationFieldProps, location_field};
 use crate::options::WidgetOptions;
-use crate::state::{Field, Fields, Geo};
+use crate::state::{Action, Field, Fields, Geo, PHOTO_TYPES};
 
 /// What the form shows and where its events go.
 pub struct ReportFormProps {
@@ -36,6 +37,12 @@ pub struct ReportFormProps {
     /// form already has its map).
     pub on_pin: Option<Callback<()>>,
     pub on_submit: Callback<()>,
+    /// The photos chosen so far (in memory only).
+    pub photos: Vec<File>,
+    /// Why the files last chosen were refused, in words ("" when none was).
+    pub photo_error: String,
+    /// The photo field's changes: [`Action::AddPhotos`] or [`Action::RemovePhoto`].
+    pub on_photos: Callback<Action>,
 }
 
 /// The sentence for a failed send.
@@ -49,7 +56,7 @@ pub fn failure_text(failure: &Failure) -> Msg {
         Failure::Server => Msg::ErrServer,
         // A site for signed-in residents only, or a session the host no longer knows.
         Failure::Unauthorized => Msg::ErrSignIn,
-        Failure::Unexpected => Msg::ErrUnexpected,
+        Failure::Conflict | Failure::Unexpected => Msg::ErrUnexpected,
     }
 }
 
@@ -61,12 +68,67 @@ pub fn is_web_link(url: &str) -> bool {
 /// Moves focus to the first refused field of the form in `form_ref` (the App runs it each time
 /// new errors are shown).
 pub fn focus_first_error(form_ref: &NodeRef) {
+    focus_in(form_ref, "[aria-invalid=true]");
+}
+
+/// Moves focus to the first element matching `selector` in the form.
+fn focus_in(form_ref: &NodeRef, selector: &str) {
     let first = form_ref
         .cast::<HtmlElement>()
-        .and_then(|form| form.query_selector("[aria-invalid=true]").ok().flatten())
+        .and_then(|form| form.query_selector(selector).ok().flatten())
         .and_then(|el| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(el).ok());
     if let Some(el) = first {
         let _ = el.focus();
+    }
+}
+
+/// "Photos (up to 3)": the file input, visually hidden, whose label holds a button-like span
+/// that opens the picker (keyboard focus on the input shows on it); the chosen files, each with
+/// a remove button; the files refused when chosen, with why.
+fn photo_field(props: &ReportFormProps, form_ref: &NodeRef) -> Html {
+    let o = &props.options;
+    let lang = o.lang;
+    let on_photos = props.on_photos.reform(move |e: Event| {
+        let input = e.target_unchecked_into::<HtmlInputElement>();
+        let list = js_sys::Reflect::get(&input, &"files".into()).unwrap_or_default();
+        let files = js_sys::Array::from(&list)
+            .to_vec()
+            .into_iter()
+            .map(wasm_bindgen::JsCast::unchecked_into)
+            .collect();
+        // The list below is what counts; the same file may be chosen again after a removal.
+        input.set_value("");
+        Action::AddPhotos(files, lang)
+    });
+    let remove = t(lang, Msg::RemovePhoto);
+    html! {
+        <div class="civic-field">
+            <input type="file" class="civic-sr" id={o.id("photos")} name="photos"
+                accept={PHOTO_TYPES} multiple=true onchange={on_photos}
+                aria-describedby={o.id("photos-hint") + " " + &o.id("photos-error")} />
+            <label class="civic-field" for={o.id("photos")}>
+                { t(lang, Msg::Photos) }<span class="civic-file-button">{ t(lang, Msg::ChoosePhotos) }</span>
+            </label>
+            <p class="civic-hint" id={o.id("photos-hint")}>{ t(lang, Msg::PhotosHint) }</p>
+            <ul class="civic-photo-list" aria-live="polite">
+                { for props.photos.iter().enumerate().map(|(i, file)| {
+                    let name = crate::api::file_name(file);
+                    let form_ref = form_ref.clone();
+                    // The button goes away: the focus goes back to the file input.
+                    let onclick = props.on_photos.reform(move |_: MouseEvent| {
+                        focus_in(&form_ref, "[name=photos]");
+                        Action::RemovePhoto(i)
+                    });
+                    html! {
+                        <li class="civic-locate-row">{ name.clone() }<button type="button" class="civic-photo-remove"
+                            aria-label={String::from(remove) + " " + &name} {onclick}>{ remove }</button></li>
+                    }
+                }) }
+            </ul>
+            // Always there (empty, hidden, when nothing was refused): an alert region that exists
+            // before its words do is read out more reliably.
+            <p class="civic-field-error" id={o.id("photos-error")} data-field="photos" role="alert">{ props.photo_error.clone() }</p>
+        </div>
     }
 }
 
@@ -132,6 +194,7 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
         <span class="civic-req">{ "*" }<span class="civic-sr">{ t(lang, Msg::RequiredMark) }</span></span>
     };
     let policy = &props.config.privacy_policy_url;
+    let photos = photo_field(props, &form_ref);
 
     let contact = |field: Field, label: Msg, kind: &'static str, autocomplete: &'static str| {
         let needed = field == Field::Email && props.email_required;
@@ -207,6 +270,8 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
                 on_pin: props.on_pin.clone(),
                 on_address: props.on_edit.reform(|v| (Field::Address, v)),
             }) }
+
+            { photos }
 
             <fieldset class="civic-field civic-contacts" aria-describedby={o.id("contacts-private")}>
                 <legend>{ t(lang, Msg::Contacts) }</legend>

@@ -2,6 +2,7 @@
 //!
 //! Kept free of the DOM and the network so it can be reasoned about (and tested) on its own:
 //! the App component turns events into actions and runs the effects (fetch, geolocation, draft).
+//! Chosen photos are held as the browser's `File` handles, in memory only.
 
 use std::rc::Rc;
 
@@ -9,9 +10,19 @@ use civic_wire::{
     FieldError, FieldErrorCode, Lang, LatLon, NewProblem, ProblemCreated, ReporterContacts,
     SiteConfig, validate_new_problem,
 };
+use web_sys::File;
 use yew::Reducible;
 
-use crate::api::{Failure, Session};
+use crate::api::{Failure, Session, file_name, file_size, file_type};
+use crate::i18n::{Msg, tn};
+
+/// Photos per report (the host's `photos::MAX_PER_PROBLEM`).
+pub const MAX_PHOTOS: usize = 3;
+/// The largest photo, in bytes (the host's `civic_photo::MAX_BYTES`, 10 MiB).
+pub const PHOTO_MAX_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
+/// The kinds of image the host takes (the file input's `accept`; [`Action::AddPhotos`] refuses
+/// other types).
+pub const PHOTO_TYPES: &str = "image/jpeg,image/png,image/webp";
 
 /// A text field of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +159,12 @@ pub struct FormState {
     pub online_round: u32,
     /// The signed-in resident (single sign-on); `None` for an anonymous visitor.
     pub session: Option<Rc<Session>>,
+    /// The photos chosen for the report: in memory only, never in the draft.
+    pub photos: Vec<File>,
+    /// Why the files last chosen were refused, in the visitor's words ("" when none was).
+    pub photo_error: String,
+    /// Once the report is in: what became of its photos, in words ("" when it had none).
+    pub photo_news: String,
 }
 
 impl FormState {
@@ -168,6 +185,9 @@ impl FormState {
             error_round: 0,
             online_round: 0,
             session: None,
+            photos: Vec::new(),
+            photo_error: String::new(),
+            photo_news: String::new(),
         }
     }
 
@@ -272,7 +292,8 @@ pub enum Action {
     /// The widget's own check refused the form.
     Invalid(Vec<FieldError>),
     Sending,
-    Sent(ProblemCreated),
+    /// The report is in; `.1` says (in words) that its photos are on their way, if it has any.
+    Sent(ProblemCreated, String),
     SendFailed(Failure),
     BackOnline,
     ReportAnother,
@@ -280,6 +301,12 @@ pub enum Action {
     SignedIn(Session),
     /// The page said the visitor logged out, or the session could not be renewed.
     SignedOut,
+    /// Files chosen in the photo field: each kept, or refused with a reason in this language.
+    AddPhotos(Vec<File>, Lang),
+    /// The chosen photo at this index is taken off the list.
+    RemovePhoto(usize),
+    /// What became of the photos of report `.0`, in words.
+    PhotosDone(i64, String),
 }
 
 impl Reducible for FormState {
@@ -336,7 +363,13 @@ impl Reducible for FormState {
                 s.failure = None;
                 s.errors = Rc::default();
             }
-            Action::Sent(created) => s.phase = Phase::Done(Rc::new(created)),
+            Action::Sent(created, news) => {
+                s.phase = Phase::Done(Rc::new(created));
+                // The App uploads the photos it took at sending; the form forgets them.
+                s.photo_news = news;
+                s.photos.clear();
+                s.photo_error.clear();
+            }
             Action::SendFailed(Failure::Validation(errors)) => {
                 s.phase = Phase::Ready;
                 s.errors = Rc::new(errors);
@@ -364,6 +397,7 @@ impl Reducible for FormState {
                 s.errors = Rc::default();
                 s.failure = None;
                 s.phase = Phase::Ready;
+                s.photo_news.clear();
             }
             Action::SignedIn(session) => {
                 // Prefilled, still editable: what the visitor typed wins.
@@ -394,6 +428,36 @@ impl Reducible for FormState {
                             slot.clear();
                         }
                     }
+                }
+            }
+            Action::AddPhotos(files, lang) => {
+                s.photo_error.clear();
+                for file in files {
+                    let kind = file_type(&file);
+                    let why = if !matches!(kind.as_str(), "image/jpeg" | "image/png" | "image/webp")
+                    {
+                        Msg::ErrPhotoType
+                    } else if file_size(&file) > PHOTO_MAX_BYTES {
+                        Msg::ErrPhotoSize
+                    } else if s.photos.len() >= MAX_PHOTOS {
+                        Msg::ErrPhotoCount
+                    } else {
+                        s.photos.push(file);
+                        continue;
+                    };
+                    s.photo_error = s.photo_error + &tn(lang, why, file_name(&file)) + " ";
+                }
+            }
+            Action::RemovePhoto(index) => {
+                if index < s.photos.len() {
+                    s.photos.remove(index);
+                }
+                s.photo_error.clear();
+            }
+            Action::PhotosDone(id, news) => {
+                // Only for the report still shown ("Report another" may have been pressed).
+                if matches!(&s.phase, Phase::Done(c) if c.id == id) {
+                    s.photo_news = news;
                 }
             }
         }

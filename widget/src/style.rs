@@ -43,12 +43,13 @@ select{appearance:auto}
 [aria-invalid=true]{border-color:var(--civic-bad);border-width:2px}
 .civic-field-error{color:var(--civic-bad);font-size:.9375em;font-weight:600}
 .civic-field-error::before{content:"⚠ "}
-button{display:inline-flex;align-items:center;justify-content:center;gap:.4em;min-height:max(2.75em,44px);
+.civic-field-error:empty{display:none}
+button,.civic-file-button{display:inline-flex;align-items:center;justify-content:center;gap:.4em;min-height:max(2.75em,44px);
 min-width:max(2.75em,44px);padding:.5em 1em;border-radius:.375em;cursor:pointer;font-weight:600;
 border:2px solid var(--civic-ink);color:var(--civic-ink);background:#fff;text-align:center}
 button[type=submit],.civic-primary{background:var(--civic-accent);color:var(--civic-on-accent)}
 button:disabled{opacity:.65;cursor:progress}
-:focus-visible{outline:3px solid var(--civic-ink);outline-offset:2px}
+:focus-visible,[type=file]:focus-visible+label span{outline:3px solid var(--civic-ink);outline-offset:2px}
 input:focus-visible,select:focus-visible,textarea:focus-visible{outline-offset:0}
 .civic-icon{flex:none;width:1.25em;height:1.25em;fill:currentColor}
 .civic-locate-row{display:flex;flex-wrap:wrap;gap:.5em;align-items:center}
@@ -61,12 +62,13 @@ input[type=checkbox]{appearance:auto;flex:none;width:1.4em;height:1.4em;margin-t
 .civic-success{display:flex;flex-direction:column;gap:.75em}
 .civic-success h2{color:var(--civic-good);margin:0}
 .civic-actions{display:flex;flex-wrap:wrap;gap:.75em;align-items:center}
+.civic-file-button{align-self:flex-start}
 .civic-hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
 .civic-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .civic-spinner{display:inline-block;width:1em;height:1em;border:.15em solid currentColor;border-right-color:transparent;border-radius:50%}
 @media (prefers-reduced-motion:no-preference){.civic-spinner{animation:civic-spin .8s linear infinite}}
 @keyframes civic-spin{to{transform:rotate(360deg)}}
-@media (max-width:24em){.civic-widget{padding:.75em}button{width:100%}}
+@media (max-width:24em){.civic-widget{padding:.75em}button,.civic-file-button{width:100%}}
 @media (forced-colors:active){button,.civic-error,.civic-note{border:1px solid}}
 "#;
 

@@ -1,4 +1,5 @@
-//! The panel shown once the host has accepted a report: its number and the tracking link.
+//! The panel shown once the host has accepted a report: its number, the tracking link, and what
+//! became of its photos.
 
 use std::rc::Rc;
 
@@ -16,6 +17,8 @@ pub struct SuccessProps {
     /// is gone, and the news must be read out).
     pub heading: NodeRef,
     pub on_report_another: Callback<()>,
+    /// What became of the report's photos, in words ("" when it had none).
+    pub photos: String,
 }
 
 /// A view function rather than a component: it holds no state, and every component type adds
@@ -30,6 +33,9 @@ pub fn success(props: SuccessProps) -> Html {
             <h2 class="civic-tracking-number" tabindex="-1" ref={heading}>{ tn(lang, Msg::SuccessTitle, c.id) }</h2>
             <p>{ t(lang, if c.confirmation_sent { Msg::ConfirmSent } else { Msg::SuccessText }) }</p>
             <p>{ t(lang, Msg::Status) }{ " " }<strong>{ c.status.label(lang) }</strong></p>
+            if !props.photos.is_empty() {
+                <p class="civic-photos">{ props.photos.clone() }</p>
+            }
             <div class="civic-actions">
                 if is_web_link(&c.tracking_url) {
                     <a class="civic-tracking-link" href={c.tracking_url.clone()} target="_blank" rel="noopener noreferrer">

@@ -15,8 +15,8 @@ use civic_wire::{
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{
-    Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement,
-    HtmlTextAreaElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
+    DataTransfer, Element, Event, EventInit, File, FilePropertyBag, HtmlElement, HtmlInputElement,
+    HtmlSelectElement, HtmlTextAreaElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
 use widget::api::{Backend, Failure, LocalFuture, Session};
 use widget::i18n::{self, Msg, t};
@@ -68,6 +68,10 @@ struct FakeBackend {
     tokens: RefCell<Vec<Option<String>>>,
     /// What the site does with reports of visitors who are not signed in.
     anonymous: Cell<AnonymousReports>,
+    /// Answers to photo uploads, one per request (`Ok` once they run out).
+    photo_answers: RefCell<Vec<Result<(), Failure>>>,
+    /// Each upload: (report number, tracking code, file name, content type).
+    uploads: RefCell<Vec<(i64, String, String, String)>>,
 }
 
 impl FakeBackend {
@@ -85,6 +89,8 @@ impl FakeBackend {
             bearers: RefCell::default(),
             tokens: RefCell::new(tokens.into_iter().map(|t| t.map(str::to_owned)).collect()),
             anonymous: Cell::default(),
+            photo_answers: RefCell::default(),
+            uploads: RefCell::default(),
         })
     }
 }
@@ -106,6 +112,25 @@ impl Backend for FakeBackend {
         self.sent.borrow_mut().push(problem.clone());
         self.bearers.borrow_mut().push(bearer.map(str::to_owned));
         let answer = self.answers.borrow_mut().remove(0);
+        Box::pin(std::future::ready(answer))
+    }
+
+    fn upload_photo(
+        &self,
+        _site: &str,
+        id: i64,
+        tracking_code: &str,
+        photo: &File,
+    ) -> LocalFuture<Result<(), Failure>> {
+        self.uploads
+            .borrow_mut()
+            .push((id, tracking_code.into(), photo.name(), photo.type_()));
+        let mut answers = self.photo_answers.borrow_mut();
+        let answer = if answers.is_empty() {
+            Ok(())
+        } else {
+            answers.remove(0)
+        };
         Box::pin(std::future::ready(answer))
     }
 
@@ -704,7 +729,7 @@ fn the_catalogue_has_every_text_in_both_languages() {
     }
     assert_eq!(
         Msg::ALL.last(),
-        Some(&Msg::MyReports),
+        Some(&Msg::PhotoFailed),
         "a new message goes into Msg::ALL"
     );
     for msg in Msg::ALL {
@@ -721,7 +746,7 @@ fn the_catalogue_has_every_text_in_both_languages() {
         assert!(
             !ru.replace("{max}", "")
                 .split(|c: char| !c.is_ascii_alphabetic())
-                .any(|w| w.len() > 2 && !["ivan", "example"].contains(&w)),
+                .any(|w| w.len() > 2 && !["ivan", "example", "JPEG", "PNG", "WebP"].contains(&w)),
             "{msg:?}: English words in the Russian text: {ru}"
         );
         assert_eq!(
@@ -941,4 +966,267 @@ async fn my_location_says_what_happened() {
     let status = text(&root, ".civic-geo-status");
     assert!(outcomes.iter().any(|o| status.contains(o)), "{status}");
     assert!(find(&root, "input[name=address]").is_some());
+}
+
+/// A file as the browser hands it over from a file picker: `size` bytes of type `kind`.
+fn file(name: &str, kind: &str, size: u32) -> File {
+    let bag = FilePropertyBag::new();
+    bag.set_type(kind);
+    let bytes = js_sys::Array::of1(&js_sys::Uint8Array::new_with_length(size));
+    File::new_with_u8_array_sequence_and_options(&bytes, name, &bag).unwrap()
+}
+
+/// Chooses `files` in the photo field, as a file picker (or a phone's camera) does.
+async fn choose_photos(root: &ShadowRoot, files: &[File]) {
+    let transfer = DataTransfer::new().unwrap();
+    for f in files {
+        transfer.items().add_with_file(f).unwrap();
+    }
+    let input = get(root, "input[name=photos]");
+    input
+        .unchecked_ref::<HtmlInputElement>()
+        .set_files(transfer.files().as_ref());
+    fire(&input, "change");
+    tick().await;
+}
+
+fn chosen(root: &ShadowRoot) -> Vec<String> {
+    let items = root.query_selector_all(".civic-photo-list li").unwrap();
+    (0..items.length())
+        .map(|i| {
+            let li = items.item(i).unwrap().unchecked_into::<Element>();
+            let button = li
+                .query_selector("button.civic-photo-remove")
+                .unwrap()
+                .unwrap();
+            let label = button.get_attribute("aria-label").unwrap();
+            let name = li.first_child().unwrap().text_content().unwrap();
+            assert!(
+                label.ends_with(&name),
+                "the remove button names its file: {label}"
+            );
+            name
+        })
+        .collect()
+}
+
+const TEN_MIB: u32 = 10 * 1024 * 1024;
+
+#[wasm_bindgen_test]
+async fn photos_are_listed_removable_and_refused_in_words_before_anything_is_sent() {
+    let backend = FakeBackend::answering(vec![]);
+    let key = site("photos");
+    let root = mount(&key, "ru", backend.clone()).await;
+    let input = get(&root, "input[name=photos]");
+    for (attr, value) in [
+        ("type", "file"),
+        ("accept", "image/jpeg,image/png,image/webp"),
+    ] {
+        assert_eq!(input.get_attribute(attr).as_deref(), Some(value), "{attr}");
+    }
+    assert!(input.has_attribute("multiple"));
+    // Its label names the field and the button-like words that open the picker.
+    let label = get(&root, &format!("label[for=\"{}\"]", input.id()));
+    let label_text = label.text_content().unwrap();
+    assert!(
+        label_text.contains("Фотографии (до 3)") && label_text.contains("Добавить фото"),
+        "{label_text}"
+    );
+    assert_eq!(field_error(&root, "photos").as_deref(), Some(""));
+
+    choose_photos(
+        &root,
+        &[
+            file("яма.jpg", "image/jpeg", 2000),
+            file("b.png", "image/png", 10),
+        ],
+    )
+    .await;
+    assert_eq!(chosen(&root), ["яма.jpg", "b.png"]);
+    // A third is fine; a fourth, a text file and one over 10 MiB are refused, each in words.
+    choose_photos(
+        &root,
+        &[
+            file("c.webp", "image/webp", TEN_MIB),
+            file("d.jpg", "image/jpeg", 10),
+            file("notes.txt", "text/plain", 10),
+            file("big.jpg", "image/jpeg", TEN_MIB + 1),
+        ],
+    )
+    .await;
+    assert_eq!(chosen(&root), ["яма.jpg", "b.png", "c.webp"]);
+    let refused = field_error(&root, "photos").unwrap();
+    for (msg, name) in [
+        (Msg::ErrPhotoCount, "d.jpg"),
+        (Msg::ErrPhotoType, "notes.txt"),
+        (Msg::ErrPhotoSize, "big.jpg"),
+    ] {
+        let words = i18n::tn(Lang::Ru, msg, name);
+        assert!(refused.contains(&words), "{words:?} in {refused:?}");
+    }
+    // The refusal is tied to the field.
+    let error_id = get(&root, ".civic-field-error[data-field=photos]").id();
+    assert!(
+        input
+            .get_attribute("aria-describedby")
+            .unwrap()
+            .split(' ')
+            .any(|id| id == error_id)
+    );
+
+    // Removing one: the list says so, the refusal goes, the focus is back on the field.
+    click(
+        &root,
+        ".civic-photo-list li:nth-child(2) button.civic-photo-remove",
+    )
+    .await;
+    assert_eq!(chosen(&root), ["яма.jpg", "c.webp"]);
+    assert_eq!(field_error(&root, "photos").as_deref(), Some(""));
+    assert_eq!(
+        root.active_element()
+            .and_then(|e| e.get_attribute("name"))
+            .as_deref(),
+        Some("photos")
+    );
+
+    assert!(backend.sent.borrow().is_empty() && backend.uploads.borrow().is_empty());
+    // The draft never holds the photos.
+    type_into(&root, "description", "Яма у подъезда, глубокая").await;
+    let draft = local_draft(&key).expect("a draft is saved");
+    assert!(
+        !draft.contains("яма.jpg") && !draft.contains("webp"),
+        "{draft}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_photo_is_explained_in_english_when_the_widget_is() {
+    let root = mount(&site("photos-en"), "en", FakeBackend::answering(vec![])).await;
+    choose_photos(&root, &[file("scan.pdf", "application/pdf", 10)]).await;
+    assert_eq!(
+        field_error(&root, "photos").as_deref(),
+        Some(i18n::tn(Lang::En, Msg::ErrPhotoType, "scan.pdf").as_str())
+    );
+    assert!(chosen(&root).is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn photos_follow_the_report_and_the_panel_says_which_were_attached_and_why_not() {
+    let backend = FakeBackend::answering(vec![Ok(created())]);
+    // a.jpg: a dropped connection, then attached on the retry; b.png: the report was already
+    // published; c.webp: unreadable.
+    *backend.photo_answers.borrow_mut() = vec![
+        Err(Failure::Network),
+        Ok(()),
+        Err(Failure::Conflict),
+        Err(Failure::Validation(vec![])),
+    ];
+    let root = mount(&site("photos-send"), "ru", backend.clone()).await;
+    fill_valid(&root).await;
+    choose_photos(
+        &root,
+        &[
+            file("a.jpg", "image/jpeg", 10),
+            file("b.png", "image/png", 10),
+            file("c.webp", "image/webp", 10),
+        ],
+    )
+    .await;
+    click(&root, "button[type=submit]").await;
+    tick().await;
+    assert_eq!(state(&root), "done");
+    assert_eq!(backend.sent.borrow().len(), 1, "the report is sent once");
+    let uploads: Vec<_> = backend
+        .uploads
+        .borrow()
+        .iter()
+        .map(|(id, code, name, kind)| format!("{id} {code} {name} {kind}"))
+        .collect();
+    assert_eq!(
+        uploads,
+        [
+            "1042 k3j4h5 a.jpg image/jpeg",
+            "1042 k3j4h5 a.jpg image/jpeg",
+            "1042 k3j4h5 b.png image/png",
+            "1042 k3j4h5 c.webp image/webp",
+        ]
+    );
+    let news = text(&root, ".civic-success .civic-photos");
+    let expected = i18n::tn(Lang::Ru, Msg::PhotosAttached, 1)
+        + " "
+        + t(Lang::Ru, Msg::PhotosNotAttached)
+        + " b.png — "
+        + t(Lang::Ru, Msg::PhotoPublished)
+        + "; c.webp — "
+        + t(Lang::Ru, Msg::PhotoUnreadable)
+        + ".";
+    assert_eq!(news, expected);
+    // The report itself stands: its number and tracking link are there.
+    assert_eq!(
+        text(&root, ".civic-tracking-number"),
+        "Ваше обращение № 1042 принято"
+    );
+
+    // The next report starts with no photos and no news of the last ones.
+    click(&root, ".civic-report-another").await;
+    assert!(chosen(&root).is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn photos_wait_in_memory_while_the_report_cannot_be_sent() {
+    let backend = FakeBackend::answering(vec![Err(Failure::Network), Ok(created())]);
+    *backend.photo_answers.borrow_mut() = vec![
+        Err(Failure::Network),
+        Err(Failure::Network),
+        Err(Failure::TooLarge),
+    ];
+    let root = mount(&site("photos-offline"), "en", backend.clone()).await;
+    fill_valid(&root).await;
+    choose_photos(
+        &root,
+        &[
+            file("a.jpg", "image/jpeg", 10),
+            file("b.jpg", "image/jpeg", 10),
+        ],
+    )
+    .await;
+    click(&root, "button[type=submit]").await;
+    assert_eq!(state(&root), "error");
+    assert_eq!(chosen(&root), ["a.jpg", "b.jpg"], "the photos stay chosen");
+    assert!(
+        backend.uploads.borrow().is_empty(),
+        "no photo before the report is in"
+    );
+
+    fire(&window(), "online");
+    tick().await;
+    tick().await;
+    assert_eq!(state(&root), "done");
+    assert_eq!(
+        backend.uploads.borrow().len(),
+        3,
+        "one retry after a dropped connection"
+    );
+    assert_eq!(
+        text(&root, ".civic-success .civic-photos"),
+        i18n::tn(Lang::En, Msg::PhotosAttached, 0)
+            + " "
+            + t(Lang::En, Msg::PhotosNotAttached)
+            + " a.jpg — "
+            + t(Lang::En, Msg::PhotoNetwork)
+            + "; b.jpg — "
+            + t(Lang::En, Msg::PhotoTooLarge)
+            + "."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_report_without_photos_says_nothing_about_photos() {
+    let backend = FakeBackend::answering(vec![Ok(created())]);
+    let root = mount(&site("no-photos"), "ru", backend.clone()).await;
+    fill_valid(&root).await;
+    click(&root, "button[type=submit]").await;
+    assert_eq!(state(&root), "done");
+    assert!(find(&root, ".civic-photos").is_none());
+    assert!(backend.uploads.borrow().is_empty());
 }

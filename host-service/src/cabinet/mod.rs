@@ -27,6 +27,7 @@ use crate::i18n::{self, Msg};
 use crate::pages::{PageLang, format_time, iso_time, language_switch, layout, message_page, page};
 use crate::{AppState, Config, secrets};
 
+mod districts;
 mod export;
 mod inbox;
 mod overdue;
@@ -63,6 +64,20 @@ pub fn router() -> Router<AppState> {
         .route("/cabinet/mail/{id}/discard", post(inbox::discard))
         .route("/cabinet/settings", get(settings::settings_page))
         .route("/cabinet/settings/templates", post(templates::add))
+        .route(
+            "/cabinet/settings/districts",
+            post(districts::add).layer(axum::extract::DefaultBodyLimit::max(
+                districts::FORM_MAX_BYTES,
+            )),
+        )
+        .route(
+            "/cabinet/settings/districts/{id}/delete",
+            post(districts::delete),
+        )
+        .route(
+            "/cabinet/settings/districts/{id}/routing",
+            post(districts::save_routing),
+        )
         .route(
             "/cabinet/settings/templates/{id}/delete",
             post(templates::delete),
@@ -895,6 +910,8 @@ struct ProblemView {
     category_id: i64,
     /// Merged into this problem (marked a duplicate).
     duplicate_of: Option<i64>,
+    /// The district its place is in (districts.rs).
+    district: Option<String>,
 }
 
 struct EventView {
@@ -926,9 +943,9 @@ fn load_problem(
         &format!(
             "SELECT p.id, s.name, {name_col}, p.status, p.description, p.address, p.lat, p.lon, p.tracking_code,
                     p.origin, p.created_at, p.published_at, p.due_at, p.agency_id, a.name, p.category_id,
-                    p.duplicate_of
+                    p.duplicate_of, d.name
              FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
-             LEFT JOIN agencies a ON a.id = p.agency_id
+             LEFT JOIN agencies a ON a.id = p.agency_id LEFT JOIN districts d ON d.id = p.district_id
              WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0
                AND (?3 IS NULL OR p.agency_id = ?3)"
         ),
@@ -952,6 +969,7 @@ fn load_problem(
                 agency: r.get(14)?,
                 category_id: r.get(15)?,
                 duplicate_of: r.get(16)?,
+                district: r.get(17)?,
             })
         },
     )
@@ -1041,6 +1059,9 @@ async fn detail(
             }
             dt { (lang.m(Msg::Site)) } dd { (problem.site) }
             dt { (lang.m(Msg::Category)) } dd { (problem.category) }
+            @if let Some(district) = &problem.district {
+                dt { (lang.m(Msg::District)) } dd.problem-district { (district) }
+            }
             dt { (lang.m(Msg::Agency)) } dd.problem-agency { (problem.agency.as_deref().unwrap_or(lang.m(Msg::NotRouted))) }
             dt { (lang.m(Msg::Description)) } dd.problem-description { (problem.description) }
             dt { (lang.m(Msg::Address)) } dd.problem-address { (problem.address.as_deref().unwrap_or(none)) }

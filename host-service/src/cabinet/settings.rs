@@ -1,5 +1,5 @@
 //! The site admin's settings page, `/cabinet/settings`: the municipality's agencies and which
-//! category goes to which; for each site, what happens to reports before they are public
+//! category goes to which; its districts and their routing (districts.rs); for each site, what happens to reports before they are public
 //! (anonymous reports, pre-moderation), and the keys its backend signs single sign-on tokens
 //! with (add one, revoke one). The same as the command line's `agency`, `site set-reports` and
 //! `site sso`, for an admin without a shell.
@@ -136,15 +136,16 @@ pub(super) async fn settings_page(
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let templates = super::templates::of_municipality(conn, municipality_id)?;
+            let districts = super::districts::load(conn, municipality_id)?;
             Ok::<_, CabinetError>((
                 load(conn, municipality_id)?,
                 crate::agencies::list(conn, municipality_id)?,
-                (categories, templates),
+                (categories, templates, districts),
             ))
         })
         .await
         .in_lang(lang)?;
-    let (categories, templates) = categories;
+    let (categories, templates, districts) = categories;
     let title = lang.m(Msg::Settings);
     let content = html! {
         p { a href=(lang.href("/cabinet")) { (lang.m(Msg::BackToTheList)) } }
@@ -211,6 +212,7 @@ pub(super) async fn settings_page(
                 }
             }
         }
+        (super::districts::section(lang, &session, &districts, &categories, &agencies))
         (super::templates::section(lang, &session, &categories, &templates))
         @for site in &sites {
             (site_section(lang, &session, site))

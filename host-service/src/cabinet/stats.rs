@@ -1,6 +1,7 @@
 //! `/cabinet/stats`: the municipality's figures for a period (problems filed in the last 30,
-//! 90 or 365 days, or all): counts by status, category and agency; median and 90th percentile
-//! time to the first public answer and to resolution; how many are overdue now; and the
+//! 90 or 365 days, or all): counts by status, category, agency and district (when the
+//! municipality has districts); median and 90th percentile time to the first public answer and
+//! to resolution; how many are overdue now; and the
 //! residents' rating of each agency from citizen control (average rating, share reopened) —
 //! "the people's rating of services". An agency official sees their agency's figures.
 
@@ -29,6 +30,8 @@ pub struct Stats {
     pub by_status: Vec<(Status, i64)>,
     pub by_category: Vec<(String, i64)>,
     pub by_agency: Vec<(Option<String>, i64)>,
+    /// By district (`None`: outside every district); empty when the municipality has none.
+    pub by_district: Vec<(Option<String>, i64)>,
     /// Seconds from filing to the first public answer, of the problems that have one.
     pub first_answer: Vec<i64>,
     /// Seconds from filing to "resolved", of the problems resolved.
@@ -83,16 +86,22 @@ fn heat(
     let Some((w, s, e, n)) = bounds.filter(|(w, s, e, n)| e > w && n > s) else {
         return Ok(Heat::default());
     };
+    // As `compute`: a period by filing date, all time by a scan.
+    let index = if since > i64::MIN {
+        "INDEXED BY problems_created"
+    } else {
+        ""
+    };
     let cells = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT CAST((p.lon - ?4) * ?8 / (?6 - ?4) AS INTEGER) AS col,
                     CAST((?7 - p.lat) * ?9 / (?7 - ?5) AS INTEGER) AS row, count(*)
-             FROM problems p JOIN sites s ON s.id = p.site_id
+             FROM problems p {index} JOIN sites s ON s.id = p.site_id
              WHERE s.municipality_id = ?1 AND p.created_at >= ?2 AND p.awaiting_confirmation = 0
                AND (?3 IS NULL OR p.agency_id = ?3)
                AND p.lat BETWEEN ?5 AND ?7 AND p.lon BETWEEN ?4 AND ?6
-             GROUP BY col, row",
-        )?
+             GROUP BY col, row"
+        ))?
         .query_map(
             params![
                 municipality_id,
@@ -185,9 +194,17 @@ pub fn compute(
     since: i64,
     lang: Lang,
 ) -> rusqlite::Result<Stats> {
-    let scope = "FROM problems p JOIN sites s ON s.id = p.site_id
-                 WHERE s.municipality_id = ?1 AND p.created_at >= ?2 AND p.awaiting_confirmation = 0
-                   AND (?3 IS NULL OR p.agency_id = ?3)";
+    // A period reads its problems by filing date; all time reads them all (a table scan beats
+    // the index then). Left to itself SQLite reads every problem of the site for a period too.
+    let scope = if since > i64::MIN {
+        "FROM problems p INDEXED BY problems_created JOIN sites s ON s.id = p.site_id
+         WHERE s.municipality_id = ?1 AND p.created_at >= ?2 AND p.awaiting_confirmation = 0
+           AND (?3 IS NULL OR p.agency_id = ?3)"
+    } else {
+        "FROM problems p JOIN sites s ON s.id = p.site_id
+         WHERE s.municipality_id = ?1 AND p.created_at >= ?2 AND p.awaiting_confirmation = 0
+           AND (?3 IS NULL OR p.agency_id = ?3)"
+    };
     let args = params![municipality_id, since, agency];
     let by_status = conn
         .prepare_cached(&format!(
@@ -215,6 +232,21 @@ pub fn compute(
         ))?
         .query_map(args, |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let has_districts: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM districts WHERE municipality_id = ?1)",
+        [municipality_id],
+        |r| r.get(0),
+    )?;
+    let by_district = if has_districts {
+        conn.prepare_cached(&format!(
+            "SELECT d.name, n FROM (SELECT p.district_id AS did, count(*) AS n {scope} GROUP BY p.district_id)
+             LEFT JOIN districts d ON d.id = did ORDER BY n DESC, d.name"
+        ))?
+        .query_map(args, |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+    } else {
+        Vec::new()
+    };
     let first_answer = conn
         .prepare_cached(&format!(
             "SELECT (SELECT min(e.at) FROM problem_events e
@@ -251,6 +283,7 @@ pub fn compute(
         by_status,
         by_category,
         by_agency,
+        by_district,
         first_answer,
         resolution,
         overdue,
@@ -346,6 +379,17 @@ pub(super) async fn stats(
         (counts(lang, "stats-status", Msg::Status, &s.by_status, |st| st.label(lang.lang).to_owned()))
         (counts(lang, "stats-category", Msg::Category, &s.by_category, |c| c.clone()))
         (counts(lang, "stats-agency", Msg::Agency, &s.by_agency, |a| a.clone().unwrap_or_else(|| lang.m(Msg::NotRouted).to_owned())))
+        @if !s.by_district.is_empty() {
+            table.stats id="stats-district" {
+                caption { (lang.m(Msg::ByDistrict)) }
+                thead { tr { th scope="col" { (lang.m(Msg::District)) } th scope="col" { (lang.m(Msg::Count)) } } }
+                tbody {
+                    @for (district, n) in &s.by_district {
+                        tr { th scope="row" { (district.as_deref().unwrap_or(lang.m(Msg::OutsideDistricts))) } td { (n) } }
+                    }
+                }
+            }
+        }
         table.stats id="stats-rating" {
             caption { (lang.m(Msg::PeoplesRating)) }
             thead { tr {

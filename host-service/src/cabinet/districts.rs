@@ -1,0 +1,277 @@
+//! «Районы» on the settings page (issue 5): the site admin adds a district by pasting its
+//! boundary as GeoJSON (the page has no scripts, so no file picker is read in the browser),
+//! replaces one by giving the same name, deletes one, and routes each district's categories to
+//! agencies. The rules are in districts.rs; here the section and its CSRF-checked, audited
+//! POSTs. Another municipality's district, category or agency is "not found".
+
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use rusqlite::Connection;
+use serde::Deserialize;
+
+use super::{CabinetError, CabinetFailure, InLang, Session, audit, check_csrf};
+use crate::AppState;
+use crate::agencies::Agency;
+use crate::districts::{self, District, Geometry};
+use crate::i18n::Msg;
+use crate::pages::PageLang;
+
+/// The add form's body limit: a boundary of [`districts::GEOJSON_MAX_BYTES`], URL-encoded.
+pub const FORM_MAX_BYTES: usize = 2 * districts::GEOJSON_MAX_BYTES;
+
+/// What the section shows: the districts and their routes.
+pub struct Section {
+    pub districts: Vec<District>,
+    /// District, category, agency.
+    pub routes: Vec<(i64, i64, i64)>,
+}
+
+pub fn load(conn: &Connection, municipality_id: i64) -> rusqlite::Result<Section> {
+    Ok(Section {
+        districts: districts::list(conn, municipality_id)?,
+        routes: districts::routes(conn, municipality_id)?,
+    })
+}
+
+const EXAMPLE: &str = r#"{"type": "Polygon", "coordinates": [[[36.15, 54.45], [36.23, 54.45], [36.23, 54.58], [36.15, 54.58], [36.15, 54.45]]]}"#;
+
+/// The settings page's section: the list with a delete button each, the form to add or
+/// replace one, and each district's routing form.
+pub fn section(
+    lang: PageLang,
+    session: &Session,
+    data: &Section,
+    categories: &[(i64, String, Option<i64>)],
+    agencies: &[Agency],
+) -> Markup {
+    let routed = |district: i64, category: i64| {
+        data.routes
+            .iter()
+            .find(|(d, c, _)| *d == district && *c == category)
+            .map(|r| r.2)
+    };
+    html! {
+        section.districts aria-labelledby="districts-title" {
+            h2 id="districts-title" { (lang.m(Msg::Districts)) }
+            p.muted { (lang.m(Msg::DistrictsHint)) }
+            @if data.districts.is_empty() {
+                p.muted { (lang.m(Msg::NoDistricts)) }
+            } @else {
+                table.district-list aria-labelledby="districts-title" {
+                    thead { tr {
+                        th scope="col" { (lang.m(Msg::DistrictName)) }
+                        th scope="col" { (lang.m(Msg::Vertices)) }
+                        td {}
+                    } }
+                    tbody {
+                        @for d in &data.districts {
+                            tr data-district=(d.id) {
+                                td { (d.name) }
+                                td { (d.vertices) }
+                                td {
+                                    form method="post" action=(lang.href(&format!("/cabinet/settings/districts/{}/delete", d.id))) {
+                                        input type="hidden" name="csrf" value=(session.csrf);
+                                        button type="submit" aria-label=(format!("{}: {}", lang.m(Msg::Delete), d.name)) { (lang.m(Msg::Delete)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            form.add-district method="post" action=(lang.href("/cabinet/settings/districts")) {
+                input type="hidden" name="csrf" value=(session.csrf);
+                label for="district-name" { (lang.m(Msg::DistrictName)) }
+                input id="district-name" name="name" required maxlength=(districts::NAME_MAX_CHARS);
+                label for="district-geojson" { (lang.m(Msg::DistrictBoundary)) }
+                textarea id="district-geojson" name="geojson" rows="8" required spellcheck="false"
+                    aria-describedby="district-geojson-hint" {}
+                p.muted id="district-geojson-hint" {
+                    (lang.tn(Msg::DistrictBoundaryHint, districts::MAX_VERTICES)) " " code { (EXAMPLE) }
+                }
+                div { button type="submit" { (lang.m(Msg::AddDistrict)) } }
+            }
+            @if !data.districts.is_empty() && !agencies.is_empty() {
+                h3 id="district-routing-title" { (lang.m(Msg::DistrictRouting)) }
+                @for d in &data.districts {
+                    form.district-routing data-district=(d.id) method="post"
+                        action=(lang.href(&format!("/cabinet/settings/districts/{}/routing", d.id))) {
+                        input type="hidden" name="csrf" value=(session.csrf);
+                        fieldset {
+                            legend { (d.name) }
+                            @for (c, name, _) in categories {
+                                @let id = format!("district-{}-route-{c}", d.id);
+                                @let current = routed(d.id, *c);
+                                label for=(id) { (name) }
+                                select id=(id) name=(format!("category_{c}")) {
+                                    option value="" selected[current.is_none()] { (lang.m(Msg::AsTheCategory)) }
+                                    @for a in agencies {
+                                        option value=(a.id) selected[current == Some(a.id)] { (a.name) }
+                                    }
+                                }
+                            }
+                        }
+                        div { button type="submit" aria-label=(format!("{}: {}", lang.m(Msg::SaveRouting), d.name)) { (lang.m(Msg::SaveRouting)) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn require_admin(session: &Session) -> Result<(), CabinetError> {
+    if session.role == "site_admin" {
+        Ok(())
+    } else {
+        Err(CabinetError::Forbidden)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct DistrictForm {
+    csrf: Option<String>,
+    name: Option<String>,
+    geojson: Option<String>,
+}
+
+/// Adds a district, or replaces the boundary of the one of that name.
+pub(super) async fn add(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    session: Session,
+    form: Result<Form<DistrictForm>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
+    require_admin(&session).in_lang(lang)?;
+    let refused =
+        move |e: String| CabinetError::BadInput(format!("{}: {e}", lang.m(Msg::DistrictRefused)));
+    let name = form.name.unwrap_or_default();
+    let text = form.geojson.unwrap_or_default();
+    // Parsed here, not on the writer.
+    let geometry = Geometry::parse(&text).map_err(refused).in_lang(lang)?;
+    let (municipality_id, official_id) = (session.municipality_id, session.official_id);
+    state
+        .db
+        .write(move |conn| {
+            let saved =
+                districts::save(conn, municipality_id, &name, &geometry)?.map_err(refused)?;
+            let detail = format!(
+                "district {}: {} vertices, {} problems placed",
+                saved.id,
+                geometry.vertices(),
+                saved.placed
+            );
+            let action = if saved.replaced {
+                "district_replaced"
+            } else {
+                "district_added"
+            };
+            audit(conn, Some(official_id), action, None, Some(&detail))?;
+            Ok::<_, CabinetError>(())
+        })
+        .await
+        .in_lang(lang)?;
+    Ok(Redirect::to(&lang.href("/cabinet/settings")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct DeleteForm {
+    csrf: Option<String>,
+}
+
+/// Deletes a district of the municipality.
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    session: Session,
+    Path(id): Path<i64>,
+    form: Result<Form<DeleteForm>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
+    require_admin(&session).in_lang(lang)?;
+    let (municipality_id, official_id) = (session.municipality_id, session.official_id);
+    state
+        .db
+        .write(move |conn| {
+            if !districts::delete(conn, municipality_id, id)? {
+                return Err(CabinetError::NotFound);
+            }
+            let detail = format!("district {id}");
+            audit(
+                conn,
+                Some(official_id),
+                "district_deleted",
+                None,
+                Some(&detail),
+            )?;
+            Ok(())
+        })
+        .await
+        .in_lang(lang)?;
+    Ok(Redirect::to(&lang.href("/cabinet/settings")).into_response())
+}
+
+/// A district's routing form: `category_{id}` = an agency id, or empty for the category's own.
+pub(super) async fn save_routing(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    session: Session,
+    Path(district): Path<i64>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, CabinetFailure> {
+    let pairs = form.map(|Form(f)| f).unwrap_or_default();
+    let csrf = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str());
+    check_csrf(&headers, &state.config, &session, csrf).in_lang(lang)?;
+    require_admin(&session).in_lang(lang)?;
+    let mut routes = Vec::new();
+    for (key, value) in &pairs {
+        let Some(category) = key.strip_prefix("category_") else {
+            continue;
+        };
+        let agency = match value.trim() {
+            "" => Ok(None),
+            v => v.parse::<i64>().map(Some),
+        };
+        match (category.parse::<i64>(), agency) {
+            (Ok(c), Ok(a)) => routes.push((c, a)),
+            _ => {
+                return Err(CabinetError::BadInput(lang.m(Msg::ChooseAgency).into())).in_lang(lang);
+            }
+        }
+    }
+    let (municipality_id, official_id) = (session.municipality_id, session.official_id);
+    state
+        .db
+        .write(move |conn| {
+            // One that is not the municipality's rolls back the whole form (the job's savepoint).
+            for (category, agency) in &routes {
+                if !districts::set_route(conn, municipality_id, district, *category, *agency)? {
+                    return Err(CabinetError::NotFound);
+                }
+            }
+            let detail = format!("district {district}: {} categories", routes.len());
+            audit(
+                conn,
+                Some(official_id),
+                "district_routing",
+                None,
+                Some(&detail),
+            )?;
+            Ok::<_, CabinetError>(())
+        })
+        .await
+        .in_lang(lang)?;
+    Ok(Redirect::to(&lang.href("/cabinet/settings")).into_response())
+}
