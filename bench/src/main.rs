@@ -3,7 +3,9 @@
 //!
 //! Everything runs on 127.0.0.1 in a scratch folder under `target/` (the real disk, not a
 //! tmpfs), bounded in time. `civic-bench load ADDR SECS CONNS PATH` is the separate-process load
-//! generator the main run spawns against the release host.
+//! generator the main run spawns against the release host. `civic-bench cabinet [N,…]` measures
+//! only the cabinet's main queries (list, overdue list, statistics) at N problems (default
+//! 10k, 100k and 1M), each beside a full scan of the same table in the same run.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -31,6 +33,9 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("load") {
         return load_main(&args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("cabinet") {
+        return cabinet_main(&args[1..]);
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let host_bin = std::env::current_exe()?.with_file_name("host-service");
@@ -278,9 +283,13 @@ async fn generate(db: &Path, n: usize) -> Result<()> {
     ];
     {
         let mut problem = txn.prepare(
-            "INSERT INTO problems (site_id, category_id, status, description, address, lat, lon, tracking_code, lang, created_at, updated_at, published_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'ru', ?9, ?9, ?10)",
+            "INSERT INTO problems (site_id, category_id, status, description, address, lat, lon, tracking_code, lang, created_at, updated_at, published_at, due_at, agency_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'ru', ?9, ?9, ?10, ?11, ?12)",
         )?;
+        let agencies: Vec<i64> = txn
+            .prepare("SELECT id FROM agencies WHERE municipality_id = ?1")?
+            .query_map([municipality_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut reporter = txn.prepare(
             "INSERT INTO reporters (problem_id, name, email, phone, consent_at) VALUES (?1, ?2, ?3, NULL, ?4)",
         )?;
@@ -292,7 +301,7 @@ async fn generate(db: &Path, n: usize) -> Result<()> {
             z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
             z ^ (z >> 31)
         };
-        let now = 1_780_000_000i64;
+        let now = GENERATED_NOW;
         for i in 0..n {
             let status = STATUSES[(next() % 7) as usize];
             let at = now - (n - i) as i64 * 60;
@@ -313,6 +322,11 @@ async fn generate(db: &Path, n: usize) -> Result<()> {
                 format!("bench{i:010}"),
                 at,
                 (status != "new").then_some(at + 3600),
+                // A 30-day term from publication.
+                (status != "new").then_some(at + 3600 + 30 * 86_400),
+                agencies
+                    .get((next() as usize) % agencies.len().max(1))
+                    .copied(),
             ])?;
             reporter.execute(params![
                 txn.last_insert_rowid(),
@@ -324,6 +338,128 @@ async fn generate(db: &Path, n: usize) -> Result<()> {
     }
     txn.commit()?;
     Ok(())
+}
+
+/// The moment the generated problems are "now" for: the last was filed a minute before.
+const GENERATED_NOW: i64 = 1_780_000_000;
+
+/// `civic-bench cabinet [N,…]`: the cabinet's main queries at N problems.
+fn cabinet_main(args: &[String]) -> Result<()> {
+    let sizes: Vec<usize> = match args.first() {
+        Some(list) => list
+            .split(',')
+            .map(|n| n.trim().parse().context("sizes: N,N,…"))
+            .collect::<Result<_>>()?,
+        None => vec![10_000, 100_000, 1_000_000],
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let scratch_root = root.join("target/bench-scratch");
+    std::fs::create_dir_all(&scratch_root)?;
+    let scratch = tempfile::tempdir_in(&scratch_root)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    println!("| measure | result |\n|---|---|");
+    for n in sizes {
+        eprintln!("generating {n} problems ...");
+        let db = scratch.path().join(format!("cabinet-{n}.db"));
+        runtime.block_on(generate(&db, n))?;
+        for Row(name, value) in cabinet_latency(&db, n)? {
+            println!("| {name} | {value} |");
+        }
+    }
+    Ok(())
+}
+
+/// (p50, p99) of `runs` runs of `f`.
+fn timed(runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<(Duration, Duration)> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        f()?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    Ok((percentile(&times, 0.5), percentile(&times, 0.99)))
+}
+
+/// The cabinet's main pages' queries at `n` problems, each with its ratio to a full scan of
+/// `problems` (`count(*)` of a column, as the baseline of the same run).
+fn cabinet_latency(db: &Path, n: usize) -> Result<Vec<Row>> {
+    let conn = Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let municipality: i64 = conn.query_row(
+        "SELECT municipality_id FROM sites WHERE key = 'demo'",
+        [],
+        |r| r.get(0),
+    )?;
+    let lang = civic_wire::Lang::Ru;
+    let scan = timed(20, || {
+        let k: i64 = conn.query_row("SELECT count(description) FROM problems", [], |r| r.get(0))?;
+        std::hint::black_box(k);
+        Ok(())
+    })?;
+    let list = timed(200, || {
+        let filter = host_service::cabinet::ListFilter {
+            status: None,
+            category: None,
+            agency: None,
+        };
+        let page = host_service::cabinet::list_page(
+            &conn,
+            municipality,
+            filter,
+            host_service::cabinet::ListCursor::First,
+            lang,
+        )?;
+        let total = host_service::cabinet::list_total(&conn, municipality, filter)?;
+        std::hint::black_box((page.rows.len(), total));
+        Ok(())
+    })?;
+    // "Now" a week after the last filing: everything published more than 37 days before is late.
+    let now = GENERATED_NOW + 7 * 86_400;
+    let overdue = timed(200, || {
+        let page =
+            host_service::deadlines::overdue_page(&conn, municipality, None, now, None, lang)?;
+        let count = host_service::deadlines::overdue_count(&conn, municipality, None, now)?;
+        std::hint::black_box((page.0.len(), count));
+        Ok(())
+    })?;
+    // As the page asks: a period from a moment, all time from the beginning.
+    let stats = |days: Option<i64>, runs: usize| {
+        timed(runs, || {
+            let s = host_service::cabinet::stats::compute(
+                &conn,
+                municipality,
+                None,
+                days.map_or(i64::MIN, |d| GENERATED_NOW - d * 86_400),
+                lang,
+            )?;
+            std::hint::black_box(s.by_status.len());
+            Ok(())
+        })
+    };
+    let stats_month = stats(Some(30), 20)?;
+    let stats_all = stats(None, 5)?;
+    let ratio = |d: Duration| d.as_secs_f64() / scan.1.as_secs_f64().max(1e-9);
+    let row = |name: &str, (p50, p99): (Duration, Duration)| {
+        Row(
+            format!("{name} at {n} problems, p50 / p99 (p99 ÷ full scan)"),
+            format!("{} / {} ({:.3})", micros(p50), micros(p99), ratio(p99)),
+        )
+    };
+    Ok(vec![
+        Row(
+            format!("Baseline: full scan of `problems` at {n}, p50 / p99"),
+            format!("{} / {}", micros(scan.0), micros(scan.1)),
+        ),
+        row("Cabinet list, first page + total", list),
+        row("Overdue list, first page + count", overdue),
+        row(
+            "Statistics, last 30 days (counts, times, ratings, heat map)",
+            stats_month,
+        ),
+        row("Statistics, all time", stats_all),
+    ])
 }
 
 /// The cabinet's list query (the first page and the total: `cabinet.rs`'s own functions):
