@@ -38,11 +38,6 @@ enum Found {
     },
 }
 
-/// A token has the shape [`secrets::token`] gives: 64 lowercase hex digits.
-fn well_formed(token: &str) -> bool {
-    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 fn look_up(conn: &rusqlite::Connection, token: &str) -> rusqlite::Result<Found> {
     let row = conn
         .query_row(
@@ -144,7 +139,7 @@ async fn show(
     lang: PageLang,
     Path(token): Path<String>,
 ) -> Response {
-    if !well_formed(&token) {
+    if !secrets::is_token(&token) {
         return answer(lang, &token, Ok(Found::Invalid));
     }
     let lookup = token.clone();
@@ -161,7 +156,7 @@ async fn confirm(
     lang: PageLang,
     Path(token): Path<String>,
 ) -> Response {
-    if !well_formed(&token) {
+    if !secrets::is_token(&token) {
         return answer(lang, &token, Ok(Found::Invalid));
     }
     let lookup = token.clone();

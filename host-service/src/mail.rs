@@ -118,6 +118,26 @@ pub struct Mail {
     pub rich: Option<Rich>,
 }
 
+impl Mail {
+    /// A plain-text notice about a problem (every template but the appeal).
+    fn notice(
+        kind: &'static str,
+        problem_id: Option<i64>,
+        to: &str,
+        subject: String,
+        body: String,
+    ) -> Mail {
+        Mail {
+            kind,
+            problem_id,
+            to: to.to_owned(),
+            subject,
+            body,
+            rich: None,
+        }
+    }
+}
+
 /// What a formal appeal has beyond a plain-text notice.
 #[derive(Debug, Clone, Default)]
 pub struct Rich {
@@ -488,14 +508,7 @@ pub fn confirm_report(about: &About, to: &str, link: &str, valid_days: i64) -> M
             ),
         ),
     };
-    Mail {
-        kind: "confirm_report",
-        problem_id: Some(about.problem_id),
-        to: to.to_owned(),
-        subject,
-        body,
-        rich: None,
-    }
+    Mail::notice("confirm_report", Some(about.problem_id), to, subject, body)
 }
 
 /// The message that asks a visitor who is not signed in to confirm their support of a problem.
@@ -532,14 +545,7 @@ pub fn confirm_support(about: &About, to: &str, link: &str, valid_days: i64) -> 
             ),
         ),
     };
-    Mail {
-        kind: "confirm_support",
-        problem_id: Some(about.problem_id),
-        to: to.to_owned(),
-        subject,
-        body,
-        rich: None,
-    }
+    Mail::notice("confirm_support", Some(about.problem_id), to, subject, body)
 }
 
 /// The message that tells a reporter their problem's status changed or got an answer.
@@ -574,14 +580,13 @@ pub fn status_changed(
     let answer = answer
         .map(|a| format!("{answer_head}\n{a}\n\n"))
         .unwrap_or_default();
-    Mail {
-        kind: "status_changed",
-        problem_id: Some(*id),
-        to: to.to_owned(),
+    Mail::notice(
+        "status_changed",
+        Some(*id),
+        to,
         subject,
-        body: format!("{intro}\n\n{answer}{follow} {tracking_url}\n\n— {site}\n"),
-        rich: None,
-    }
+        format!("{intro}\n\n{answer}{follow} {tracking_url}\n\n— {site}\n"),
+    )
 }
 
 /// What the agency is told about a problem routed to it.
@@ -639,14 +644,7 @@ pub fn routed_to_agency(about: &About, to: &str, routed: &Routed) -> Mail {
         body += &format!("{due_head} {due}\n");
     }
     body += &format!("\n{open} {link}\n\n{contacts}\n\n— {site}\n");
-    Mail {
-        kind: "routed_to_agency",
-        problem_id: Some(*id),
-        to: to.to_owned(),
-        subject,
-        body,
-        rich: None,
-    }
+    Mail::notice("routed_to_agency", Some(*id), to, subject, body)
 }
 
 /// A deadline reminder for an agency.
@@ -714,14 +712,13 @@ pub fn deadline_reminder(about: &About, to: &str, r: &Reminder) -> Mail {
             format!("To answer, reply to the letter of appeal No. {id}.\n\n"),
         ),
     };
-    Mail {
-        kind: if *overdue { "overdue" } else { "due_soon" },
-        problem_id: Some(*id),
-        to: to.to_owned(),
+    Mail::notice(
+        if *overdue { "overdue" } else { "due_soon" },
+        Some(*id),
+        to,
         subject,
-        body: format!("{text}\n\n{how}{open} {link}\n\n— {site}\n"),
-        rich: None,
-    }
+        format!("{text}\n\n{how}{open} {link}\n\n— {site}\n"),
+    )
 }
 
 /// The message that tells an agency the reporter reopened a problem it had resolved.
@@ -753,14 +750,13 @@ pub fn reopened(about: &About, to: &str, agency: &str, comment: Option<&str>, li
     let said = comment
         .map(|c| format!("{said}\n{c}\n\n"))
         .unwrap_or_default();
-    Mail {
-        kind: "reopened",
-        problem_id: Some(*id),
-        to: to.to_owned(),
+    Mail::notice(
+        "reopened",
+        Some(*id),
+        to,
         subject,
-        body: format!("{text}\n\n{said}{open} {link}\n\n— {site}\n"),
-        rich: None,
-    }
+        format!("{text}\n\n{said}{open} {link}\n\n— {site}\n"),
+    )
 }
 
 #[cfg(test)]

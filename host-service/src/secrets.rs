@@ -39,6 +39,11 @@ pub fn token() -> String {
         .collect()
 }
 
+/// Whether `token` has the shape [`token`] gives (checked before touching the database).
+pub fn is_token(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// SHA-256 of a session token: what the database stores instead of the token itself.
 pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()

@@ -122,10 +122,6 @@ enum Found {
     Counted { id: i64, count: i64 },
 }
 
-fn well_formed(token: &str) -> bool {
-    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 fn look_up(conn: &Connection, token: &str) -> rusqlite::Result<(Found, Option<String>)> {
     let row = conn
         .query_row(
@@ -208,7 +204,7 @@ async fn show(
     lang: PageLang,
     Path(token): Path<String>,
 ) -> Response {
-    if !well_formed(&token) {
+    if !secrets::is_token(&token) {
         return answer(lang, &token, Ok(Found::Invalid));
     }
     let lookup = token.clone();
@@ -229,7 +225,7 @@ async fn confirm(
     lang: PageLang,
     Path(token): Path<String>,
 ) -> Response {
-    if !well_formed(&token) {
+    if !secrets::is_token(&token) {
         return answer(lang, &token, Ok(Found::Invalid));
     }
     let lookup = token.clone();

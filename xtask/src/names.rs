@@ -15,7 +15,7 @@ type Result<T> = std::result::Result<T, String>;
 
 /// Whether a wasm-bindgen name is one of the long generated ones.
 fn generated(name: &str) -> bool {
-    name.starts_with("__wbg_") && name != "__wbg_init" || name.starts_with("wasm_bindgen_")
+    name.starts_with("__wbg_") || name.starts_with("wasm_bindgen_")
 }
 
 /// The wasm module and its glue with the generated import and export names shortened.

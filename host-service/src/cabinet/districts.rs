@@ -13,6 +13,7 @@ use maud::{Markup, html};
 use rusqlite::Connection;
 use serde::Deserialize;
 
+use super::settings::require_admin;
 use super::{CabinetError, CabinetFailure, InLang, Session, audit, check_csrf};
 use crate::AppState;
 use crate::agencies::Agency;
@@ -123,14 +124,6 @@ pub fn section(
     }
 }
 
-fn require_admin(session: &Session) -> Result<(), CabinetError> {
-    if session.role == "site_admin" {
-        Ok(())
-    } else {
-        Err(CabinetError::Forbidden)
-    }
-}
-
 #[derive(Deserialize, Default)]
 pub(super) struct DistrictForm {
     csrf: Option<String>,
@@ -229,28 +222,7 @@ pub(super) async fn save_routing(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, CabinetFailure> {
     let pairs = form.map(|Form(f)| f).unwrap_or_default();
-    let csrf = pairs
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str());
-    check_csrf(&headers, &state.config, &session, csrf).in_lang(lang)?;
-    require_admin(&session).in_lang(lang)?;
-    let mut routes = Vec::new();
-    for (key, value) in &pairs {
-        let Some(category) = key.strip_prefix("category_") else {
-            continue;
-        };
-        let agency = match value.trim() {
-            "" => Ok(None),
-            v => v.parse::<i64>().map(Some),
-        };
-        match (category.parse::<i64>(), agency) {
-            (Ok(c), Ok(a)) => routes.push((c, a)),
-            _ => {
-                return Err(CabinetError::BadInput(lang.m(Msg::ChooseAgency).into())).in_lang(lang);
-            }
-        }
-    }
+    let routes = super::settings::routing_form(&headers, &state.config, &session, lang, &pairs)?;
     let (municipality_id, official_id) = (session.municipality_id, session.official_id);
     state
         .db

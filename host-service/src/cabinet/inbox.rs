@@ -258,12 +258,7 @@ pub(super) async fn publish(
     let Some((raw, text, status)) = found else {
         return Err(CabinetError::BadInput(lang.m(Msg::MailGone).into())).in_lang(lang);
     };
-    let status = status.as_deref().and_then(|s| match s {
-        "in_progress" => Some(KeywordStatus::InProgress),
-        "resolved" => Some(KeywordStatus::Resolved),
-        "refused" => Some(KeywordStatus::Refused),
-        _ => None,
-    });
+    let status = status.as_deref().and_then(inbound::keyword_of);
     if status == Some(KeywordStatus::Refused) && text.is_empty() {
         return Err(CabinetError::BadInput(
             lang.m(Msg::RefusalNeedsAnswer).into(),

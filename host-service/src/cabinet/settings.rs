@@ -45,12 +45,48 @@ struct KeyRow {
     revoked_at: Option<i64>,
 }
 
-fn require_admin(session: &Session) -> Result<(), CabinetError> {
+/// Settings are the site admin's (also templates.rs and districts.rs): other roles get 403.
+pub(super) fn require_admin(session: &Session) -> Result<(), CabinetError> {
     if session.role == "site_admin" {
         Ok(())
     } else {
         Err(CabinetError::Forbidden)
     }
+}
+
+/// A routing form's pairs, `category_{id}` = an agency id or empty (none), checked as a site
+/// admin's form: the routes, or the refusal in words. Used by the categories' routing and by
+/// each district's (districts.rs).
+pub(super) fn routing_form(
+    headers: &HeaderMap,
+    config: &crate::Config,
+    session: &Session,
+    lang: PageLang,
+    pairs: &[(String, String)],
+) -> Result<Vec<(i64, Option<i64>)>, CabinetFailure> {
+    let csrf = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str());
+    check_csrf(headers, config, session, csrf).in_lang(lang)?;
+    require_admin(session).in_lang(lang)?;
+    let mut routes = Vec::new();
+    for (key, value) in pairs {
+        let Some(category) = key.strip_prefix("category_") else {
+            continue;
+        };
+        let agency = match value.trim() {
+            "" => Ok(None),
+            v => v.parse::<i64>().map(Some),
+        };
+        match (category.parse::<i64>(), agency) {
+            (Ok(c), Ok(a)) => routes.push((c, a)),
+            _ => {
+                return Err(CabinetError::BadInput(lang.m(Msg::ChooseAgency).into())).in_lang(lang);
+            }
+        }
+    }
+    Ok(routes)
 }
 
 fn load(conn: &Connection, municipality_id: i64) -> rusqlite::Result<Vec<SiteSettings>> {
@@ -449,29 +485,7 @@ pub(super) async fn save_routing(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, CabinetFailure> {
     let pairs = form.map(|Form(f)| f).unwrap_or_default();
-    let csrf = pairs
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str());
-    check_csrf(&headers, &state.config, &session, csrf).in_lang(lang)?;
-    require_admin(&session).in_lang(lang)?;
-    let mut routes = Vec::new();
-    for (key, value) in &pairs {
-        let Some(category) = key.strip_prefix("category_") else {
-            continue;
-        };
-        let category = category.parse::<i64>();
-        let agency = match value.trim() {
-            "" => Ok(None),
-            v => v.parse::<i64>().map(Some),
-        };
-        match (category, agency) {
-            (Ok(c), Ok(a)) => routes.push((c, a)),
-            _ => {
-                return Err(CabinetError::BadInput(lang.m(Msg::ChooseAgency).into())).in_lang(lang);
-            }
-        }
-    }
+    let routes = routing_form(&headers, &state.config, &session, lang, &pairs)?;
     let (municipality_id, official_id) = (session.municipality_id, session.official_id);
     state
         .db

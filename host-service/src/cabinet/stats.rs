@@ -86,12 +86,7 @@ fn heat(
     let Some((w, s, e, n)) = bounds.filter(|(w, s, e, n)| e > w && n > s) else {
         return Ok(Heat::default());
     };
-    // As `compute`: a period by filing date, all time by a scan.
-    let index = if since > i64::MIN {
-        "INDEXED BY problems_created"
-    } else {
-        ""
-    };
+    let index = by_filing_date(since);
     let cells = conn
         .prepare_cached(&format!(
             "SELECT CAST((p.lon - ?4) * ?8 / (?6 - ?4) AS INTEGER) AS col,
@@ -187,6 +182,17 @@ pub fn quantile(values: &mut [i64], q: f64) -> Option<i64> {
     Some(values[rank.min(values.len() - 1)])
 }
 
+/// How the period's problems are read: a period by filing date (`problems_created`); all time
+/// by a scan, which beats the index then. Left to itself SQLite reads every problem of the site
+/// for a period too.
+fn by_filing_date(since: i64) -> &'static str {
+    if since > i64::MIN {
+        "INDEXED BY problems_created"
+    } else {
+        ""
+    }
+}
+
 pub fn compute(
     conn: &Connection,
     municipality_id: i64,
@@ -194,17 +200,12 @@ pub fn compute(
     since: i64,
     lang: Lang,
 ) -> rusqlite::Result<Stats> {
-    // A period reads its problems by filing date; all time reads them all (a table scan beats
-    // the index then). Left to itself SQLite reads every problem of the site for a period too.
-    let scope = if since > i64::MIN {
-        "FROM problems p INDEXED BY problems_created JOIN sites s ON s.id = p.site_id
+    let scope = format!(
+        "FROM problems p {} JOIN sites s ON s.id = p.site_id
          WHERE s.municipality_id = ?1 AND p.created_at >= ?2 AND p.awaiting_confirmation = 0
-           AND (?3 IS NULL OR p.agency_id = ?3)"
-    } else {
-        "FROM problems p JOIN sites s ON s.id = p.site_id
-         WHERE s.municipality_id = ?1 AND p.created_at >= ?2 AND p.awaiting_confirmation = 0
-           AND (?3 IS NULL OR p.agency_id = ?3)"
-    };
+           AND (?3 IS NULL OR p.agency_id = ?3)",
+        by_filing_date(since)
+    );
     let args = params![municipality_id, since, agency];
     let by_status = conn
         .prepare_cached(&format!(

@@ -13,6 +13,7 @@ use maud::{Markup, html};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 
+use super::settings::require_admin;
 use super::{ANSWER_MAX_CHARS, CabinetError, CabinetFailure, InLang, Session, audit, check_csrf};
 use crate::AppState;
 use crate::db::now;
@@ -156,14 +157,6 @@ pub fn section(
                 div { button type="submit" { (lang.m(Msg::AddTemplate)) } }
             }
         }
-    }
-}
-
-fn require_admin(session: &Session) -> Result<(), CabinetError> {
-    if session.role == "site_admin" {
-        Ok(())
-    } else {
-        Err(CabinetError::Forbidden)
     }
 }
 

@@ -609,6 +609,17 @@ pub fn status_of(k: KeywordStatus) -> Status {
     }
 }
 
+/// The keyword a stored status (`inbound_mail.status`, written from [`status_of`]) came from.
+pub fn keyword_of(stored: &str) -> Option<KeywordStatus> {
+    [
+        KeywordStatus::InProgress,
+        KeywordStatus::Resolved,
+        KeywordStatus::Refused,
+    ]
+    .into_iter()
+    .find(|k| status_of(*k).as_str() == stored)
+}
+
 /// Publishes an e-mailed answer on problem `problem_id`: its photos, the event with the public
 /// answer (and the status the keyword asked for), the reporter's e-mail; marks the message
 /// answered and drops its raw bytes. `official` is the moderator who released it (`None`:
