@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-tools.sh
 
+# A one-off build has no use for incremental caches (gigabytes on disk).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 echo "== dist/ is what the sources build"
 cargo xtask dist --check
 

@@ -3,7 +3,7 @@
 //! routes it elsewhere; an agency official sees and works on their agency's problems only, and
 //! another agency's are "not found"; the site admin sets agencies and routing in the cabinet.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::smtp::SmtpSink;

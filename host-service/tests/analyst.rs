@@ -4,8 +4,8 @@
 //! since none happened) — and changes nothing: no form they could not use is shown, and every
 //! write answers 403 in words and leaves the database as it was.
 
-mod common;
-mod sso_support;
+use crate::common;
+use crate::sso_support;
 
 use std::process::Command;
 

@@ -1,6 +1,6 @@
 //! The widget API as the widget (and a hostile page) sees it.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::*;

@@ -2,7 +2,7 @@
 //! `integrity_check`, holds every report acknowledged before the backup started, and a server
 //! started on it serves `/healthz` and a reporter's tracking page.
 
-mod child;
+use crate::child;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -1,7 +1,7 @@
 //! The officials' cabinet: login, the list, the detail with contacts (audited), status changes
 //! that residents see, CSRF and cross-municipality isolation.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::*;

@@ -3,7 +3,7 @@
 //! public surface is then fetched, and the service's own log (captured at TRACE) is read: the
 //! contacts appear in none of them. A forced database error answers a generic body.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -2,7 +2,7 @@
 //! locked"), and no update lost — through [`host_service::Db::write`], through a second `Db` on
 //! the same file (as the admin CLI next to a running server), and through HTTP.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::*;

@@ -2,7 +2,7 @@
 //! progress again, the agency told) on their tracking page, with a rating, once per
 //! resolution and within the site's term; forms from elsewhere are refused.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{FORM, PUBLIC, TestApp, form};

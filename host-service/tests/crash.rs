@@ -5,7 +5,7 @@
 //! The kill moments come from a seeded generator; the seed is printed, and `CRASH_SEED=<n>`
 //! replays a run.
 
-mod child;
+use crate::child;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -2,7 +2,7 @@
 //! before and after the deadline, once each, through a real SMTP server. Time is chosen by the
 //! test (deadlines moved, `remind` called with the moment), never waited for.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::smtp::SmtpSink;

@@ -5,7 +5,7 @@
 //! agency, a moderator's choice over both; another municipality's district, category or agency
 //! is "not found"; the statistics count by district.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{FORM, OTHER_LOGIN, OTHER_PASSWORD, PUBLIC, Reply, TestApp, form};

@@ -1,7 +1,7 @@
 //! The cabinet's exports (CSV that a Russian Excel opens, GeoJSON) and statistics (counts,
 //! answer and resolution times, overdue, the people's rating of agencies).
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{FORM, PUBLIC, TestApp, form};

@@ -2,8 +2,8 @@
 //! widget API's 413 and 405): the general body limit, 405 outside `/api`, a slow upload cut at
 //! the time limit, and a graceful stop on SIGTERM that lets the request in flight finish.
 
-mod child;
-mod common;
+use crate::child;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::time::Duration;

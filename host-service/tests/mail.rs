@@ -1,7 +1,7 @@
 //! E-mail against a real SMTP server process (`tools/smtp-sink.py`, aiosmtpd): the anonymous
 //! reporter's confirmation, the reporter's status mail, and the outbox across an SMTP outage.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -5,11 +5,8 @@
 //! `host-service mail-in` command on standard input, and each lands where it should — the
 //! public answer, a new status, photos, the quarantine, or the automatic messages.
 
-mod common;
-#[allow(dead_code)]
-mod mails {
-    include!("common/mails.rs");
-}
+use crate::common;
+use crate::common::mails;
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};

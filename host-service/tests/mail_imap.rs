@@ -4,13 +4,9 @@
 //! removes it from the mailbox only once the service has it. An oversized message is left for
 //! a person; a wrong password is logged (without the password) and does not stop the poller.
 
-mod common;
-#[path = "common/dovecot.rs"]
-mod dovecot;
-#[allow(dead_code)]
-mod mails {
-    include!("common/mails.rs");
-}
+use crate::common;
+use crate::common::dovecot;
+use crate::common::mails;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

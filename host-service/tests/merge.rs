@@ -2,7 +2,7 @@
 //! its supporters and its reporter (a vote of their own) follow that problem, each person once;
 //! the reporter then hears of that problem's progress, and their tracking page links it.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{FORM, OTHER_LOGIN, OTHER_PASSWORD, PUBLIC, TestApp, form};

@@ -1,7 +1,7 @@
 //! `/metrics`: valid Prometheus text, counters that move when reports come in, route templates
 //! instead of raw paths, and access only from loopback or with the configured bearer token.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;

@@ -2,7 +2,7 @@
 //! public sees the corrected one), refuses with a reason (spam without an answer and without a
 //! message to the "reporter"), and the status form refuses nonsense in words.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{FORM, PUBLIC, TestApp, form};

@@ -2,7 +2,7 @@
 //! specification (<http://wiki.open311.org/GeoReport_v2>), creation with and without a valid
 //! `api_key`, the spec's error format, and that a reporter's contacts never come back.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Reply, TestApp};

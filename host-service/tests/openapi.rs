@@ -2,7 +2,7 @@
 //! the real router, readable at `/api`, and true to the API when a schema-based fuzzer
 //! (schemathesis) drives the running server from it.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! Our own pages and static files: security headers, languages, the embedded bundle.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::*;

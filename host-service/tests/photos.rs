@@ -3,7 +3,7 @@
 //! description) survives; the public sees it only once the report is public and while no
 //! moderator hid it; Open311 gives its URL; bad uploads are refused in JSON, nothing stored.
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 

@@ -2,7 +2,7 @@
 //! `Retry-After`, a forged `X-Forwarded-For` changes nothing unless the peer is a trusted proxy,
 //! and a site has its own limit. The app runs with the real default limits here.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 

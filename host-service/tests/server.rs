@@ -1,6 +1,6 @@
 //! The real server on a real socket, the command line, and the hardening layers.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

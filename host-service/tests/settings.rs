@@ -2,8 +2,8 @@
 //! forms as an admin would, with their effect seen where residents meet it; refused to other
 //! roles, other municipalities and forged forms.
 
-mod common;
-mod sso_support;
+use crate::common;
+use crate::sso_support;
 
 use axum::http::StatusCode;
 use common::{FORM, OTHER_LOGIN, OTHER_PASSWORD, PUBLIC, TestApp, form};

@@ -2,8 +2,8 @@
 //! the same 401; valid tokens of each pinned algorithm accepted; identity is (site, sub); the
 //! widget session is a bearer (never a cookie) that files reports and lists "my reports".
 
-mod common;
-mod sso_support;
+use crate::common;
+use crate::sso_support;
 
 use axum::http::StatusCode;
 use common::{DEMO_ORIGIN, OTHER_ORIGIN, Reply, TestApp};

@@ -3,8 +3,8 @@
 //! unchanged, for every algorithm a key may pin. The libraries come from `.tools/` (installed by
 //! scripts/install-tools.sh); nothing is fetched here.
 
-mod common;
-mod sso_support;
+use crate::common;
+use crate::sso_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

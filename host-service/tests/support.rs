@@ -3,8 +3,8 @@
 //! the public card shows the count. Without a session of the site nothing is counted; problems
 //! that are not public, or of another site, are 404; CORS is the site's.
 
-mod common;
-mod sso_support;
+use crate::common;
+use crate::sso_support;
 
 use axum::http::StatusCode;
 use common::{

@@ -2,7 +2,7 @@
 //! status form of a problem of that category offers them, and an empty answer takes the chosen
 //! template's text (a typed one wins); another category's or municipality's template is refused.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{FORM, OTHER_LOGIN, OTHER_PASSWORD, PUBLIC, TestApp, form};

@@ -1,15 +1,12 @@
-// Raw e-mail replies to the service's appeals, written the way real mail clients write them.
-//
-// The service mails an agency an appeal with `Reply-To: reply+<token>@…` and a `Message-ID`;
-// the agency answers from Outlook, Gmail, Thunderbird, a web client or an iPhone, its servers
-// send auto-replies and bounces, and Postfix pipes each raw message to the service. Every
-// function here returns one such message as RFC 5322 bytes: CRLF line ends, non-ASCII headers
-// as RFC 2047 encoded-words in the client's charset, folded at 78 columns, quoted-printable,
-// base64 or 8bit bodies, and the client's own way of quoting the appeal. The output is
-// deterministic: fixed dates and boundaries, Message-IDs hashed from the inputs.
-//
-// Plain comments, not `//!`: the file is also taken in with `include!`, which has no room for
-// inner attributes.
+//! Raw e-mail replies to the service's appeals, written the way real mail clients write them.
+//!
+//! The service mails an agency an appeal with `Reply-To: reply+<token>@…` and a `Message-ID`;
+//! the agency answers from Outlook, Gmail, Thunderbird, a web client or an iPhone, its servers
+//! send auto-replies and bounces, and Postfix pipes each raw message to the service. Every
+//! function here returns one such message as RFC 5322 bytes: CRLF line ends, non-ASCII headers
+//! as RFC 2047 encoded-words in the client's charset, folded at 78 columns, quoted-printable,
+//! base64 or 8bit bodies, and the client's own way of quoting the appeal. The output is
+//! deterministic: fixed dates and boundaries, Message-IDs hashed from the inputs.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;

@@ -13,6 +13,8 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+pub mod dovecot;
+pub mod mails;
 #[path = "../../../tests/src/smtp.rs"]
 pub mod smtp;
 
