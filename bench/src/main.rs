@@ -403,6 +403,7 @@ fn cabinet_latency(db: &Path, n: usize) -> Result<Vec<Row>> {
             status: None,
             category: None,
             agency: None,
+            district: None,
         };
         let page = host_service::cabinet::list_page(
             &conn,
@@ -479,6 +480,7 @@ fn list_latency(db: &Path) -> Result<((Duration, Duration), (Duration, Duration)
                 status: status.and_then(civic_wire::Status::parse),
                 category: None,
                 agency: None,
+                district: None,
             };
             let rows = host_service::cabinet::list_page(
                 &conn,

@@ -397,7 +397,7 @@ pub async fn add_agency(
     db.write(move |conn| {
         let m = municipality_id(conn, &municipality)?;
         crate::agencies::add(conn, m, &name, email.as_deref(), delivery)
-            .map_err(AdminError::Invalid)
+            .map_err(|e| AdminError::Invalid(e.to_string()))
     })
     .await
 }
@@ -419,7 +419,7 @@ pub async fn update_agency(
         let m = municipality_id(conn, &municipality)?;
         let id = agency_id(conn, m, &name)?;
         crate::agencies::update(conn, m, id, email.as_deref(), delivery)
-            .map_err(AdminError::Invalid)?;
+            .map_err(|e| AdminError::Invalid(e.to_string()))?;
         Ok(())
     })
     .await
@@ -474,11 +474,13 @@ pub async fn add_district(
     name: &str,
     geojson: &str,
 ) -> Result<crate::districts::Saved, AdminError> {
-    let geometry = crate::districts::Geometry::parse(geojson).map_err(AdminError::Invalid)?;
+    let geometry = crate::districts::Geometry::parse(geojson)
+        .map_err(|e| AdminError::Invalid(e.to_string()))?;
     let (municipality, name) = (municipality.to_owned(), name.to_owned());
     db.write(move |conn| {
         let m = municipality_id(conn, &municipality)?;
-        crate::districts::save(conn, m, &name, &geometry)?.map_err(AdminError::Invalid)
+        crate::districts::save(conn, m, &name, &geometry)?
+            .map_err(|e| AdminError::Invalid(e.to_string()))
     })
     .await
 }

@@ -40,15 +40,87 @@ pub fn list(conn: &Connection, municipality_id: i64) -> rusqlite::Result<Vec<Age
     .collect()
 }
 
+/// Why an agency was not added or changed, in words for the cabinet ([`Refusal::text`]) and
+/// the command line (`Display`: English).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// It works by e-mail but has no address.
+    EmailNeeded,
+    /// The name is empty or longer than `max` characters.
+    NameLength { max: usize },
+    /// The address does not look like one.
+    NotAnEmail { email: String },
+    /// The municipality has an agency of that name.
+    NameTaken { name: String },
+    /// The database failed: its error's text.
+    Database(String),
+}
+
+impl Refusal {
+    /// The refusal as a sentence (lower-case: it follows the page's "not added:").
+    pub fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Refusal::EmailNeeded, Lang::Ru) => {
+                "исполнителю, который работает по электронной почте, нужен адрес электронной почты"
+                    .into()
+            }
+            (Refusal::EmailNeeded, Lang::En) => {
+                "an agency that works by e-mail needs an e-mail address".into()
+            }
+            (Refusal::NameLength { max }, Lang::Ru) => {
+                // "до 200 символов", "до 201 символа": the genitive.
+                let word = match crate::i18n::plural(Lang::Ru, *max as u64) {
+                    crate::i18n::Plural::One => "символа",
+                    _ => "символов",
+                };
+                format!("название исполнителя должно содержать от 1 до {max} {word}")
+            }
+            (Refusal::NameLength { max }, Lang::En) => {
+                format!("an agency's name is 1-{max} characters")
+            }
+            (Refusal::NotAnEmail { email }, Lang::Ru) => {
+                format!("«{email}» не похоже на адрес электронной почты")
+            }
+            (Refusal::NotAnEmail { email }, Lang::En) => {
+                format!("{email:?} is not an e-mail address")
+            }
+            (Refusal::NameTaken { name }, Lang::Ru) => {
+                format!("исполнитель с названием «{name}» уже есть")
+            }
+            (Refusal::NameTaken { name }, Lang::En) => {
+                format!("there is an agency named {name:?} already")
+            }
+            (Refusal::Database(e), Lang::Ru) => format!("ошибка базы данных: {e}"),
+            (Refusal::Database(e), Lang::En) => e.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+impl From<rusqlite::Error> for Refusal {
+    fn from(e: rusqlite::Error) -> Refusal {
+        Refusal::Database(e.to_string())
+    }
+}
+
 /// Checks an agency's name and e-mail (a plain shape check: the SMTP server has the last word),
 /// and that an agency working by e-mail has an address.
-pub fn check(name: &str, email: Option<&str>, delivery: Delivery) -> Result<(), String> {
+pub fn check(name: &str, email: Option<&str>, delivery: Delivery) -> Result<(), Refusal> {
     if delivery != Delivery::Cabinet && email.is_none() {
-        return Err("an agency that works by e-mail needs an e-mail address".into());
+        return Err(Refusal::EmailNeeded);
     }
     let n = name.trim().chars().count();
     if n == 0 || n > NAME_MAX_CHARS {
-        return Err(format!("an agency's name is 1-{NAME_MAX_CHARS} characters"));
+        return Err(Refusal::NameLength {
+            max: NAME_MAX_CHARS,
+        });
     }
     if let Some(email) = email {
         let ok = email.len() <= civic_wire::limits::EMAIL_MAX_CHARS
@@ -59,7 +131,9 @@ pub fn check(name: &str, email: Option<&str>, delivery: Delivery) -> Result<(), 
                 .chars()
                 .any(|c| c.is_whitespace() || c == '<' || c == '>');
         if !ok {
-            return Err(format!("{email:?} is not an e-mail address"));
+            return Err(Refusal::NotAnEmail {
+                email: email.to_owned(),
+            });
         }
     }
     Ok(())
@@ -72,7 +146,7 @@ pub fn add(
     name: &str,
     email: Option<&str>,
     delivery: Delivery,
-) -> Result<i64, String> {
+) -> Result<i64, Refusal> {
     let email = email.map(str::trim).filter(|e| !e.is_empty());
     check(name, email, delivery)?;
     let name = name.trim();
@@ -82,17 +156,17 @@ pub fn add(
             params![municipality_id, name],
             |_| Ok(()),
         )
-        .optional()
-        .map_err(|e| e.to_string())?
+        .optional()?
         .is_some();
     if taken {
-        return Err(format!("there is an agency named {name:?} already"));
+        return Err(Refusal::NameTaken {
+            name: name.to_owned(),
+        });
     }
     conn.execute(
         "INSERT INTO agencies (municipality_id, name, email, created_at, delivery) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![municipality_id, name, email, crate::db::now(), delivery.as_str()],
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -104,7 +178,7 @@ pub fn update(
     agency_id: i64,
     email: Option<&str>,
     delivery: Delivery,
-) -> Result<bool, String> {
+) -> Result<bool, Refusal> {
     let email = email.map(str::trim).filter(|e| !e.is_empty());
     let name: Option<String> = conn
         .query_row(
@@ -112,15 +186,13 @@ pub fn update(
             params![agency_id, municipality_id],
             |r| r.get(0),
         )
-        .optional()
-        .map_err(|e| e.to_string())?;
+        .optional()?;
     let Some(name) = name else { return Ok(false) };
     check(&name, email, delivery)?;
     conn.execute(
         "UPDATE agencies SET email = ?2, delivery = ?3 WHERE id = ?1",
         params![agency_id, email, delivery.as_str()],
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     Ok(true)
 }
 
@@ -305,4 +377,62 @@ pub fn route_on_publication(conn: &Connection, base: &str, id: i64) -> rusqlite:
         |r| r.get(0),
     )?;
     assign(conn, base, id, agency)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Has Cyrillic words and no Latin letters.
+    fn all_russian(text: &str) -> bool {
+        text.chars().any(|c| matches!(c, 'а'..='я' | 'А'..='Я'))
+            && !text.chars().any(|c| c.is_ascii_alphabetic())
+    }
+
+    #[test]
+    fn refusals_are_in_russian_and_english() {
+        assert_eq!(
+            check("Водоканал", None, Delivery::Email),
+            Err(Refusal::EmailNeeded)
+        );
+        assert_eq!(
+            check("", None, Delivery::Cabinet),
+            Err(Refusal::NameLength {
+                max: NAME_MAX_CHARS
+            })
+        );
+        let bad = check("Водоканал", Some("vodokanal.example"), Delivery::Email).unwrap_err();
+        assert_eq!(
+            bad,
+            Refusal::NotAnEmail {
+                email: "vodokanal.example".into()
+            }
+        );
+        // The command line prints the English text.
+        assert_eq!(
+            bad.to_string(),
+            "\"vodokanal.example\" is not an e-mail address"
+        );
+        let ru = bad.text(Lang::Ru);
+        let rest = ru.replace("vodokanal.example", "");
+        assert!(
+            all_russian(&rest) && ru.contains("«vodokanal.example»"),
+            "{ru}"
+        );
+        assert!(all_russian(&Refusal::EmailNeeded.text(Lang::Ru)));
+        let ru = Refusal::NameLength { max: 200 }.text(Lang::Ru);
+        assert!(ru.contains("до 200 символов"), "{ru}");
+        assert_eq!(
+            Refusal::NameLength { max: 21 }.text(Lang::Ru),
+            "название исполнителя должно содержать от 1 до 21 символа"
+        );
+        let taken = Refusal::NameTaken {
+            name: "Водоканал".into(),
+        };
+        assert!(taken.text(Lang::Ru).contains("«Водоканал» уже есть"));
+        assert_eq!(
+            taken.to_string(),
+            "there is an agency named \"Водоканал\" already"
+        );
+    }
 }

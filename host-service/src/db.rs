@@ -40,6 +40,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0016_answer_templates.sql"),
     include_str!("../migrations/0017_merge.sql"),
     include_str!("../migrations/0018_districts.sql"),
+    include_str!("../migrations/0019_stats.sql"),
+    include_str!("../migrations/0020_district_list.sql"),
 ];
 
 /// How long a connection waits for a lock held by another process (e.g. the `site add`

@@ -187,7 +187,7 @@ fn seed_agencies(conn: &rusqlite::Connection, municipality_id: i64) -> Result<()
     }
     for (name, email, delivery, categories) in DEMO_AGENCIES {
         let agency = crate::agencies::add(conn, municipality_id, name, Some(email), *delivery)
-            .map_err(AdminError::Invalid)?;
+            .map_err(|e| AdminError::Invalid(e.to_string()))?;
         for category in *categories {
             conn.execute(
                 "UPDATE categories SET agency_id = ?1 WHERE municipality_id = ?2 AND name_ru = ?3",
@@ -241,7 +241,7 @@ fn seed_districts(conn: &rusqlite::Connection, municipality_id: i64) -> Result<(
         };
         let strip = crate::districts::Geometry::rectangle(west, BOUNDS.south, east, BOUNDS.north);
         crate::districts::save(conn, municipality_id, name, &strip)?
-            .map_err(AdminError::Invalid)?;
+            .map_err(|e| AdminError::Invalid(e.to_string()))?;
     }
     Ok(())
 }

@@ -11,8 +11,11 @@
 //! municipality's located problems in its box again, so a problem's district is always the one
 //! a new report at its place would get (routing is not redone).
 
+use civic_wire::Lang;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
+
+use crate::i18n::{Plural, plural};
 
 /// At most this many positions in one district (every ring's, the closing ones included).
 pub const MAX_VERTICES: usize = 20_000;
@@ -41,43 +44,47 @@ impl Geometry {
     /// Parses and validates GeoJSON text: a Polygon or MultiPolygon geometry, a Feature with
     /// one, or a FeatureCollection of them (the district is their union). The error says what
     /// is wrong and where, in words.
-    pub fn parse(text: &str) -> Result<Geometry, String> {
+    pub fn parse(text: &str) -> Result<Geometry, Refusal> {
         if text.len() > GEOJSON_MAX_BYTES {
-            return Err(format!(
-                "the GeoJSON is larger than {} MiB: simplify the boundary",
-                GEOJSON_MAX_BYTES >> 20
-            ));
+            return Err(Refusal::TooLarge {
+                max_mib: GEOJSON_MAX_BYTES >> 20,
+            });
         }
         let text = text.trim();
         if text.is_empty() {
-            return Err("no GeoJSON given: paste a Polygon or MultiPolygon geometry, a Feature or a FeatureCollection".into());
+            return Err(Refusal::Empty);
         }
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| format!("this is not valid JSON: {e}"))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| Refusal::InvalidJson {
+            error: e.to_string(),
+            line: e.line(),
+            column: e.column(),
+            cut_short: e.is_eof(),
+        })?;
         let mut geometry = Geometry {
             polygons: Vec::new(),
         };
         let mut vertices = 0;
         geometry.collect(&value, Level::Top, &mut vertices)?;
         if geometry.polygons.is_empty() {
-            return Err("the GeoJSON has no polygon".into());
+            return Err(Refusal::NoPolygon);
         }
         Ok(geometry)
     }
 
-    fn collect(&mut self, value: &Value, level: Level, vertices: &mut usize) -> Result<(), String> {
+    fn collect(
+        &mut self,
+        value: &Value,
+        level: Level,
+        vertices: &mut usize,
+    ) -> Result<(), Refusal> {
         let Some(object) = value.as_object() else {
-            return Err(format!(
-                "a GeoJSON object ({{\"type\": ...}}) is expected{}, not {}",
-                level.within(),
-                kind(value)
-            ));
+            return Err(Refusal::NotAnObject {
+                at: level,
+                found: Kind::of(value),
+            });
         };
         let Some(t) = object.get("type").and_then(Value::as_str) else {
-            return Err(format!(
-                "the object{} has no \"type\": a Polygon, MultiPolygon, Feature or FeatureCollection is expected",
-                level.within()
-            ));
+            return Err(Refusal::NoType { at: level });
         };
         match (t, level) {
             ("Polygon", _) => {
@@ -87,12 +94,10 @@ impl Geometry {
             }
             ("MultiPolygon", _) => {
                 let Some(list) = object.get("coordinates").and_then(Value::as_array) else {
-                    return Err(
-                        "the MultiPolygon's \"coordinates\" must be a list of polygons".into(),
-                    );
+                    return Err(Refusal::PolygonsNotAList);
                 };
                 if list.is_empty() {
-                    return Err("the MultiPolygon has no polygons".into());
+                    return Err(Refusal::NoPolygons);
                 }
                 for p in list {
                     let n = self.polygons.len() + 1;
@@ -102,45 +107,41 @@ impl Geometry {
             }
             ("Feature", Level::Top | Level::Collection) => match object.get("geometry") {
                 None | Some(Value::Null) => {
-                    return Err(format!("a Feature{} has no geometry", level.within()));
+                    return Err(Refusal::NoGeometry { at: level });
                 }
                 Some(g) => self.collect(g, Level::Feature, vertices)?,
             },
             ("FeatureCollection", Level::Top) => {
                 let Some(features) = object.get("features").and_then(Value::as_array) else {
-                    return Err("the FeatureCollection's \"features\" must be a list".into());
+                    return Err(Refusal::FeaturesNotAList);
                 };
                 if features.is_empty() {
-                    return Err("the FeatureCollection has no features".into());
+                    return Err(Refusal::NoFeatures);
                 }
                 for f in features {
                     if f.get("type").and_then(Value::as_str) != Some("Feature") {
-                        return Err(
-                            "every member of a FeatureCollection's \"features\" must be a Feature"
-                                .into(),
-                        );
+                        return Err(Refusal::NotAFeature);
                     }
                     self.collect(f, Level::Collection, vertices)?;
                 }
             }
             ("Point" | "MultiPoint" | "LineString" | "MultiLineString", _) => {
-                return Err(format!(
-                    "a {t}{} encloses no area: a district needs a Polygon or MultiPolygon",
-                    level.within()
-                ));
+                return Err(Refusal::NoArea {
+                    kind: t.to_owned(),
+                    at: level,
+                });
             }
             ("GeometryCollection", _) => {
-                return Err(
-                    "a GeometryCollection is not accepted: give a MultiPolygon (or a FeatureCollection of polygons)".into(),
-                );
+                return Err(Refusal::GeometryCollection);
             }
             (t @ ("Feature" | "FeatureCollection"), _) => {
-                return Err(format!("a {t} cannot be nested{}", level.within()));
+                return Err(Refusal::Nested {
+                    kind: t.to_owned(),
+                    at: level,
+                });
             }
             (t, _) => {
-                return Err(format!(
-                    "{t:?} is not a GeoJSON type: a Polygon, MultiPolygon, Feature or FeatureCollection is expected"
-                ));
+                return Err(Refusal::UnknownType { name: t.to_owned() });
             }
         }
         Ok(())
@@ -210,71 +211,464 @@ impl Geometry {
     }
 }
 
-/// Where in the GeoJSON an object is, for the errors.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Level {
+/// Where in the GeoJSON an object is, for the refusals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
     Top,
     Collection,
     Feature,
 }
 
 impl Level {
-    fn within(self) -> &'static str {
-        match self {
-            Level::Top => "",
-            Level::Collection => " in the FeatureCollection",
-            Level::Feature => " as a Feature's geometry",
+    /// " in the FeatureCollection" and the like: follows what is wrong.
+    fn within(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Level::Top, _) => "",
+            (Level::Collection, Lang::Ru) => " в FeatureCollection",
+            (Level::Collection, Lang::En) => " in the FeatureCollection",
+            (Level::Feature, Lang::Ru) => " в геометрии Feature",
+            (Level::Feature, Lang::En) => " as a Feature's geometry",
         }
     }
 }
 
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "true or false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+/// What a JSON value is, for the refusals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Null,
+    Bool,
+    Number,
+    String,
+    List,
+    Object,
+}
+
+impl Kind {
+    fn of(value: &Value) -> Kind {
+        match value {
+            Value::Null => Kind::Null,
+            Value::Bool(_) => Kind::Bool,
+            Value::Number(_) => Kind::Number,
+            Value::String(_) => Kind::String,
+            Value::Array(_) => Kind::List,
+            Value::Object(_) => Kind::Object,
+        }
+    }
+
+    fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Kind::Null, _) => "null",
+            (Kind::Bool, Lang::Ru) => "логическое значение",
+            (Kind::Bool, Lang::En) => "true or false",
+            (Kind::Number, Lang::Ru) => "число",
+            (Kind::Number, Lang::En) => "a number",
+            (Kind::String, Lang::Ru) => "строка",
+            (Kind::String, Lang::En) => "a string",
+            (Kind::List, Lang::Ru) => "список",
+            (Kind::List, Lang::En) => "a list",
+            (Kind::Object, Lang::Ru) => "объект",
+            (Kind::Object, Lang::En) => "an object",
+        }
     }
 }
 
-/// One polygon's rings (`n`: its number, for the errors), validated.
-fn polygon(coordinates: Option<&Value>, n: usize, vertices: &mut usize) -> Result<Polygon, String> {
+/// What is wrong with one ring of a polygon. Positions count from 1.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RingFault {
+    /// The ring is this instead of a list.
+    NotAList(Kind),
+    /// It has this many positions, fewer than 4.
+    TooFewPositions(usize),
+    NotAPair {
+        position: usize,
+    },
+    Longitude {
+        position: usize,
+        value: f64,
+    },
+    /// `swapped`: the latitude would do as a longitude (latitude given first?).
+    Latitude {
+        position: usize,
+        value: f64,
+        swapped: bool,
+    },
+    NotClosed,
+    /// The outer ring's area is zero.
+    NoArea,
+}
+
+/// Why a boundary or a district was refused, in words for the cabinet ([`Refusal::text`])
+/// and the command line (`Display`: English). Polygons count from 1 (in the order given,
+/// across features), holes from 1.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// The text is larger than [`GEOJSON_MAX_BYTES`], `max_mib` MiB.
+    TooLarge {
+        max_mib: usize,
+    },
+    Empty,
+    /// serde_json's error (`error`: its English text) and where it is.
+    InvalidJson {
+        error: String,
+        line: usize,
+        column: usize,
+        /// The text ends too early.
+        cut_short: bool,
+    },
+    /// A value that is not an object where a GeoJSON object is expected.
+    NotAnObject {
+        at: Level,
+        found: Kind,
+    },
+    NoType {
+        at: Level,
+    },
+    /// A MultiPolygon's "coordinates" are not a list.
+    PolygonsNotAList,
+    /// A MultiPolygon with an empty list.
+    NoPolygons,
+    NoGeometry {
+        at: Level,
+    },
+    FeaturesNotAList,
+    NoFeatures,
+    NotAFeature,
+    /// A Point, MultiPoint, LineString or MultiLineString (`kind`).
+    NoArea {
+        kind: String,
+        at: Level,
+    },
+    GeometryCollection,
+    /// A Feature or FeatureCollection (`kind`) where neither may be.
+    Nested {
+        kind: String,
+        at: Level,
+    },
+    /// A "type" that GeoJSON does not have.
+    UnknownType {
+        name: String,
+    },
+    /// Polygon `polygon`'s "coordinates" are not a list.
+    RingsNotAList {
+        polygon: usize,
+    },
+    NoRings {
+        polygon: usize,
+    },
+    /// Something is wrong with a ring: the outer one (`hole: None`) or a hole.
+    Ring {
+        polygon: usize,
+        hole: Option<usize>,
+        fault: RingFault,
+    },
+    /// The district has more than `max` positions.
+    TooManyVertices {
+        max: usize,
+    },
+    /// Valid GeoJSON without a polygon (an empty FeatureCollection's features, say).
+    NoPolygon,
+    /// The name is empty or longer than `max` characters.
+    NameLength {
+        max: usize,
+    },
+    /// The district's box does not meet the municipality's sites' area.
+    OutsideArea {
+        district: Bbox,
+        area: Bbox,
+    },
+    /// The municipality has `max` districts already.
+    TooManyDistricts {
+        max: i64,
+    },
+}
+
+/// A Russian count after "до", "больше", "не меньше": the genitive ("до 21 символа", "до 200
+/// символов").
+fn genitive(n: u64, one: &str, many: &str) -> String {
+    let word = if plural(Lang::Ru, n) == Plural::One {
+        one
+    } else {
+        many
+    };
+    format!("{n} {word}")
+}
+
+impl Refusal {
+    /// The refusal as a sentence (lower-case: it follows the page's "not saved:").
+    pub fn text(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Ru => self.russian(),
+            Lang::En => self.english(),
+        }
+    }
+
+    fn english(&self) -> String {
+        let en = Lang::En;
+        match self {
+            Refusal::TooLarge { max_mib } => {
+                format!("the GeoJSON is larger than {max_mib} MiB: simplify the boundary")
+            }
+            Refusal::Empty => "no GeoJSON given: paste a Polygon or MultiPolygon geometry, a Feature or a FeatureCollection".into(),
+            Refusal::InvalidJson { error, .. } => format!("this is not valid JSON: {error}"),
+            Refusal::NotAnObject { at, found } => format!(
+                "a GeoJSON object ({{\"type\": ...}}) is expected{}, not {}",
+                at.within(en),
+                found.name(en)
+            ),
+            Refusal::NoType { at } => format!(
+                "the object{} has no \"type\": a Polygon, MultiPolygon, Feature or FeatureCollection is expected",
+                at.within(en)
+            ),
+            Refusal::PolygonsNotAList => {
+                "the MultiPolygon's \"coordinates\" must be a list of polygons".into()
+            }
+            Refusal::NoPolygons => "the MultiPolygon has no polygons".into(),
+            Refusal::NoGeometry { at } => format!("a Feature{} has no geometry", at.within(en)),
+            Refusal::FeaturesNotAList => "the FeatureCollection's \"features\" must be a list".into(),
+            Refusal::NoFeatures => "the FeatureCollection has no features".into(),
+            Refusal::NotAFeature => {
+                "every member of a FeatureCollection's \"features\" must be a Feature".into()
+            }
+            Refusal::NoArea { kind, at } => format!(
+                "a {kind}{} encloses no area: a district needs a Polygon or MultiPolygon",
+                at.within(en)
+            ),
+            Refusal::GeometryCollection => "a GeometryCollection is not accepted: give a MultiPolygon (or a FeatureCollection of polygons)".into(),
+            Refusal::Nested { kind, at } => format!("a {kind} cannot be nested{}", at.within(en)),
+            Refusal::UnknownType { name } => format!(
+                "{name:?} is not a GeoJSON type: a Polygon, MultiPolygon, Feature or FeatureCollection is expected"
+            ),
+            Refusal::RingsNotAList { polygon } => format!(
+                "polygon {polygon}: \"coordinates\" must be a list of rings, each a list of [longitude, latitude] positions"
+            ),
+            Refusal::NoRings { polygon } => format!("polygon {polygon} has no rings"),
+            Refusal::Ring {
+                polygon,
+                hole,
+                fault,
+            } => {
+                let what = match fault {
+                    RingFault::NotAList(kind) => format!(
+                        "a ring must be a list of [longitude, latitude] positions, not {}",
+                        kind.name(en)
+                    ),
+                    RingFault::TooFewPositions(n) => format!(
+                        "a ring needs at least 4 positions (3 corners and the first repeated at the end), this one has {n}"
+                    ),
+                    RingFault::NotAPair { position } => format!(
+                        "position {position} is not a [longitude, latitude] pair of numbers"
+                    ),
+                    RingFault::Longitude { position, value } => {
+                        format!("position {position}: longitude {value} is outside -180..180")
+                    }
+                    RingFault::Latitude {
+                        position,
+                        value,
+                        swapped,
+                    } => format!(
+                        "position {position}: latitude {value} is outside -90..90{}",
+                        if *swapped {
+                            " (GeoJSON gives the longitude first, then the latitude)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    RingFault::NotClosed => {
+                        "the ring is not closed: its last position must repeat its first".into()
+                    }
+                    RingFault::NoArea => "the ring encloses no area".into(),
+                };
+                match hole {
+                    None => format!("polygon {polygon}, outer ring: {what}"),
+                    Some(h) => format!("polygon {polygon}, hole {h}: {what}"),
+                }
+            }
+            Refusal::TooManyVertices { max } => {
+                format!("the district has more than {max} vertices: simplify the boundary")
+            }
+            Refusal::NoPolygon => "the GeoJSON has no polygon".into(),
+            Refusal::NameLength { max } => format!("a district's name is 1-{max} characters"),
+            Refusal::OutsideArea {
+                district,
+                area: (w, s, e, n),
+            } => format!(
+                "the district (longitude {:.4}..{:.4}, latitude {:.4}..{:.4}) lies outside the municipality's area \
+                 (longitude {w}..{e}, latitude {s}..{n}); GeoJSON gives the longitude first, then the latitude",
+                district.0, district.2, district.1, district.3
+            ),
+            Refusal::TooManyDistricts { max } => {
+                format!("a municipality has at most {max} districts")
+            }
+        }
+    }
+
+    fn russian(&self) -> String {
+        let ru = Lang::Ru;
+        match self {
+            Refusal::TooLarge { max_mib } => {
+                format!("GeoJSON больше {max_mib} МиБ: упростите границу")
+            }
+            Refusal::Empty => "GeoJSON не указан: вставьте геометрию Polygon или MultiPolygon, Feature или FeatureCollection".into(),
+            Refusal::InvalidJson {
+                line,
+                column,
+                cut_short,
+                ..
+            } => {
+                let what = if *cut_short {
+                    "он обрывается"
+                } else {
+                    "ошибка"
+                };
+                format!("текст не является корректным JSON: {what} в строке {line}, столбце {column}")
+            }
+            Refusal::NotAnObject { at, found } => format!(
+                "ожидается объект GeoJSON ({{\"type\": ...}}){}, а не {}",
+                at.within(ru),
+                found.name(ru)
+            ),
+            Refusal::NoType { at } => format!(
+                "у объекта{} нет поля \"type\": ожидается Polygon, MultiPolygon, Feature или FeatureCollection",
+                at.within(ru)
+            ),
+            Refusal::PolygonsNotAList => {
+                "поле \"coordinates\" в MultiPolygon должно быть списком полигонов".into()
+            }
+            Refusal::NoPolygons => "в MultiPolygon нет ни одного полигона".into(),
+            Refusal::NoGeometry { at } => format!("у Feature{} нет геометрии", at.within(ru)),
+            Refusal::FeaturesNotAList => {
+                "поле \"features\" в FeatureCollection должно быть списком".into()
+            }
+            Refusal::NoFeatures => "в FeatureCollection нет ни одного Feature".into(),
+            Refusal::NotAFeature => {
+                "каждый элемент списка \"features\" в FeatureCollection должен быть Feature".into()
+            }
+            Refusal::NoArea { kind, at } => format!(
+                "у {kind}{} нет площади: району нужен Polygon или MultiPolygon",
+                at.within(ru)
+            ),
+            Refusal::GeometryCollection => "GeometryCollection не принимается: укажите MultiPolygon (или FeatureCollection из полигонов)".into(),
+            Refusal::Nested { kind, at } => match at {
+                Level::Feature => format!("{kind} не может быть геометрией Feature"),
+                Level::Collection => format!("{kind} не может быть вложен в FeatureCollection"),
+                Level::Top => format!("{kind} не может быть вложен"),
+            },
+            Refusal::UnknownType { name } => format!(
+                "«{name}» — не тип GeoJSON: ожидается Polygon, MultiPolygon, Feature или FeatureCollection"
+            ),
+            Refusal::RingsNotAList { polygon } => format!(
+                "полигон {polygon}: поле \"coordinates\" должно быть списком колец, каждое — списком точек [долгота, широта]"
+            ),
+            Refusal::NoRings { polygon } => format!("в полигоне {polygon} нет колец"),
+            Refusal::Ring {
+                polygon,
+                hole,
+                fault,
+            } => {
+                let what = match fault {
+                    RingFault::NotAList(kind) => format!(
+                        "кольцо должно быть списком точек [долгота, широта], а не {}",
+                        kind.name(ru)
+                    ),
+                    RingFault::TooFewPositions(n) => {
+                        let word = match plural(ru, *n as u64) {
+                            Plural::One => "точка",
+                            Plural::Few => "точки",
+                            Plural::Many => "точек",
+                        };
+                        format!(
+                            "в кольце должно быть не меньше 4 точек (3 вершины и первая, повторённая в конце), а в этом {n} {word}"
+                        )
+                    }
+                    RingFault::NotAPair { position } => {
+                        format!("точка {position} — не пара чисел [долгота, широта]")
+                    }
+                    RingFault::Longitude { position, value } => {
+                        format!("точка {position}: долгота {value} вне пределов от -180 до 180")
+                    }
+                    RingFault::Latitude {
+                        position,
+                        value,
+                        swapped,
+                    } => format!(
+                        "точка {position}: широта {value} вне пределов от -90 до 90{}",
+                        if *swapped {
+                            " (в GeoJSON сначала идёт долгота, затем широта)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    RingFault::NotClosed => {
+                        "кольцо не замкнуто: последняя точка должна повторять первую".into()
+                    }
+                    RingFault::NoArea => "у кольца нет площади".into(),
+                };
+                match hole {
+                    None => format!("полигон {polygon}, внешнее кольцо: {what}"),
+                    Some(h) => format!("полигон {polygon}, внутреннее кольцо {h}: {what}"),
+                }
+            }
+            Refusal::TooManyVertices { max } => format!(
+                "в районе больше {}: упростите границу",
+                genitive(*max as u64, "вершины", "вершин")
+            ),
+            Refusal::NoPolygon => "в GeoJSON нет ни одного полигона".into(),
+            Refusal::NameLength { max } => format!(
+                "название района должно содержать от 1 до {}",
+                genitive(*max as u64, "символа", "символов")
+            ),
+            Refusal::OutsideArea {
+                district,
+                area: (w, s, e, n),
+            } => format!(
+                "район (долгота {:.4}..{:.4}, широта {:.4}..{:.4}) лежит вне территории муниципалитета \
+                 (долгота {w}..{e}, широта {s}..{n}); в GeoJSON сначала идёт долгота, затем широта",
+                district.0, district.2, district.1, district.3
+            ),
+            Refusal::TooManyDistricts { max } => format!(
+                "у муниципалитета может быть не больше {}",
+                genitive(max.unsigned_abs(), "района", "районов")
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english())
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// One polygon's rings (`n`: its number, for the refusals), validated.
+fn polygon(
+    coordinates: Option<&Value>,
+    n: usize,
+    vertices: &mut usize,
+) -> Result<Polygon, Refusal> {
     let Some(rings) = coordinates.and_then(Value::as_array) else {
-        return Err(format!(
-            "polygon {n}: \"coordinates\" must be a list of rings, each a list of [longitude, latitude] positions"
-        ));
+        return Err(Refusal::RingsNotAList { polygon: n });
     };
     if rings.is_empty() {
-        return Err(format!("polygon {n} has no rings"));
+        return Err(Refusal::NoRings { polygon: n });
     }
     let mut out = Vec::with_capacity(rings.len());
     for (r, ring) in rings.iter().enumerate() {
-        let at = |what: &str| {
-            if r == 0 {
-                format!("polygon {n}, outer ring: {what}")
-            } else {
-                format!("polygon {n}, hole {r}: {what}")
-            }
+        let at = |fault: RingFault| Refusal::Ring {
+            polygon: n,
+            hole: (r > 0).then_some(r),
+            fault,
         };
         let Some(positions) = ring.as_array() else {
-            return Err(at(&format!(
-                "a ring must be a list of [longitude, latitude] positions, not {}",
-                kind(ring)
-            )));
+            return Err(at(RingFault::NotAList(Kind::of(ring))));
         };
         *vertices += positions.len();
         if *vertices > MAX_VERTICES {
-            return Err(format!(
-                "the district has more than {MAX_VERTICES} vertices: simplify the boundary"
-            ));
+            return Err(Refusal::TooManyVertices { max: MAX_VERTICES });
         }
         if positions.len() < 4 {
-            return Err(at(&format!(
-                "a ring needs at least 4 positions (3 corners and the first repeated at the end), this one has {}",
-                positions.len()
-            )));
+            return Err(at(RingFault::TooFewPositions(positions.len())));
         }
         let mut points = Vec::with_capacity(positions.len());
         for (i, p) in positions.iter().enumerate() {
@@ -282,38 +676,30 @@ fn polygon(coordinates: Option<&Value>, n: usize, vertices: &mut usize) -> Resul
                 Some((a[0].as_f64()?, a[1].as_f64()?))
                     .filter(|(x, y)| x.is_finite() && y.is_finite())
             });
+            let position = i + 1;
             let Some((lon, lat)) = pair else {
-                return Err(at(&format!(
-                    "position {} is not a [longitude, latitude] pair of numbers",
-                    i + 1
-                )));
+                return Err(at(RingFault::NotAPair { position }));
             };
             if !(-180.0..=180.0).contains(&lon) {
-                return Err(at(&format!(
-                    "position {}: longitude {lon} is outside -180..180",
-                    i + 1
-                )));
+                return Err(at(RingFault::Longitude {
+                    position,
+                    value: lon,
+                }));
             }
             if !(-90.0..=90.0).contains(&lat) {
-                let swapped = if (-90.0..=90.0).contains(&lon) {
-                    " (GeoJSON gives the longitude first, then the latitude)"
-                } else {
-                    ""
-                };
-                return Err(at(&format!(
-                    "position {}: latitude {lat} is outside -90..90{swapped}",
-                    i + 1
-                )));
+                return Err(at(RingFault::Latitude {
+                    position,
+                    value: lat,
+                    swapped: (-90.0..=90.0).contains(&lon),
+                }));
             }
             points.push((lon, lat));
         }
         if points.first() != points.last() {
-            return Err(at(
-                "the ring is not closed: its last position must repeat its first",
-            ));
+            return Err(at(RingFault::NotClosed));
         }
         if r == 0 && area2(&points).abs() < 1e-18 {
-            return Err(at("the ring encloses no area"));
+            return Err(at(RingFault::NoArea));
         }
         out.push(points);
     }
@@ -460,20 +846,20 @@ pub struct Saved {
 }
 
 /// Adds the district `name` to the municipality, or replaces the boundary of the one of that
-/// name (keeping its routes). Refused in words: a name too long, too many districts, or a
-/// boundary that does not meet the municipality's area (longitude and latitude swapped?).
+/// name (keeping its routes). Refused: a name too long, too many districts, or a boundary
+/// that does not meet the municipality's area (longitude and latitude swapped?).
 pub fn save(
     conn: &Connection,
     municipality_id: i64,
     name: &str,
     geometry: &Geometry,
-) -> rusqlite::Result<Result<Saved, String>> {
+) -> rusqlite::Result<Result<Saved, Refusal>> {
     let name = name.trim();
     let chars = name.chars().count();
     if chars == 0 || chars > NAME_MAX_CHARS {
-        return Ok(Err(format!(
-            "a district's name is 1-{NAME_MAX_CHARS} characters"
-        )));
+        return Ok(Err(Refusal::NameLength {
+            max: NAME_MAX_CHARS,
+        }));
     }
     let bbox = geometry.bbox();
     let area: Option<Bbox> = conn.query_row(
@@ -490,11 +876,10 @@ pub fn save(
     if let Some((w, s, e, n)) = area
         && (bbox.0 > e || bbox.2 < w || bbox.1 > n || bbox.3 < s)
     {
-        return Ok(Err(format!(
-            "the district (longitude {:.4}..{:.4}, latitude {:.4}..{:.4}) lies outside the municipality's area \
-             (longitude {w}..{e}, latitude {s}..{n}); GeoJSON gives the longitude first, then the latitude",
-            bbox.0, bbox.2, bbox.1, bbox.3
-        )));
+        return Ok(Err(Refusal::OutsideArea {
+            district: bbox,
+            area: (w, s, e, n),
+        }));
     }
     let existing: Option<(i64, f64, f64, f64, f64)> = conn
         .query_row(
@@ -522,9 +907,9 @@ pub fn save(
                 |r| r.get(0),
             )?;
             if count >= PER_MUNICIPALITY_MAX {
-                return Ok(Err(format!(
-                    "a municipality has at most {PER_MUNICIPALITY_MAX} districts"
-                )));
+                return Ok(Err(Refusal::TooManyDistricts {
+                    max: PER_MUNICIPALITY_MAX,
+                }));
             }
             conn.execute(
                 "INSERT INTO districts (municipality_id, name, polygon, vertices, bbox_west, bbox_south,
@@ -672,7 +1057,7 @@ mod tests {
 
     #[test]
     fn errors_say_what_is_wrong() {
-        let err = |text: &str| Geometry::parse(text).unwrap_err();
+        let err = |text: &str| Geometry::parse(text).unwrap_err().to_string();
         assert!(err("").contains("no GeoJSON"));
         assert!(err("{not json").contains("not valid JSON"));
         assert!(err(r#"{"type": "Point", "coordinates": [1, 2]}"#).contains("encloses no area"));
@@ -717,5 +1102,131 @@ mod tests {
             ring.join(",")
         );
         assert!(err(&big).contains("more than 20000 vertices"));
+    }
+
+    /// Has Cyrillic words and no Latin word longer than 2 letters but the `allowed` ones.
+    fn russian(text: &str, allowed: &[&str]) -> bool {
+        let latin_ok = text
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .all(|w| w.len() <= 2 || allowed.contains(&w));
+        latin_ok && text.chars().any(|c| matches!(c, 'а'..='я' | 'А'..='Я'))
+    }
+
+    #[test]
+    fn refusals_are_in_russian_and_english() {
+        let multi = r#"{"type": "MultiPolygon", "coordinates": [
+            [[[0,0],[10,0],[10,10],[0,10],[0,0]]],
+            [[[20,20],[30,20],[30,30],[20,30],[20,20]], [[21,21],[22,21],[22,95],[21,21]]]
+        ]}"#;
+        let refusal = Geometry::parse(multi).unwrap_err();
+        assert_eq!(
+            refusal,
+            Refusal::Ring {
+                polygon: 2,
+                hole: Some(1),
+                fault: RingFault::Latitude {
+                    position: 3,
+                    value: 95.0,
+                    swapped: true
+                },
+            }
+        );
+        // The command line prints the English text.
+        assert_eq!(
+            refusal.to_string(),
+            "polygon 2, hole 1: position 3: latitude 95 is outside -90..90 \
+             (GeoJSON gives the longitude first, then the latitude)"
+        );
+        assert_eq!(refusal.to_string(), refusal.text(Lang::En));
+        let ru = refusal.text(Lang::Ru);
+        assert_eq!(
+            ru,
+            "полигон 2, внутреннее кольцо 1: точка 3: широта 95 вне пределов от -90 до 90 \
+             (в GeoJSON сначала идёт долгота, затем широта)"
+        );
+        assert!(russian(&ru, &["GeoJSON"]), "{ru}");
+
+        let ru = Geometry::parse(r#"{"type": "Polygon", "coordinates": [[[0,0],[1,0],[0,0]]]}"#)
+            .unwrap_err()
+            .text(Lang::Ru);
+        assert!(
+            ru.contains("внешнее кольцо") && ru.contains("а в этом 3 точки"),
+            "{ru}"
+        );
+        let ru = Refusal::TooManyVertices { max: MAX_VERTICES }.text(Lang::Ru);
+        assert!(
+            ru.contains("больше 20000 вершин") && russian(&ru, &[]),
+            "{ru}"
+        );
+        let ru = Refusal::TooManyDistricts { max: 21 }.text(Lang::Ru);
+        assert!(ru.ends_with("не больше 21 района"), "{ru}");
+        // Invalid JSON: where, in Russian; serde_json's own words in English.
+        let bad = Geometry::parse("{\"type\": \"Polygon\"").unwrap_err();
+        let ru = bad.text(Lang::Ru);
+        assert!(
+            ru.contains("обрывается в строке 1") && russian(&ru, &["JSON"]),
+            "{ru}"
+        );
+        assert!(
+            bad.to_string().starts_with("this is not valid JSON: EOF"),
+            "{bad}"
+        );
+        let ru = Geometry::parse(r#"{"type": "Feature", "geometry": {"type": "LineString"}}"#)
+            .unwrap_err()
+            .text(Lang::Ru);
+        assert_eq!(
+            ru,
+            "у LineString в геометрии Feature нет площади: району нужен Polygon или MultiPolygon"
+        );
+        // Every refusal is Russian in Russian.
+        for refusal in [
+            Refusal::TooLarge { max_mib: 3 },
+            Refusal::Empty,
+            Refusal::NotAnObject {
+                at: Level::Collection,
+                found: Kind::Bool,
+            },
+            Refusal::NoType { at: Level::Feature },
+            Refusal::PolygonsNotAList,
+            Refusal::NoPolygons,
+            Refusal::NoGeometry { at: Level::Top },
+            Refusal::FeaturesNotAList,
+            Refusal::NoFeatures,
+            Refusal::NotAFeature,
+            Refusal::GeometryCollection,
+            Refusal::Nested {
+                kind: "Feature".into(),
+                at: Level::Feature,
+            },
+            Refusal::UnknownType {
+                name: "Circle".into(),
+            },
+            Refusal::RingsNotAList { polygon: 4 },
+            Refusal::NoRings { polygon: 4 },
+            Refusal::NoPolygon,
+            Refusal::NameLength {
+                max: NAME_MAX_CHARS,
+            },
+            Refusal::OutsideArea {
+                district: (54.5, 36.2, 54.55, 36.3),
+                area: (36.0, 54.0, 37.0, 55.0),
+            },
+        ] {
+            let ru = refusal.text(Lang::Ru);
+            let allowed = [
+                "GeoJSON",
+                "Polygon",
+                "MultiPolygon",
+                "Feature",
+                "FeatureCollection",
+                "GeometryCollection",
+                "type",
+                "coordinates",
+                "features",
+                "Circle",
+            ];
+            assert!(russian(&ru, &allowed), "{ru}");
+            assert_ne!(ru, refusal.to_string());
+        }
     }
 }

@@ -305,6 +305,7 @@ pub enum Msg {
     AsTheCategory,
     ByDistrict,
     OutsideDistricts,
+    AgencyNotChanged,
 }
 
 impl Msg {
@@ -569,6 +570,7 @@ impl Msg {
         Msg::AsTheCategory,
         Msg::ByDistrict,
         Msg::OutsideDistricts,
+        Msg::AgencyNotChanged,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -1219,6 +1221,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::ByDistrict, En) => "By district",
         (Msg::OutsideDistricts, Ru) => "Вне районов",
         (Msg::OutsideDistricts, En) => "Outside districts",
+        (Msg::AgencyNotChanged, Ru) => "Исполнитель не изменён",
+        (Msg::AgencyNotChanged, En) => "The agency was not changed",
     }
 }
 
@@ -1332,7 +1336,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::OutsideDistricts),
+            Some(&Msg::AgencyNotChanged),
             "a new message goes into Msg::ALL too"
         );
     }

@@ -160,7 +160,7 @@ async fn publication_routes_to_the_categorys_agency_which_is_mailed_without_the_
                 |r| r.get(0),
             )?;
             host_service::agencies::add(c, m, "Чужая служба", None, Default::default())
-                .map_err(host_service::db::DbError::Commit)
+                .map_err(|e| host_service::db::DbError::Commit(e.to_string()))
         })
         .await
         .unwrap();
@@ -309,7 +309,13 @@ async fn the_site_admin_adds_an_agency_and_routes_a_category_to_it() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("Исполнитель не добавлен"), "{}", r.body);
+    assert!(
+        r.body.contains(
+            "Исполнитель не добавлен: «not an address» не похоже на адрес электронной почты"
+        ),
+        "{}",
+        r.body
+    );
 
     let green = agency(&app, "Служба озеленения").await;
     let parks = category(&app, "Благоустройство").await;
@@ -367,7 +373,13 @@ async fn the_site_admin_decides_how_an_agency_gets_problems_and_it_then_gets_app
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("needs an e-mail address"), "{}", r.body);
+    assert!(
+        r.body.contains(
+            "Исполнитель не изменён: исполнителю, который работает по электронной почте, нужен адрес"
+        ),
+        "{}",
+        r.body
+    );
     let s = post(
         &app,
         &cookie,
@@ -433,7 +445,7 @@ async fn the_site_admin_decides_how_an_agency_gets_problems_and_it_then_gets_app
                 |r| r.get(0),
             )?;
             host_service::agencies::add(c, m, "Чужая служба", None, Default::default())
-                .map_err(host_service::db::DbError::Commit)
+                .map_err(|e| host_service::db::DbError::Commit(e.to_string()))
         })
         .await
         .unwrap();

@@ -101,27 +101,27 @@ async fn the_site_admin_adds_replaces_and_deletes_districts_refused_in_words() {
 
     // What is not a closed polygon on the municipality's area is refused, in words.
     for (geojson, words) in [
-        ("{\"type\": \"Polygon\"", "not valid JSON"),
+        ("{\"type\": \"Polygon\"", "не является корректным JSON"),
         (
             r#"{"type": "Point", "coordinates": [36.2, 54.5]}"#,
-            "encloses no area",
+            "у Point нет площади",
         ),
         (
             r#"{"type": "Polygon", "coordinates": [[[36.2, 54.5], [36.3, 54.5], [36.3, 54.55]]]}"#,
-            "at least 4 positions",
+            "не меньше 4 точек",
         ),
         (
             r#"{"type": "Polygon", "coordinates": [[[36.2, 54.5], [36.3, 54.5], [36.3, 54.55], [36.2, 54.55]]]}"#,
-            "not closed",
+            "кольцо не замкнуто",
         ),
         (
             r#"{"type": "Polygon", "coordinates": [[[36.2, 54.5], [36.3, 954.5], [36.3, 54.55], [36.2, 54.5]]]}"#,
-            "latitude 954.5 is outside -90..90",
+            "широта 954.5 вне пределов от -90 до 90",
         ),
         // Latitude first: a place in the Indian Ocean, not in Демоград.
         (
             r#"{"type": "Polygon", "coordinates": [[[54.5, 36.2], [54.5, 36.3], [54.55, 36.3], [54.5, 36.2]]]}"#,
-            "outside the municipality's area",
+            "вне территории муниципалитета",
         ),
     ] {
         let r = post(
@@ -138,6 +138,28 @@ async fn the_site_admin_adds_replaces_and_deletes_districts_refused_in_words() {
             r.body
         );
     }
+    // An English page says it in English.
+    let r = post(
+        &app,
+        &cookie,
+        &format!("{add}?lang=en"),
+        &[
+            ("csrf", &csrf),
+            ("name", "Плохой"),
+            (
+                "geojson",
+                r#"{"type": "Point", "coordinates": [36.2, 54.5]}"#,
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("The district was not saved: a Point encloses no area"),
+        "{}",
+        r.body
+    );
     assert_eq!(
         app.count("SELECT count(*) FROM districts WHERE name = 'Плохой'")
             .await,
@@ -462,4 +484,294 @@ async fn a_report_goes_to_its_districts_agency_for_its_category_and_is_counted_b
     .await
     .unwrap_err();
     assert!(err.to_string().contains("no district named"), "{err}");
+}
+
+/// In the demo city's western and central strips.
+const WEST: (f64, f64) = (54.50, 36.18);
+const CENTRE: (f64, f64) = (54.50, 36.26);
+
+/// The ids of the list's rows, in order.
+fn listed(html: &str) -> Vec<i64> {
+    html.split(r#"<tr data-problem-id=""#)
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().parse().unwrap())
+        .collect()
+}
+
+/// The CSV's lines (the header first), split into fields (no field here holds a `;`).
+fn csv_lines(body: &str) -> Vec<Vec<String>> {
+    body.trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(';').map(str::to_owned).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_list_and_the_exports_filter_by_district_within_the_agency_scope() {
+    let app = TestApp::new().await;
+    let (cookie, csrf) = app.login(demo::LOGIN, &app.demo_password).await;
+    let (west, centre) = (
+        district(&app, "Западный").await,
+        district(&app, "Центральный").await,
+    );
+    let west_roads = [
+        report(&app, "Дороги и тротуары", Some(WEST)).await,
+        report(&app, "Дороги и тротуары", Some(WEST)).await,
+    ];
+    let west_light = report(&app, "Освещение", Some(WEST)).await;
+    let centre_road = report(&app, "Дороги и тротуары", Some(CENTRE)).await;
+    let nowhere = report(&app, "Дороги и тротуары", None).await;
+    // Published, so each has its category's agency.
+    for id in [
+        west_roads[0],
+        west_roads[1],
+        west_light,
+        centre_road,
+        nowhere,
+    ] {
+        let r = post(
+            &app,
+            &cookie,
+            &format!("/cabinet/problems/{id}/status"),
+            &[("csrf", &csrf), ("status", "published")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    assert_eq!(placed(&app, west_light).await.0, Some(west));
+    assert_eq!(placed(&app, centre_road).await.0, Some(centre));
+    assert_eq!(placed(&app, nowhere).await.0, None);
+    let get = |uri: String, cookie: String| {
+        let app = &app;
+        async move {
+            let r = app.get(&uri, &[("cookie", &cookie)]).await;
+            assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
+            r.body
+        }
+    };
+
+    // The whole list: the district select (every district, "outside" too) and column.
+    let page = get("/cabinet".into(), cookie.clone()).await;
+    assert!(
+        page.contains(
+            r#"<select id="filter-district" name="district"><option value="">Все</option>"#
+        ),
+        "{page}"
+    );
+    for name in demo::DEMO_DISTRICTS {
+        assert!(
+            page.contains(&format!(">{name}</option>")),
+            "{name}: {page}"
+        );
+    }
+    assert!(
+        page.contains(r#"<option value="none">Вне районов</option>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<th scope="col">Район</th>"#), "{page}");
+    assert_eq!(
+        listed(&page),
+        vec![
+            nowhere,
+            centre_road,
+            west_light,
+            west_roads[1],
+            west_roads[0]
+        ]
+    );
+    let cell = |page: &str, id: i64| {
+        page.split(&format!(r#"<tr data-problem-id="{id}">"#))
+            .nth(1)
+            .and_then(|row| row.split(r#"<td class="problem-district">"#).nth(1))
+            .and_then(|cell| cell.split("</td>").next())
+            .map(str::to_owned)
+    };
+    assert_eq!(cell(&page, west_light).as_deref(), Some("Западный"));
+    assert_eq!(cell(&page, centre_road).as_deref(), Some("Центральный"));
+    assert_eq!(
+        cell(&page, nowhere).as_deref(),
+        Some(r#"<span class="muted">Вне районов</span>"#)
+    );
+
+    // One district: its problems, its total, the choice kept in the exports' links.
+    let page = get(format!("/cabinet?district={west}"), cookie.clone()).await;
+    assert_eq!(
+        listed(&page),
+        vec![west_light, west_roads[1], west_roads[0]]
+    );
+    assert!(
+        page.contains(r#"<p id="problem-count">3 обращения</p>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(
+            r#"<option value="{west}" selected>Западный</option>"#
+        )),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(r#"href="/cabinet/export.csv?district={west}""#)),
+        "{page}"
+    );
+    // With a status too, and on a later page: the pages' links keep the district.
+    let page = get(
+        format!("/cabinet?status=published&district={centre}"),
+        cookie.clone(),
+    )
+    .await;
+    assert_eq!(listed(&page), vec![centre_road]);
+    assert!(page.contains(">1 обращение</p>"), "{page}");
+    let page = get(
+        format!("/cabinet?page=2&before={}&district={west}", west_roads[1]),
+        cookie.clone(),
+    )
+    .await;
+    assert_eq!(listed(&page), vec![west_roads[0]]);
+    assert!(
+        page.contains(&format!(
+            r#"<a rel="prev" href="/cabinet?page=1&amp;after={}&amp;district={west}">"#,
+            west_roads[0]
+        )),
+        "{page}"
+    );
+    // Outside every district: the report without a place.
+    let page = get("/cabinet?district=none".into(), cookie.clone()).await;
+    assert_eq!(listed(&page), vec![nowhere]);
+    assert!(page.contains(">1 обращение</p>"), "{page}");
+    assert!(
+        page.contains(r#"<option value="none" selected>Вне районов</option>"#),
+        "{page}"
+    );
+    // In English.
+    let page = get(format!("/cabinet?lang=en&district={west}"), cookie.clone()).await;
+    assert!(
+        page.contains(r#"<label for="filter-district">District</label>"#)
+            && page.contains(r#"<option value="none">Outside districts</option>"#),
+        "{page}"
+    );
+
+    // The CSV: a district column, by name, empty outside; filtered as the list is.
+    let csv = get("/cabinet/export.csv".into(), cookie.clone()).await;
+    let lines = csv_lines(&csv);
+    assert_eq!(lines[0][5..8], ["Исполнитель", "Район", "Адрес"], "{csv}");
+    let district_of = |lines: &[Vec<String>], id: i64| {
+        lines
+            .iter()
+            .find(|l| l[0] == id.to_string())
+            .map(|l| l[6].clone())
+    };
+    assert_eq!(district_of(&lines, west_light).as_deref(), Some("Западный"));
+    assert_eq!(
+        district_of(&lines, centre_road).as_deref(),
+        Some("Центральный")
+    );
+    assert_eq!(district_of(&lines, nowhere).as_deref(), Some(""));
+    let csv = get(
+        format!("/cabinet/export.csv?district={west}"),
+        cookie.clone(),
+    )
+    .await;
+    let lines = csv_lines(&csv);
+    assert_eq!(lines.len(), 4, "a header and the district's 3: {csv}");
+    assert!(lines[1..].iter().all(|l| l[6] == "Западный"), "{csv}");
+    assert!(!csv.contains("Канарейкин") && !csv.contains("canary-mail"));
+    let csv = get("/cabinet/export.csv?district=none".into(), cookie.clone()).await;
+    let lines = csv_lines(&csv);
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert_eq!(lines[1][0], nowhere.to_string());
+
+    // The GeoJSON: a `district` property.
+    let geojson = get("/cabinet/export.geojson".into(), cookie.clone()).await;
+    let doc: serde_json::Value = serde_json::from_str(&geojson).unwrap();
+    let features = doc["features"].as_array().unwrap();
+    let property = |id: i64| {
+        features
+            .iter()
+            .find(|f| f["id"] == id)
+            .map(|f| f["properties"]["district"].clone())
+    };
+    assert_eq!(property(west_roads[0]), Some(json!("Западный")));
+    assert_eq!(property(centre_road), Some(json!("Центральный")));
+    let geojson = get(
+        format!("/cabinet/export.geojson?district={centre}"),
+        cookie.clone(),
+    )
+    .await;
+    let doc: serde_json::Value = serde_json::from_str(&geojson).unwrap();
+    assert_eq!(doc["features"].as_array().unwrap().len(), 1, "{geojson}");
+    assert_eq!(doc["features"][0]["id"], centre_road);
+
+    // An agency official filtering by district still sees only their agency's problems.
+    admin::add_official(
+        &app.state.db,
+        OfficialSpec {
+            login: "dorogi".into(),
+            municipality: demo::MUNICIPALITY.into(),
+            password: "dorogi-password".into(),
+            display_name: None,
+            role: Role::AgencyOfficial,
+            agency: Some("Дорожная служба".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let (roads, _) = app.login("dorogi", "dorogi-password").await;
+    let page = get(format!("/cabinet?district={west}"), roads.clone()).await;
+    assert_eq!(listed(&page), vec![west_roads[1], west_roads[0]]);
+    assert!(page.contains(">2 обращения</p>"), "{page}");
+    let page = get("/cabinet?district=none".into(), roads.clone()).await;
+    assert_eq!(listed(&page), vec![nowhere]);
+    assert!(page.contains(">1 обращение</p>"), "{page}");
+    let csv = get(
+        format!("/cabinet/export.csv?district={west}"),
+        roads.clone(),
+    )
+    .await;
+    let ids: Vec<String> = csv_lines(&csv)[1..].iter().map(|l| l[0].clone()).collect();
+    assert_eq!(
+        ids,
+        [west_roads[1].to_string(), west_roads[0].to_string()],
+        "{csv}"
+    );
+    let geojson = get(format!("/cabinet/export.geojson?district={west}"), roads).await;
+    let doc: serde_json::Value = serde_json::from_str(&geojson).unwrap();
+    let ids: Vec<i64> = doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, west_roads.iter().rev().copied().collect::<Vec<_>>());
+
+    // Another municipality's official asking for this city's district: nothing, counted 0.
+    let (other, _) = app.login(OTHER_LOGIN, OTHER_PASSWORD).await;
+    let page = get(format!("/cabinet?district={west}"), other.clone()).await;
+    assert!(listed(&page).is_empty(), "{page}");
+    assert!(page.contains(">0 обращений</p>"), "{page}");
+    let csv = get(format!("/cabinet/export.csv?district={west}"), other).await;
+    assert_eq!(csv_lines(&csv).len(), 1, "the header alone: {csv}");
+}
+
+#[tokio::test]
+async fn a_municipality_without_districts_has_no_district_select_or_column() {
+    let app = TestApp::new().await;
+    let mut body = app.valid_report();
+    body["category_id"] = json!(app.other_category);
+    body["location"] = json!({ "lat": 10.5, "lon": 10.5 });
+    let r = app.report("other", None, &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let (other, _) = app.login(OTHER_LOGIN, OTHER_PASSWORD).await;
+    let page = app.get("/cabinet", &[("cookie", &other)]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(listed(&page.body), vec![id]);
+    assert!(page.body.contains(r#"id="filter-category""#));
+    for absent in [
+        "filter-district",
+        "problem-district",
+        r#"<th scope="col">Район</th>"#,
+    ] {
+        assert!(!page.body.contains(absent), "{absent}: {}", page.body);
+    }
 }

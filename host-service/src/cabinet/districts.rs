@@ -142,8 +142,13 @@ pub(super) async fn add(
     let form = form.map(|Form(f)| f).unwrap_or_default();
     check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
     require_admin(&session).in_lang(lang)?;
-    let refused =
-        move |e: String| CabinetError::BadInput(format!("{}: {e}", lang.m(Msg::DistrictRefused)));
+    let refused = move |e: districts::Refusal| {
+        CabinetError::BadInput(format!(
+            "{}: {}",
+            lang.m(Msg::DistrictRefused),
+            e.text(lang.lang)
+        ))
+    };
     let name = form.name.unwrap_or_default();
     let text = form.geojson.unwrap_or_default();
     // Parsed here, not on the writer.

@@ -1,6 +1,6 @@
-//! `/cabinet/export.csv` and `/cabinet/export.geojson`: the list as filtered (status, category;
-//! an agency official's own agency), newest first, at most [`EXPORT_MAX_ROWS`] rows. Never the
-//! reporters' contacts: an export leaves the audited cabinet. Every export is audited.
+//! `/cabinet/export.csv` and `/cabinet/export.geojson`: the list as filtered (status, category,
+//! district; an agency official's own agency), newest first, at most [`EXPORT_MAX_ROWS`] rows.
+//! Never the reporters' contacts: an export leaves the audited cabinet. Every export is audited.
 //!
 //! The CSV is what a Russian Excel opens as is: UTF-8 with a byte-order mark, `;` between
 //! fields, CRLF lines; a field starting with `=`, `+`, `-` or `@` gets a leading `'` so that no
@@ -13,7 +13,10 @@ use civic_wire::{Lang, Status};
 use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
-use super::{CabinetError, CabinetFailure, InLang, ListQuery, Session, audit};
+use super::{
+    CabinetError, CabinetFailure, DistrictFilter, InLang, ListFilter, ListQuery, Session, audit,
+    district_term,
+};
 use crate::AppState;
 use crate::i18n::Msg;
 use crate::pages::{PageLang, iso_time};
@@ -28,6 +31,8 @@ struct Row {
     category: String,
     status: Status,
     agency: Option<String>,
+    /// The district its place is in (`None`: outside every district, or no place).
+    district: Option<String>,
     address: Option<String>,
     lat: Option<f64>,
     lon: Option<f64>,
@@ -35,31 +40,33 @@ struct Row {
     description: String,
 }
 
+/// The rows of the municipality's list as `filter` filters it (its agency is the session's).
 fn rows(
     conn: &Connection,
-    session: &Session,
-    status: Option<Status>,
-    category: Option<i64>,
+    municipality_id: i64,
+    filter: ListFilter,
     lang: Lang,
 ) -> rusqlite::Result<Vec<Row>> {
     let name = super::category_name_column(lang);
+    let district = district_term(filter.district, "?6");
     conn.prepare_cached(&format!(
         "SELECT p.id, p.created_at, s.name, {name}, p.status, a.name, p.address, p.lat, p.lon,
-                p.due_at, p.description
+                p.due_at, p.description, d.name
          FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
-         LEFT JOIN agencies a ON a.id = p.agency_id
+         LEFT JOIN agencies a ON a.id = p.agency_id LEFT JOIN districts d ON d.id = p.district_id
          WHERE s.municipality_id = ?1 AND p.awaiting_confirmation = 0
            AND (?2 IS NULL OR p.status = ?2) AND (?3 IS NULL OR p.category_id = ?3)
-           AND (?4 IS NULL OR p.agency_id = ?4)
+           AND (?4 IS NULL OR p.agency_id = ?4) AND {district}
          ORDER BY p.id DESC LIMIT ?5"
     ))?
     .query_map(
         params![
-            session.municipality_id,
-            status.map(Status::as_str),
-            category,
-            session.agency_scope(),
-            EXPORT_MAX_ROWS
+            municipality_id,
+            filter.status.map(Status::as_str),
+            filter.category,
+            filter.agency,
+            EXPORT_MAX_ROWS,
+            filter.district.and_then(DistrictFilter::id)
         ],
         |r| {
             Ok(Row {
@@ -74,6 +81,7 @@ fn rows(
                 lon: r.get(8)?,
                 due_at: r.get(9)?,
                 description: r.get(10)?,
+                district: r.get(11)?,
             })
         },
     )?
@@ -101,11 +109,12 @@ async fn load(
     q: ListQuery,
     kind: &'static str,
 ) -> Result<Vec<Row>, CabinetFailure> {
-    let (status, category) = q.chosen();
+    // An agency official's export is their agency's, whatever the query says.
+    let filter = q.filter(session.agency_scope());
     state
         .db
         .write(move |conn| {
-            let rows = rows(conn, &session, status, category, lang.lang)?;
+            let rows = rows(conn, session.municipality_id, filter, lang.lang)?;
             let detail = format!("{kind}: {} rows", rows.len());
             audit(
                 conn,
@@ -151,6 +160,7 @@ pub(super) async fn csv(
         m(Msg::Category),
         m(Msg::Status),
         m(Msg::Agency),
+        m(Msg::District),
         m(Msg::Address),
         m(Msg::Latitude),
         m(Msg::Longitude),
@@ -167,6 +177,7 @@ pub(super) async fn csv(
             r.category.clone(),
             r.status.label(lang.lang).to_owned(),
             r.agency.clone().unwrap_or_default(),
+            r.district.clone().unwrap_or_default(),
             r.address.clone().unwrap_or_default(),
             r.lat.map(|v| format!("{v:.6}")).unwrap_or_default(),
             r.lon.map(|v| format!("{v:.6}")).unwrap_or_default(),
@@ -206,6 +217,7 @@ pub(super) async fn geojson(
                     "status": r.status.as_str(),
                     "status_label": r.status.label(lang.lang),
                     "agency": r.agency,
+                    "district": r.district,
                     "address": r.address,
                     "deadline": r.due_at.map(iso_time),
                     "description": r.description,

@@ -536,6 +536,8 @@ fn audit(
 struct ListQuery {
     status: Option<String>,
     category: Option<String>,
+    /// A district's id, or [`DistrictFilter::OUTSIDE`].
+    district: Option<String>,
     /// The page's number, as shown; the rows are chosen by `before` / `after`.
     page: Option<i64>,
     /// Keyset cursor: the rows older than this problem id (the "older" link).
@@ -545,8 +547,9 @@ struct ListQuery {
 }
 
 impl ListQuery {
-    /// The status and category chosen (empty or unreadable values: all).
-    fn chosen(&self) -> (Option<Status>, Option<i64>) {
+    /// The filter chosen (empty or unreadable values: all), within `agency` (an agency
+    /// official's own agency: [`Session::agency_scope`]).
+    fn filter(&self, agency: Option<i64>) -> ListFilter {
         let status = self
             .status
             .as_deref()
@@ -557,7 +560,13 @@ impl ListQuery {
             .as_deref()
             .filter(|s| !s.is_empty())
             .and_then(|c| c.parse::<i64>().ok());
-        (status, category)
+        let district = self.district.as_deref().and_then(DistrictFilter::parse);
+        ListFilter {
+            status,
+            category,
+            agency,
+            district,
+        }
     }
 }
 
@@ -569,6 +578,8 @@ pub struct ListRow {
     category: String,
     status: Status,
     excerpt: String,
+    /// The district its place is in (`None`: outside every district, or no place).
+    district: Option<String>,
 }
 
 /// What the list is filtered by.
@@ -578,6 +589,71 @@ pub struct ListFilter {
     pub category: Option<i64>,
     /// Only this agency's problems (an agency official's list).
     pub agency: Option<i64>,
+    /// Only one district's problems, or those outside every district.
+    pub district: Option<DistrictFilter>,
+}
+
+/// The list's district filter (districts.rs places each located problem in one district).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DistrictFilter {
+    /// The problems of this district.
+    In(i64),
+    /// The problems in no district: outside all of them, or without a place.
+    Outside,
+}
+
+impl DistrictFilter {
+    /// The query value of [`DistrictFilter::Outside`]; a district is its id.
+    pub const OUTSIDE: &str = "none";
+
+    /// Reads a query value (empty or unreadable: no filter).
+    fn parse(value: &str) -> Option<DistrictFilter> {
+        match value {
+            DistrictFilter::OUTSIDE => Some(DistrictFilter::Outside),
+            id => id.parse().ok().map(DistrictFilter::In),
+        }
+    }
+
+    /// The query value, as [`DistrictFilter::parse`] reads it.
+    fn param(self) -> String {
+        match self {
+            DistrictFilter::In(id) => id.to_string(),
+            DistrictFilter::Outside => DistrictFilter::OUTSIDE.to_owned(),
+        }
+    }
+
+    /// The `district_id` it matches with `IS`: the district's id, or NULL for outside.
+    fn id(self) -> Option<i64> {
+        match self {
+            DistrictFilter::In(id) => Some(id),
+            DistrictFilter::Outside => None,
+        }
+    }
+}
+
+/// The `WHERE` term of a district filter on `p`, naming the parameter `param` in every case (as
+/// rusqlite binds every parameter): bind it to the filter's [`DistrictFilter::id`].
+fn district_term(filter: Option<DistrictFilter>, param: &str) -> String {
+    match filter {
+        Some(_) => format!("p.district_id IS {param}"),
+        None => format!("{param} IS NULL"),
+    }
+}
+
+/// The query string of a list filter (agency aside: that is the session's), for the pages'
+/// and the exports' links.
+fn filter_query(filter: &ListFilter) -> Vec<String> {
+    let mut query = Vec::new();
+    if let Some(s) = filter.status {
+        query.push(format!("status={}", s.as_str()));
+    }
+    if let Some(c) = filter.category {
+        query.push(format!("category={c}"));
+    }
+    if let Some(d) = filter.district {
+        query.push(format!("district={}", d.param()));
+    }
+    query
 }
 
 /// Which page of the list: keyset pagination, so a page costs the same at any depth.
@@ -618,7 +694,8 @@ fn excerpt(text: &str, max: usize) -> String {
 /// One page of a municipality's problems (the list query of `/cabinet`).
 ///
 /// `problems` is the outer loop (`CROSS JOIN` fixes the order), read newest first by its primary
-/// key, or by `problems_status` / `problems_category` when filtered, and the scan stops after
+/// key, or by `problems_status` / `problems_category` when filtered, or by
+/// `problems_district_list` (migration 0020) when filtered by district, and the scan stops after
 /// one page: no sort, no `OFFSET`.
 pub fn list_page(
     conn: &Connection,
@@ -647,14 +724,24 @@ pub fn list_page(
     } else {
         "?7 IS NULL"
     });
+    let district = district_term(filter.district, "?8");
+    wheres.push(&district);
+    // A district's problems are read from its own index: the planner might otherwise walk the
+    // status's or the agency's, with the whole city's rows between the district's.
+    let index = if filter.district.is_some() {
+        "INDEXED BY problems_district_list"
+    } else {
+        ""
+    };
     let (low, high, order) = match cursor {
         ListCursor::First => (i64::MIN, i64::MAX, "DESC"),
         ListCursor::Before(id) => (i64::MIN, id, "DESC"),
         ListCursor::After(id) => (id, i64::MAX, "ASC"),
     };
     let sql = format!(
-        "SELECT p.id, p.created_at, s.name, {name_col}, p.status, p.description
-         FROM problems p CROSS JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
+        "SELECT p.id, p.created_at, s.name, {name_col}, p.status, p.description, d.name
+         FROM problems p {index} CROSS JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
+         LEFT JOIN districts d ON d.id = p.district_id
          WHERE {}
          ORDER BY p.id {order} LIMIT ?6",
         wheres.join(" AND ")
@@ -669,7 +756,8 @@ pub fn list_page(
                 filter.status.map(Status::as_str),
                 filter.category,
                 PAGE_SIZE + 1,
-                filter.agency
+                filter.agency,
+                filter.district.and_then(DistrictFilter::id)
             ],
             |r| {
                 Ok(ListRow {
@@ -679,6 +767,7 @@ pub fn list_page(
                     category: r.get(3)?,
                     status: Status::parse(&r.get::<_, String>(4)?).unwrap_or(Status::New),
                     excerpt: excerpt(&r.get::<_, String>(5)?, 120),
+                    district: r.get(6)?,
                 })
             },
         )?
@@ -708,12 +797,53 @@ pub fn list_page(
 }
 
 /// How many problems of the municipality match the filter: a sum over the `problem_counts` rows
-/// of its sites (a few dozen), which the triggers of migration 0005 keep exact.
+/// of its sites (a few dozen), which the triggers of migration 0005 keep exact; a district's (or
+/// an agency's) share is counted on its index.
 pub fn list_total(
     conn: &Connection,
     municipality_id: i64,
     filter: ListFilter,
 ) -> rusqlite::Result<i64> {
+    if let Some(district) = filter.district {
+        // One district's share (or what is outside them all), agency scope included: counted on
+        // `problems_district_list` alone, whose trailing columns hold every filter. A problem's
+        // district is its municipality's (districts.rs places it so), so a district is checked
+        // once, not per problem; the problems outside every district are every municipality's,
+        // told apart by their site. (?2 is always bound, so it is always named.)
+        let whose = match district {
+            DistrictFilter::In(id) => {
+                let ours = conn
+                    .prepare_cached(
+                        "SELECT 1 FROM districts WHERE id = ?1 AND municipality_id = ?2",
+                    )?
+                    .exists(params![id, municipality_id])?;
+                if !ours {
+                    return Ok(0);
+                }
+                "?2 IS NOT NULL"
+            }
+            DistrictFilter::Outside => {
+                "p.site_id IN (SELECT s.id FROM sites s WHERE s.municipality_id = ?2)"
+            }
+        };
+        return conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM problems p INDEXED BY problems_district_list
+                 WHERE p.district_id IS ?1 AND {whose} AND p.awaiting_confirmation = 0
+                   AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.category_id = ?4)
+                   AND (?5 IS NULL OR p.agency_id = ?5)"
+            ))?
+            .query_row(
+                params![
+                    district.id(),
+                    municipality_id,
+                    filter.status.map(Status::as_str),
+                    filter.category,
+                    filter.agency
+                ],
+                |r| r.get(0),
+            );
+    }
     if let Some(agency) = filter.agency {
         // One agency's share: counted on its index (`problems_agency`), a fraction of the city.
         return conn
@@ -754,12 +884,13 @@ async fn list(
     session: Session,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, CabinetFailure> {
-    let (status, category) = q.chosen();
-    let filter = ListFilter {
+    let filter = q.filter(session.agency_scope());
+    let ListFilter {
         status,
         category,
-        agency: session.agency_scope(),
-    };
+        district,
+        ..
+    } = filter;
     let cursor = match (q.before, q.after) {
         (Some(id), _) => ListCursor::Before(id),
         (None, Some(id)) => ListCursor::After(id),
@@ -767,7 +898,7 @@ async fn list(
     };
     let municipality_id = session.municipality_id;
     let name_col = category_name_column(lang.lang);
-    let (list, total, categories) = state
+    let (list, total, categories, districts) = state
         .db
         .read(move |conn| {
             let list = list_page(conn, municipality_id, filter, cursor, lang.lang)?;
@@ -778,7 +909,8 @@ async fn list(
             let categories = stmt
                 .query_map([municipality_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok::<_, CabinetError>((list, total, categories))
+            let districts = crate::districts::list(conn, municipality_id)?;
+            Ok::<_, CabinetError>((list, total, categories, districts))
         })
         .await
         .in_lang(lang)?;
@@ -791,12 +923,7 @@ async fn list(
     let rows = &list.rows;
     let page_href = |n: i64, cursor: &str| {
         let mut query = vec![format!("page={n}"), cursor.to_owned()];
-        if let Some(s) = status {
-            query.push(format!("status={}", s.as_str()));
-        }
-        if let Some(c) = category {
-            query.push(format!("category={c}"));
-        }
+        query.extend(filter_query(&filter));
         lang.href(&format!("/cabinet?{}", query.join("&")))
     };
     let newer_href = rows
@@ -808,15 +935,11 @@ async fn list(
         .filter(|_| list.has_older)
         .map(|r| page_href(page_no + 1, &format!("before={}", r.id)));
     let export_href = |ext: &str| {
-        let mut query = Vec::new();
-        if let Some(s) = status {
-            query.push(format!("status={}", s.as_str()));
-        }
-        if let Some(c) = category {
-            query.push(format!("category={c}"));
-        }
+        let query = filter_query(&filter);
         lang.href(&format!("/cabinet/export.{ext}?{}", query.join("&")))
     };
+    // The district select and column: only where the municipality has districts.
+    let by_district = !districts.is_empty();
     let title = lang.m(Msg::Reports);
     let content = html! {
         h1 { (title) }
@@ -840,6 +963,20 @@ async fn list(
                     }
                 }
             }
+            @if by_district {
+                div {
+                    label for="filter-district" { (lang.m(Msg::District)) }
+                    select id="filter-district" name="district" {
+                        option value="" { (lang.m(Msg::All)) }
+                        @for d in &districts {
+                            option value=(d.id) selected[district == Some(DistrictFilter::In(d.id))] { (d.name) }
+                        }
+                        option value=(DistrictFilter::OUTSIDE) selected[district == Some(DistrictFilter::Outside)] {
+                            (lang.m(Msg::OutsideDistricts))
+                        }
+                    }
+                }
+            }
             div { button type="submit" { (lang.m(Msg::Show)) } }
         }
         p id="problem-count" { (i18n::reports_count(lang.lang, total.unsigned_abs())) }
@@ -859,6 +996,7 @@ async fn list(
                     th scope="col" { (lang.m(Msg::Date)) }
                     th scope="col" { (lang.m(Msg::Site)) }
                     th scope="col" { (lang.m(Msg::Category)) }
+                    @if by_district { th scope="col" { (lang.m(Msg::District)) } }
                     th scope="col" { (lang.m(Msg::Status)) }
                     th scope="col" { (lang.m(Msg::Description)) }
                 } }
@@ -869,6 +1007,12 @@ async fn list(
                             td { time datetime=(iso_time(row.created_at)) { (format_time(row.created_at, lang)) } }
                             td { (row.site) }
                             td { (row.category) }
+                            @if by_district {
+                                td.problem-district {
+                                    @if let Some(name) = &row.district { (name) }
+                                    @else { span.muted { (lang.m(Msg::OutsideDistricts)) } }
+                                }
+                            }
                             td { span.status data-status=(row.status.as_str()) { (row.status.label(lang.lang)) } }
                             td.problem-excerpt { (row.excerpt) }
                         }

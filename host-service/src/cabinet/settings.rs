@@ -320,7 +320,13 @@ pub(super) async fn update_agency(
                 form.email.as_deref(),
                 delivery,
             )
-            .map_err(|e| CabinetError::BadInput(format!("{}: {e}", lang.m(Msg::AgencyRefused))))?;
+            .map_err(|e| {
+                CabinetError::BadInput(format!(
+                    "{}: {}",
+                    lang.m(Msg::AgencyNotChanged),
+                    e.text(lang.lang)
+                ))
+            })?;
             if !found {
                 return Err(CabinetError::NotFound);
             }
@@ -466,7 +472,13 @@ pub(super) async fn add_agency(
                 form.email.as_deref(),
                 delivery,
             )
-            .map_err(|e| CabinetError::BadInput(format!("{}: {e}", lang.m(Msg::AgencyRefused))))?;
+            .map_err(|e| {
+                CabinetError::BadInput(format!(
+                    "{}: {}",
+                    lang.m(Msg::AgencyRefused),
+                    e.text(lang.lang)
+                ))
+            })?;
             let detail = format!("agency {id}");
             audit(conn, Some(official_id), "agency_added", None, Some(&detail))?;
             Ok::<_, CabinetError>(())

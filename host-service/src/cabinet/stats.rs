@@ -5,6 +5,8 @@
 //! residents' rating of each agency from citizen control (average rating, share reopened) —
 //! "the people's rating of services". An agency official sees their agency's figures.
 
+use std::collections::HashMap;
+
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -66,12 +68,12 @@ impl Heat {
     }
 }
 
-fn heat(
+/// The grid over the municipality's area (the union of its sites' bounds), or `None` when it
+/// has no area.
+fn heat_bounds(
     conn: &Connection,
     municipality_id: i64,
-    agency: Option<i64>,
-    since: i64,
-) -> rusqlite::Result<Heat> {
+) -> rusqlite::Result<Option<(f64, f64, f64, f64)>> {
     let bounds: Option<(f64, f64, f64, f64)> = conn.query_row(
         "SELECT min(bounds_west), min(bounds_south), max(bounds_east), max(bounds_north)
          FROM sites WHERE municipality_id = ?1",
@@ -83,48 +85,20 @@ fn heat(
             })
         },
     )?;
-    let Some((w, s, e, n)) = bounds.filter(|(w, s, e, n)| e > w && n > s) else {
-        return Ok(Heat::default());
-    };
-    let index = by_filing_date(since);
-    let cells = conn
-        .prepare_cached(&format!(
-            "SELECT CAST((p.lon - ?4) * ?8 / (?6 - ?4) AS INTEGER) AS col,
-                    CAST((?7 - p.lat) * ?9 / (?7 - ?5) AS INTEGER) AS row, count(*)
-             FROM problems p {index} JOIN sites s ON s.id = p.site_id
-             WHERE s.municipality_id = ?1 AND p.created_at >= ?2 AND p.awaiting_confirmation = 0
-               AND (?3 IS NULL OR p.agency_id = ?3)
-               AND p.lat BETWEEN ?5 AND ?7 AND p.lon BETWEEN ?4 AND ?6
-             GROUP BY col, row"
-        ))?
-        .query_map(
-            params![
-                municipality_id,
-                since,
-                agency,
-                w,
-                s,
-                e,
-                n,
-                HEAT_COLS,
-                HEAT_ROWS
-            ],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            },
-        )?
-        .map(|c| {
-            c.map(|(col, row, k)| (col.clamp(0, HEAT_COLS - 1), row.clamp(0, HEAT_ROWS - 1), k))
-        })
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Heat {
-        bounds: Some((w, s, e, n)),
-        cells,
-    })
+    Ok(bounds.filter(|(w, s, e, n)| e > w && n > s))
+}
+
+impl Heat {
+    /// The cell of a point inside the bounds, `None` outside them.
+    fn cell(&self, lat: f64, lon: f64) -> Option<(i64, i64)> {
+        let (w, s, e, n) = self.bounds?;
+        if !(s..=n).contains(&lat) || !(w..=e).contains(&lon) {
+            return None;
+        }
+        let col = ((lon - w) * HEAT_COLS as f64 / (e - w)) as i64;
+        let row = ((n - lat) * HEAT_ROWS as f64 / (n - s)) as i64;
+        Some((col.clamp(0, HEAT_COLS - 1), row.clamp(0, HEAT_ROWS - 1)))
+    }
 }
 
 /// The heat map: an SVG grid shaded by how many problems each cell has, and, for those who do
@@ -182,17 +156,55 @@ pub fn quantile(values: &mut [i64], q: f64) -> Option<i64> {
     Some(values[rank.min(values.len() - 1)])
 }
 
-/// How the period's problems are read: a period by filing date (`problems_created`); all time
-/// by a scan, which beats the index then. Left to itself SQLite reads every problem of the site
-/// for a period too.
-fn by_filing_date(since: i64) -> &'static str {
-    if since > i64::MIN {
-        "INDEXED BY problems_created"
-    } else {
-        ""
+/// How the period's problems are read: by filing date, on `problems_created`, which holds
+/// every column the statistics count (migration 0019), so neither a period nor all time reads the
+/// table. Left to itself SQLite starts from the sites and reads each one's problems by rowid.
+const BY_FILING_DATE: &str = "INDEXED BY problems_created";
+
+/// Counts keyed by a row's id (`None`: the column is empty), in first-seen order.
+#[derive(Default)]
+struct Tally(HashMap<Option<i64>, i64>);
+
+impl Tally {
+    fn add(&mut self, key: Option<i64>) {
+        *self.0.entry(key).or_default() += 1;
+    }
+
+    /// `(name, count)`, most first, ties by `order`; `names` maps an id to its name and order.
+    fn named<N: Clone, O: Ord + Clone>(
+        &self,
+        names: &HashMap<i64, (N, O)>,
+        missing: (Option<N>, O),
+    ) -> Vec<(Option<N>, i64)> {
+        let mut rows: Vec<(Option<N>, O, i64)> = self
+            .0
+            .iter()
+            .map(|(id, n)| match id.and_then(|id| names.get(&id)) {
+                Some((name, order)) => (Some(name.clone()), order.clone(), *n),
+                None => (missing.0.clone(), missing.1.clone(), *n),
+            })
+            .collect();
+        rows.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+        rows.into_iter().map(|(name, _, n)| (name, n)).collect()
     }
 }
 
+/// `id → (name, order)` of a small table's rows for the municipality.
+fn names<O: rusqlite::types::FromSql>(
+    conn: &Connection,
+    sql: &str,
+    municipality_id: i64,
+) -> rusqlite::Result<HashMap<i64, (String, O)>> {
+    conn.prepare_cached(sql)?
+        .query_map([municipality_id], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+        })?
+        .collect()
+}
+
+/// The period's figures, read in one pass over its problems (`first_answer_at` is kept on the
+/// problem by a trigger, so no answer is looked up per problem) plus the overdue count and the
+/// ratings; the names of categories, agencies and districts are read once, not joined per row.
 pub fn compute(
     conn: &Connection,
     municipality_id: i64,
@@ -200,69 +212,84 @@ pub fn compute(
     since: i64,
     lang: Lang,
 ) -> rusqlite::Result<Stats> {
-    let scope = format!(
-        "FROM problems p {} JOIN sites s ON s.id = p.site_id
-         WHERE s.municipality_id = ?1 AND p.created_at >= ?2 AND p.awaiting_confirmation = 0
-           AND (?3 IS NULL OR p.agency_id = ?3)",
-        by_filing_date(since)
-    );
-    let args = params![municipality_id, since, agency];
-    let by_status = conn
-        .prepare_cached(&format!(
-            "SELECT p.status, count(*) {scope} GROUP BY p.status"
-        ))?
-        .query_map(args, |r| {
-            Ok((
-                Status::parse(&r.get::<_, String>(0)?).unwrap_or(Status::New),
-                r.get(1)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let name = super::category_name_column(lang);
-    let by_category = conn
-        .prepare_cached(&format!(
-            "SELECT {name}, n FROM (SELECT p.category_id AS cid, count(*) AS n {scope} GROUP BY p.category_id)
-             JOIN categories c ON c.id = cid ORDER BY n DESC, c.position"
-        ))?
-        .query_map(args, |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let by_agency = conn
-        .prepare_cached(&format!(
-            "SELECT a.name, n FROM (SELECT p.agency_id AS aid, count(*) AS n {scope} GROUP BY p.agency_id)
-             LEFT JOIN agencies a ON a.id = aid ORDER BY n DESC"
-        ))?
-        .query_map(args, |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let has_districts: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM districts WHERE municipality_id = ?1)",
-        [municipality_id],
-        |r| r.get(0),
-    )?;
-    let by_district = if has_districts {
-        conn.prepare_cached(&format!(
-            "SELECT d.name, n FROM (SELECT p.district_id AS did, count(*) AS n {scope} GROUP BY p.district_id)
-             LEFT JOIN districts d ON d.id = did ORDER BY n DESC, d.name"
-        ))?
-        .query_map(args, |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?
-    } else {
-        Vec::new()
+    let mut heat = Heat {
+        bounds: heat_bounds(conn, municipality_id)?,
+        cells: Vec::new(),
     };
-    let first_answer = conn
-        .prepare_cached(&format!(
-            "SELECT (SELECT min(e.at) FROM problem_events e
-                     WHERE e.problem_id = p.id AND coalesce(e.public_answer, '') <> '') - p.created_at
-             {scope}"
-        ))?
-        .query_map(args, |r| r.get::<_, Option<i64>>(0))?
-        .filter_map(Result::transpose)
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    let resolution = conn
-        .prepare_cached(&format!(
-            "SELECT p.resolved_at - p.created_at {scope} AND p.resolved_at IS NOT NULL"
-        ))?
-        .query_map(args, |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    let (mut by_status, mut by_category, mut by_agency, mut by_district) = (
+        HashMap::<String, i64>::new(),
+        Tally::default(),
+        Tally::default(),
+        Tally::default(),
+    );
+    let (mut first_answer, mut resolution) = (Vec::new(), Vec::new());
+    let mut cells = HashMap::<(i64, i64), i64>::new();
+    let mut rows = conn.prepare_cached(&format!(
+        "SELECT p.status, p.category_id, p.agency_id, p.district_id,
+                    p.first_answer_at - p.created_at, p.resolved_at - p.created_at, p.lat, p.lon
+             FROM problems p {BY_FILING_DATE} JOIN sites s ON s.id = p.site_id
+             WHERE s.municipality_id = ?1 AND p.created_at >= ?2 AND p.awaiting_confirmation = 0
+               AND (?3 IS NULL OR p.agency_id = ?3)"
+    ))?;
+    let mut rows = rows.query(params![municipality_id, since, agency])?;
+    while let Some(r) = rows.next()? {
+        let status = r.get_ref(0)?.as_str()?;
+        match by_status.get_mut(status) {
+            Some(n) => *n += 1,
+            None => {
+                by_status.insert(status.to_owned(), 1);
+            }
+        }
+        by_category.add(r.get(1)?);
+        by_agency.add(r.get(2)?);
+        by_district.add(r.get(3)?);
+        if let Some(t) = r.get::<_, Option<i64>>(4)? {
+            first_answer.push(t);
+        }
+        if let Some(t) = r.get::<_, Option<i64>>(5)? {
+            resolution.push(t);
+        }
+        if let (Some(lat), Some(lon)) = (r.get(6)?, r.get(7)?)
+            && let Some(cell) = heat.cell(lat, lon)
+        {
+            *cells.entry(cell).or_default() += 1;
+        }
+    }
+    heat.cells = cells.into_iter().map(|((c, r), n)| (c, r, n)).collect();
+    heat.cells.sort_unstable();
+    let mut by_status: Vec<(String, i64)> = by_status.into_iter().collect();
+    by_status.sort();
+    let by_status = by_status
+        .into_iter()
+        .map(|(s, n)| (Status::parse(&s).unwrap_or(Status::New), n))
+        .collect();
+    let name = super::category_name_column(lang);
+    let categories: HashMap<i64, (String, i64)> = names(
+        conn,
+        &format!("SELECT c.id, {name}, c.position FROM categories c WHERE c.municipality_id = ?1"),
+        municipality_id,
+    )?;
+    let agencies: HashMap<i64, (String, String)> = names(
+        conn,
+        "SELECT id, name, name FROM agencies WHERE municipality_id = ?1",
+        municipality_id,
+    )?;
+    let districts: HashMap<i64, (String, String)> = names(
+        conn,
+        "SELECT id, name, name FROM districts WHERE municipality_id = ?1",
+        municipality_id,
+    )?;
+    let by_category = by_category
+        .named(&categories, (None, i64::MAX))
+        .into_iter()
+        .filter_map(|(name, n)| Some((name?, n)))
+        .collect();
+    let by_agency = by_agency.named(&agencies, (None, String::new()));
+    let by_district = if districts.is_empty() {
+        Vec::new()
+    } else {
+        by_district.named(&districts, (None, String::new()))
+    };
     let overdue = crate::deadlines::overdue_count(conn, municipality_id, agency, now())?;
     let ratings = conn
         .prepare_cached(
@@ -271,7 +298,7 @@ pub fn compute(
              WHERE a.municipality_id = ?1 AND v.at >= ?2 AND (?3 IS NULL OR a.id = ?3)
              GROUP BY a.id ORDER BY avg(v.rating) DESC, a.name",
         )?
-        .query_map(args, |r| {
+        .query_map(params![municipality_id, since, agency], |r| {
             Ok((
                 r.get(0)?,
                 r.get::<_, Option<f64>>(1)?.unwrap_or(0.0),
@@ -289,7 +316,7 @@ pub fn compute(
         resolution,
         overdue,
         ratings,
-        heat: heat(conn, municipality_id, agency, since)?,
+        heat,
     })
 }
 

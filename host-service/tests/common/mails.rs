@@ -75,9 +75,16 @@ pub fn outlook_ru_cp1251(t: &Thread, a: &Answer) -> Vec<u8> {
             "" => "<p class=MsoNormal><o:p>&nbsp;</o:p></p>".to_owned(),
             _ => format!("<p class=MsoNormal>{}<o:p></o:p></p>", esc(l)),
         };
-        text.trim_end().lines().map(para).collect::<Vec<_>>().join("\n")
+        text.trim_end()
+            .lines()
+            .map(para)
+            .collect::<Vec<_>>()
+            .join("\n")
     };
-    let html_block: Vec<String> = block.iter().map(|(k, v)| format!("<b>{k}</b> {}", esc(v))).collect();
+    let html_block: Vec<String> = block
+        .iter()
+        .map(|(k, v)| format!("<b>{k}</b> {}", esc(v)))
+        .collect();
     let html = format!(
         "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><head>\
          <meta http-equiv=Content-Type content=\"text/html; charset=windows-1251\">\n\
@@ -90,14 +97,33 @@ pub fn outlook_ru_cp1251(t: &Thread, a: &Answer) -> Vec<u8> {
         html_block.join("<br>\n"),
         paragraphs(t.original_text)
     );
-    let part = |subtype: &str| part_head(&format!("text/{subtype};\r\n\tcharset=\"windows-1251\""), "quoted-printable");
+    let part = |subtype: &str| {
+        part_head(
+            &format!("text/{subtype};\r\n\tcharset=\"windows-1251\""),
+            "quoted-printable",
+        )
+    };
     let body = multipart(
         BOUNDARY,
         "This is a multipart message in MIME format.\r\n\r\n",
-        &[(part("plain"), qp(&plain, CP1251)), (part("html"), qp(&html, CP1251))],
+        &[
+            (part("plain"), qp(&plain, CP1251)),
+            (part("html"), qp(&html, CP1251)),
+        ],
     );
-    let index = [[0x01, 0xdc, 0x62, 0x94, 0x5c, 0x3b].as_slice(), &h1.to_be_bytes(), &h2.to_be_bytes()].concat();
-    let id = format!("<000001dc{:04x}${:08x}${:08x}$@{}>", h1 >> 48, h1 & 0xffff_ffff, h2 >> 32, domain(a.from));
+    let index = [
+        [0x01, 0xdc, 0x62, 0x94, 0x5c, 0x3b].as_slice(),
+        &h1.to_be_bytes(),
+        &h2.to_be_bytes(),
+    ]
+    .concat();
+    let id = format!(
+        "<000001dc{:04x}${:08x}${:08x}$@{}>",
+        h1 >> 48,
+        h1 & 0xffff_ffff,
+        h2 >> 32,
+        domain(a.from)
+    );
     Head::default()
         .mailbox("From", a.from, CP1251, false)
         .raw("To", &format!("<{}>", t.reply_to))
@@ -107,7 +133,10 @@ pub fn outlook_ru_cp1251(t: &Thread, a: &Answer) -> Vec<u8> {
         .raw("Date", "Tue, 1 Dec 2026 11:42:17 +0300")
         .raw("Message-ID", &id)
         .raw("MIME-Version", "1.0")
-        .raw("Content-Type", &format!("multipart/alternative;\r\n\tboundary=\"{BOUNDARY}\""))
+        .raw(
+            "Content-Type",
+            &format!("multipart/alternative;\r\n\tboundary=\"{BOUNDARY}\""),
+        )
         .raw("X-Mailer", "Microsoft Outlook 16.0")
         .raw("Thread-Index", &BASE64.encode(index))
         .raw("Content-Language", "ru")
@@ -142,12 +171,24 @@ pub fn gmail_en(t: &Thread, a: &Answer) -> Vec<u8> {
 /// the body such characters get the stand-ins KOI8-R users typed (`N` for `№`, `"` for `«»`).
 pub fn thunderbird_koi8r(t: &Thread, a: &Answer) -> Vec<u8> {
     let (h1, h2) = ids(&["thunderbird", t.message_id, a.from, a.text]);
-    let charset = |s: &str| if KOI8R.encoding().encode(s).2 { UTF8 } else { KOI8R };
+    let charset = |s: &str| {
+        if KOI8R.encoding().encode(s).2 {
+            UTF8
+        } else {
+            KOI8R
+        }
+    };
     let subject = format!("Re: {}", t.subject);
-    let text =
-        format!("{}\n01.12.2026 10:00, {APPEAL_SENDER} пишет:\n{}", flowed(a.text, ""), flowed(t.original_text, "> "));
+    let text = format!(
+        "{}\n01.12.2026 10:00, {APPEAL_SENDER} пишет:\n{}",
+        flowed(a.text, ""),
+        flowed(t.original_text, "> ")
+    );
     Head::default()
-        .raw("Message-ID", &format!("<{}@{}>", uuid(h1, h2).to_lowercase(), domain(a.from)))
+        .raw(
+            "Message-ID",
+            &format!("<{}@{}>", uuid(h1, h2).to_lowercase(), domain(a.from)),
+        )
         .raw("Date", "Tue, 1 Dec 2026 12:15:40 +0300")
         .raw("MIME-Version", "1.0")
         .raw("User-Agent", "Mozilla Thunderbird")
@@ -181,7 +222,10 @@ pub fn html_only_yandex(t: &Thread, a: &Answer) -> Vec<u8> {
         .raw("MIME-Version", "1.0")
         .raw("X-Mailer", "Yamail [ http://yandex.ru ] 5.0")
         .raw("Date", "Tue, 01 Dec 2026 13:05:11 +0300")
-        .raw("Message-Id", &format!("<{}1796119511@mail.yandex.ru>", h1 % 1_000_000))
+        .raw(
+            "Message-Id",
+            &format!("<{}1796119511@mail.yandex.ru>", h1 % 1_000_000),
+        )
         .raw("Content-Transfer-Encoding", "base64")
         .raw("Content-Type", "text/html; charset=utf-8")
         .body(base64_lines(&encode_text(&html, UTF8)).as_bytes())
@@ -208,19 +252,28 @@ pub fn iphone_with_photo(t: &Thread, a: &Answer, jpeg: &[u8]) -> Vec<u8> {
         BOUNDARY,
         "",
         &[
-            (text.clone(), qp(&format!("{}\n\n", a.text.trim_end()), UTF8_LOWER)),
+            (
+                text.clone(),
+                qp(&format!("{}\n\n", a.text.trim_end()), UTF8_LOWER),
+            ),
             (photo, base64_lines(jpeg)),
             (text, qp(&tail, UTF8_LOWER)),
         ],
     );
     Head::default()
-        .raw("Content-Type", &format!("multipart/mixed;\r\n\tboundary={BOUNDARY}"))
+        .raw(
+            "Content-Type",
+            &format!("multipart/mixed;\r\n\tboundary={BOUNDARY}"),
+        )
         .raw("Content-Transfer-Encoding", "7bit")
         .mailbox("From", a.from, UTF8_LOWER, true)
         .raw("Mime-Version", "1.0 (1.0)")
         .raw("Date", "Tue, 1 Dec 2026 12:48:03 +0300")
         .text("Subject", &format!("Re: {}", t.subject), UTF8_LOWER, true)
-        .raw("Message-Id", &format!("<{}@{}>", uuid(h1, h2), domain(a.from)))
+        .raw(
+            "Message-Id",
+            &format!("<{}@{}>", uuid(h1, h2), domain(a.from)),
+        )
         .raw("References", t.message_id)
         .raw("In-Reply-To", t.message_id)
         .raw("To", t.reply_to)
@@ -263,11 +316,22 @@ pub fn auto_reply(t: &Thread, from: &str) -> Vec<u8> {
     Head::default()
         .mailbox("From", from, UTF8_LOWER, false)
         .raw("To", &format!("<{}>", t.reply_to))
-        .text("Subject", &format!("Автоматический ответ: {}", t.subject), UTF8_LOWER, false)
+        .text(
+            "Subject",
+            &format!("Автоматический ответ: {}", t.subject),
+            UTF8_LOWER,
+            false,
+        )
         .text("Thread-Topic", t.subject, UTF8_LOWER, false)
-        .raw("Thread-Index", &BASE64.encode([h1.to_be_bytes(), h2.to_be_bytes()].concat()))
+        .raw(
+            "Thread-Index",
+            &BASE64.encode([h1.to_be_bytes(), h2.to_be_bytes()].concat()),
+        )
         .raw("Date", "Tue, 1 Dec 2026 10:00:07 +0300")
-        .raw("Message-ID", &format!("<{h1:016x}{h2:016x}@mail.{}>", domain(from)))
+        .raw(
+            "Message-ID",
+            &format!("<{h1:016x}{h2:016x}@mail.{}>", domain(from)),
+        )
         .raw("References", t.message_id)
         .raw("In-Reply-To", t.message_id)
         .raw("Auto-Submitted", "auto-replied")
@@ -285,7 +349,11 @@ pub fn auto_reply(t: &Thread, from: &str) -> Vec<u8> {
 /// A Postfix bounce from `MAILER-DAEMON@<mailer_daemon_domain>` of the appeal sent to
 /// `obrashcheniya@<mailer_daemon_domain>`; see [`bounce_for`].
 pub fn bounce(t: &Thread, mailer_daemon_domain: &str) -> Vec<u8> {
-    bounce_for(t, mailer_daemon_domain, &format!("obrashcheniya@{mailer_daemon_domain}"))
+    bounce_for(
+        t,
+        mailer_daemon_domain,
+        &format!("obrashcheniya@{mailer_daemon_domain}"),
+    )
 }
 
 /// A Postfix bounce of the appeal sent to `recipient`: `Return-Path: <>`, to the reply address,
@@ -331,14 +399,24 @@ pub fn bounce_for(t: &Thread, mailer_daemon_domain: &str, recipient: &str) -> Ve
         .raw("Content-Type", "text/plain; charset=utf-8")
         .raw("Content-Transfer-Encoding", "8bit")
         .text;
-    let described = |what: &str, ty: &str| format!("Content-Description: {what}\r\nContent-Type: {ty}");
+    let described =
+        |what: &str, ty: &str| format!("Content-Description: {what}\r\nContent-Type: {ty}");
     let body = multipart(
         &boundary,
         "This is a MIME-encapsulated message.\r\n\r\n",
         &[
-            (described("Notification", "text/plain; charset=us-ascii"), notice.replace('\n', "\r\n")),
-            (described("Delivery report", "message/delivery-status"), status.replace('\n', "\r\n")),
-            (described("Undelivered Message Headers", "text/rfc822-headers"), returned),
+            (
+                described("Notification", "text/plain; charset=us-ascii"),
+                notice.replace('\n', "\r\n"),
+            ),
+            (
+                described("Delivery report", "message/delivery-status"),
+                status.replace('\n', "\r\n"),
+            ),
+            (
+                described("Undelivered Message Headers", "text/rfc822-headers"),
+                returned,
+            ),
         ],
     );
     Head::default()
@@ -349,15 +427,31 @@ pub fn bounce_for(t: &Thread, mailer_daemon_domain: &str, recipient: &str) -> Ve
         .raw("To", t.reply_to)
         .raw("Auto-Submitted", "auto-replied")
         .raw("MIME-Version", "1.0")
-        .raw("Content-Type", &format!("multipart/report; report-type=delivery-status;\r\n\tboundary=\"{boundary}\""))
+        .raw(
+            "Content-Type",
+            &format!("multipart/report; report-type=delivery-status;\r\n\tboundary=\"{boundary}\""),
+        )
         .raw("Content-Transfer-Encoding", "8bit")
         .raw("Message-Id", &format!("<20261201070005.3F2A41C0B6@{d}>"))
         .body(&body)
 }
 
 /// A minimal message: UTF-8 text/plain, 8bit, headers B-encoded; `In-Reply-To` (only) when given.
-pub fn plain(from: &str, to: &str, subject: &str, text: &str, in_reply_to: Option<&str>) -> Vec<u8> {
-    let (h1, _) = ids(&["plain", from, to, subject, text, in_reply_to.unwrap_or_default()]);
+pub fn plain(
+    from: &str,
+    to: &str,
+    subject: &str,
+    text: &str,
+    in_reply_to: Option<&str>,
+) -> Vec<u8> {
+    let (h1, _) = ids(&[
+        "plain",
+        from,
+        to,
+        subject,
+        text,
+        in_reply_to.unwrap_or_default(),
+    ]);
     let mut head = Head::default()
         .mailbox("From", from, UTF8, false)
         .raw("To", to)
@@ -455,8 +549,11 @@ fn qp(text: &str, cs: Charset) -> String {
 /// Base64 in lines of 76 characters, CRLF between them.
 fn base64_lines(data: &[u8]) -> String {
     let encoded = BASE64.encode(data);
-    let lines: Vec<&str> =
-        encoded.as_bytes().chunks(76).map(|l| std::str::from_utf8(l).expect("base64 is ASCII")).collect();
+    let lines: Vec<&str> = encoded
+        .as_bytes()
+        .chunks(76)
+        .map(|l| std::str::from_utf8(l).expect("base64 is ASCII"))
+        .collect();
     lines.join("\r\n")
 }
 
@@ -502,7 +599,9 @@ impl Head {
         match mailbox.rsplit_once('<') {
             Some((display, addr)) => {
                 let display = display.trim().trim_matches('"');
-                if display.is_ascii() && display.contains(['(', ')', ',', '.', ':', ';', '@', '[', ']']) {
+                if display.is_ascii()
+                    && display.contains(['(', ')', ',', '.', ':', ';', '@', '[', ']'])
+                {
                     self.put(&format!("\"{display}\""));
                 } else if !display.is_empty() {
                     self.put_text(display, cs, q);
@@ -537,7 +636,10 @@ impl Head {
     /// encoded-words of at most 75 characters, each whole characters, the first sized to fit.
     fn put_text(&mut self, text: &str, cs: Charset, q: bool) {
         let words: Vec<&str> = text.split(' ').collect();
-        let first = words.iter().position(|w| !w.is_ascii()).unwrap_or(words.len());
+        let first = words
+            .iter()
+            .position(|w| !w.is_ascii())
+            .unwrap_or(words.len());
         for word in &words[..first] {
             self.put(word);
         }
@@ -551,8 +653,11 @@ impl Head {
             _ => format!("={b:02X}"),
         };
         let encoded_word = |raw: &[u8]| {
-            let (kind, data) =
-                if q { ('Q', raw.iter().map(|&b| q_byte(b)).collect()) } else { ('B', BASE64.encode(raw)) };
+            let (kind, data) = if q {
+                ('Q', raw.iter().map(|&b| q_byte(b)).collect())
+            } else {
+                ('B', BASE64.encode(raw))
+            };
             format!("=?{}?{kind}?{data}?=", cs.0)
         };
         let mut room = 77usize.saturating_sub(self.col).min(75);
@@ -591,28 +696,43 @@ fn gmail(t: &Thread, a: &Answer, forward: bool, plain: &str, html: &str) -> Vec<
     const BOUNDARY: &str = "0000000000004f1c2b05e8a1d3c7";
     let (h1, h2) = ids(&["gmail", t.message_id, a.from, a.text, &forward.to_string()]);
     let id = BASE64.encode([h1.to_be_bytes(), h2.to_be_bytes()].concat());
-    let (prefix, date) =
-        if forward { ("Fwd", "Tue, 1 Dec 2026 14:20:03 +0300") } else { ("Re", "Tue, 1 Dec 2026 11:05:32 +0300") };
+    let (prefix, date) = if forward {
+        ("Fwd", "Tue, 1 Dec 2026 14:20:03 +0300")
+    } else {
+        ("Re", "Tue, 1 Dec 2026 11:05:32 +0300")
+    };
     let subject = format!("{prefix}: {}", t.subject);
     let mut head = Head::default().raw("MIME-Version", "1.0");
     if !forward {
-        head = head.raw("References", t.message_id).raw("In-Reply-To", t.message_id);
+        head = head
+            .raw("References", t.message_id)
+            .raw("In-Reply-To", t.message_id);
     }
-    let part = |subtype: &str, cte: &str| part_head(&format!("text/{subtype}; charset=\"UTF-8\""), cte);
+    let part =
+        |subtype: &str, cte: &str| part_head(&format!("text/{subtype}; charset=\"UTF-8\""), cte);
     let body = multipart(
         BOUNDARY,
         "",
         &[
-            (part("plain", "base64"), base64_lines(&encode_text(plain, UTF8))),
+            (
+                part("plain", "base64"),
+                base64_lines(&encode_text(plain, UTF8)),
+            ),
             (part("html", "quoted-printable"), qp(html, UTF8)),
         ],
     );
     head.mailbox("From", a.from, UTF8, false)
         .raw("Date", date)
-        .raw("Message-ID", &format!("<CAG{}@mail.gmail.com>", id.trim_end_matches('=')))
+        .raw(
+            "Message-ID",
+            &format!("<CAG{}@mail.gmail.com>", id.trim_end_matches('=')),
+        )
         .text("Subject", &subject, UTF8, false)
         .raw("To", t.reply_to)
-        .raw("Content-Type", &format!("multipart/alternative; boundary=\"{BOUNDARY}\""))
+        .raw(
+            "Content-Type",
+            &format!("multipart/alternative; boundary=\"{BOUNDARY}\""),
+        )
         .body(&body)
 }
 
@@ -621,19 +741,31 @@ fn ids(parts: &[&str]) -> (u64, u64) {
     let h = parts
         .iter()
         .flat_map(|p| p.bytes().chain([0]))
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    (h, (h ^ 0x9e37_79b9_7f4a_7c15).wrapping_mul(0xbf58_476d_1ce4_e5b9))
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+    (
+        h,
+        (h ^ 0x9e37_79b9_7f4a_7c15).wrapping_mul(0xbf58_476d_1ce4_e5b9),
+    )
 }
 
 /// A UUID-shaped identifier (upper case) of two hashes.
 fn uuid(h1: u64, h2: u64) -> String {
     let (a, b, c) = (h1 >> 32, (h1 >> 16) & 0xffff, h1 & 0xffff);
-    format!("{a:08X}-{b:04X}-{c:04X}-{:04X}-{:012X}", h2 >> 48, h2 & 0xffff_ffff_ffff)
+    format!(
+        "{a:08X}-{b:04X}-{c:04X}-{:04X}-{:012X}",
+        h2 >> 48,
+        h2 & 0xffff_ffff_ffff
+    )
 }
 
 /// The address of a mailbox `Name <addr>` (or of a bare address).
 fn address(mailbox: &str) -> &str {
-    mailbox.rsplit_once('<').map_or(mailbox, |(_, rest)| rest.trim_end_matches('>')).trim()
+    mailbox
+        .rsplit_once('<')
+        .map_or(mailbox, |(_, rest)| rest.trim_end_matches('>'))
+        .trim()
 }
 
 /// The domain of a mailbox's address.
@@ -643,24 +775,46 @@ fn domain(mailbox: &str) -> &str {
 }
 
 fn esc(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A mailbox in HTML as Gmail links it: `Name &lt;<a href="mailto:addr">addr</a>&gt;`.
 fn html_mailbox(mailbox: &str) -> String {
-    let (name, addr) = (mailbox.rsplit_once('<').map_or("", |(name, _)| name), address(mailbox));
+    let (name, addr) = (
+        mailbox.rsplit_once('<').map_or("", |(name, _)| name),
+        address(mailbox),
+    );
     format!("{}&lt;<a href=\"mailto:{addr}\">{addr}</a>&gt;", esc(name))
 }
 
 /// `text` quoted line by line with `> `; empty lines become `empty` (`>` or `> `, by client).
 fn quote(text: &str, empty: &str) -> String {
-    let quote = |l: &str| if l.is_empty() { empty.to_owned() } else { format!("> {l}") };
-    text.trim_end().lines().map(quote).collect::<Vec<_>>().join("\n")
+    let quote = |l: &str| {
+        if l.is_empty() {
+            empty.to_owned()
+        } else {
+            format!("> {l}")
+        }
+    };
+    text.trim_end()
+        .lines()
+        .map(quote)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Gmail's HTML of typed text: a `<div>` per line, `<div><br></div>` for an empty one.
 fn gmail_divs(text: &str) -> String {
-    let div = |l: &str| if l.is_empty() { "<div><br></div>".to_owned() } else { format!("<div>{}</div>", esc(l)) };
+    let div = |l: &str| {
+        if l.is_empty() {
+            "<div><br></div>".to_owned()
+        } else {
+            format!("<div>{}</div>", esc(l))
+        }
+    };
     text.trim_end().lines().map(div).collect()
 }
 
@@ -668,8 +822,17 @@ fn gmail_divs(text: &str) -> String {
 /// `<div> </div>` between paragraphs.
 fn yandex_divs(text: &str) -> String {
     let text = text.replace("\r\n", "\n");
-    let div = |p: &str| format!("<div>{}</div>", p.lines().map(esc).collect::<Vec<_>>().join("<br />"));
-    text.trim().split("\n\n").map(div).collect::<Vec<_>>().join("<div> </div>")
+    let div = |p: &str| {
+        format!(
+            "<div>{}</div>",
+            p.lines().map(esc).collect::<Vec<_>>().join("<br />")
+        )
+    };
+    text.trim()
+        .split("\n\n")
+        .map(div)
+        .collect::<Vec<_>>()
+        .join("<div> </div>")
 }
 
 /// `text` as format=flowed (RFC 3676) writes it after `prefix` (`""` or `"> "`): lines over 72
@@ -680,7 +843,12 @@ fn flowed(text: &str, prefix: &str) -> String {
     const WIDTH: usize = 72;
     let mut out = String::new();
     for line in text.trim_end().lines() {
-        let mut line = if line == "-- " { line } else { line.trim_end_matches(' ') }.to_owned();
+        let mut line = if line == "-- " {
+            line
+        } else {
+            line.trim_end_matches(' ')
+        }
+        .to_owned();
         if prefix.is_empty() && (line.starts_with([' ', '>']) || line.starts_with("From ")) {
             line.insert(0, ' ');
         }
@@ -691,7 +859,9 @@ fn flowed(text: &str, prefix: &str) -> String {
         }
         let mut piece = String::new();
         for word in line.split_inclusive(' ') {
-            if !piece.is_empty() && prefix.len() + piece.chars().count() + word.chars().count() > WIDTH {
+            if !piece.is_empty()
+                && prefix.len() + piece.chars().count() + word.chars().count() > WIDTH
+            {
                 let _ = writeln!(out, "{prefix}{piece}");
                 piece.clear();
             }
