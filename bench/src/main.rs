@@ -431,7 +431,7 @@ fn cabinet_latency(db: &Path, n: usize) -> Result<Vec<Row>> {
             let s = host_service::cabinet::stats::compute(
                 &conn,
                 municipality,
-                None,
+                host_service::cabinet::stats::Scope::Municipality,
                 days.map_or(i64::MIN, |d| GENERATED_NOW - d * 86_400),
                 lang,
             )?;

@@ -22,10 +22,11 @@ DROP INDEX problems_due;
 CREATE INDEX problems_due ON problems(due_at, site_id, agency_id, status)
     WHERE due_at IS NOT NULL AND status IN ('published', 'in_progress');
 
--- The statistics read a period's problems by filing date, and all time the same way: with every
+-- The statistics (the cabinet's and the public page's, which counts only what was published)
+-- read a period's problems by filing date, and all time the same way: with every
 -- column they count in the index, they read the index alone, in entries a fraction of a row's
 -- size (a row carries its description), never the table.
 DROP INDEX problems_created;
 CREATE INDEX problems_created ON problems(
-    created_at, site_id, awaiting_confirmation, agency_id, status, category_id, district_id,
-    first_answer_at, resolved_at, lat, lon);
+    created_at, site_id, awaiting_confirmation, agency_id, status, published_at, category_id,
+    district_id, first_answer_at, resolved_at, lat, lon);

@@ -306,6 +306,12 @@ pub enum Msg {
     ByDistrict,
     OutsideDistricts,
     AgencyNotChanged,
+    PublicStats,
+    PublicStatsNote,
+    SiteNotFound,
+    SiteNotFoundText,
+    StatsFailed,
+    PublicStatsLink,
 }
 
 impl Msg {
@@ -571,6 +577,12 @@ impl Msg {
         Msg::ByDistrict,
         Msg::OutsideDistricts,
         Msg::AgencyNotChanged,
+        Msg::PublicStats,
+        Msg::PublicStatsNote,
+        Msg::SiteNotFound,
+        Msg::SiteNotFoundText,
+        Msg::StatsFailed,
+        Msg::PublicStatsLink,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -1223,6 +1235,22 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::OutsideDistricts, En) => "Outside districts",
         (Msg::AgencyNotChanged, Ru) => "Исполнитель не изменён",
         (Msg::AgencyNotChanged, En) => "The agency was not changed",
+        (Msg::PublicStats, Ru) => "Обращения в цифрах",
+        (Msg::PublicStats, En) => "Reports in figures",
+        (Msg::PublicStatsNote, Ru) => {
+            "Только опубликованные обращения; имена и контакты заявителей не показываются. Цифры обновляются раз в пять минут."
+        }
+        (Msg::PublicStatsNote, En) => {
+            "Published reports only; no reporter's name or contacts are shown. The figures are updated every five minutes."
+        }
+        (Msg::SiteNotFound, Ru) => "Сайт не найден",
+        (Msg::SiteNotFound, En) => "Site not found",
+        (Msg::SiteNotFoundText, Ru) => "Сайта с таким ключом нет. Проверьте адрес ссылки.",
+        (Msg::SiteNotFoundText, En) => "There is no site with this key. Check the link's address.",
+        (Msg::StatsFailed, Ru) => "Не удалось посчитать статистику. Попробуйте позже.",
+        (Msg::StatsFailed, En) => "Could not count the figures. Try again later.",
+        (Msg::PublicStatsLink, Ru) => "Обращения города в цифрах",
+        (Msg::PublicStatsLink, En) => "The city's reports in figures",
     }
 }
 
@@ -1336,7 +1364,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::AgencyNotChanged),
+            Some(&Msg::PublicStatsLink),
             "a new message goes into Msg::ALL too"
         );
     }

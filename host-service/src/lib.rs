@@ -60,6 +60,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Rings the mail worker when a message was queued.
     pub outbox: Arc<mail::Outbox>,
+    /// The public statistics page's figures, reused for a few minutes.
+    pub public_stats: Arc<cabinet::stats::PublicCache>,
 }
 
 impl AppState {
@@ -75,6 +77,7 @@ impl AppState {
             limits: Arc::new(ratelimit::SubmissionLimits::new(&config.rate_limits)),
             metrics: Arc::new(metrics::Metrics::default()),
             outbox: Arc::new(mail::Outbox::default()),
+            public_stats: Arc::default(),
             config: Arc::new(config),
             db,
         }

@@ -27,12 +27,15 @@ pub fn router() -> Router<AppState> {
         .route("/problems/{id}", get(public_page))
         .route("/t/{code}", get(tracking_page))
         .route("/t/{code}/verdict", axum::routing::post(verdict))
+        .route("/stats/{site}", get(crate::cabinet::stats::public_stats))
 }
 
 /// The public view of a problem: deliberately without any reporter field.
 struct PublicProblem {
     id: i64,
     site_name: String,
+    /// The site's key, for the link to its public statistics.
+    site_key: String,
     category: String,
     status: Status,
     description: String,
@@ -113,7 +116,7 @@ async fn problem_page(state: AppState, lookup: Lookup, lang: PageLang, thanked: 
                             p.status = 'resolved' AND p.resolved_at IS NOT NULL
                               AND ?3 - p.resolved_at <= s.control_days * 86400
                               AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.problem_id = p.id AND v.at >= p.resolved_at),
-                            p.duplicate_of
+                            p.duplicate_of, s.key
                      FROM problems p JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
                      WHERE {filter}"),
                     params![key, en, crate::db::now()],
@@ -130,6 +133,7 @@ async fn problem_page(state: AppState, lookup: Lookup, lang: PageLang, thanked: 
                             control_open: r.get(8)?,
                             answers: Vec::new(),
                             duplicate_of: r.get(9)?,
+                            site_key: r.get(10)?,
                         })
                     },
                 )
@@ -218,6 +222,7 @@ async fn problem_page(state: AppState, lookup: Lookup, lang: PageLang, thanked: 
                 }
             }
         }
+        p { a href=(lang.href(&format!("/stats/{}", problem.site_key))) { (lang.m(Msg::PublicStatsLink)) } }
         p { (language_switch(lang)) }
     };
     page(StatusCode::OK, layout(lang, &title, html! {}, content))

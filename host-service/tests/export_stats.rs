@@ -205,3 +205,90 @@ async fn the_statistics_heat_map_shades_where_problems_are() {
     let table = page.body.split("id=\"stats-heat\"").nth(1).unwrap();
     assert!(table.find(">3<").unwrap() < table.find(">1<").unwrap());
 }
+
+#[tokio::test]
+async fn the_public_statistics_count_only_what_was_published_and_name_no_one() {
+    let app = TestApp::new().await;
+    let (cookie, csrf) = app.login(demo::LOGIN, &app.demo_password).await;
+    let (solved, code) = report(&app, "Яма на перекрёстке у школы").await;
+    let (open, _) = report(&app, "Провал асфальта у остановки").await;
+    let (spam, _) = report(&app, "Реклама: окна недорого, звоните").await;
+    let (waiting, _) = report(&app, "Ещё одна яма во дворе дома").await;
+    set_status(&app, &cookie, &csrf, solved, "published", "Принято.").await;
+    set_status(&app, &cookie, &csrf, solved, "resolved", "Заделали.").await;
+    set_status(&app, &cookie, &csrf, open, "published", "Принято.").await;
+    set_status(
+        &app,
+        &cookie,
+        &csrf,
+        spam,
+        "refused",
+        "Не городская проблема.",
+    )
+    .await;
+    let r = app
+        .post_raw(
+            &format!("/t/{code}/verdict"),
+            &[FORM, ("origin", PUBLIC)],
+            form(&[("verdict", "confirmed"), ("rating", "5")]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // Anyone, not signed in: the public card links to its city's figures.
+    let card = app.get(&format!("/problems/{solved}"), &[]).await;
+    assert!(card.body.contains(r#"href="/stats/demo""#), "{}", card.body);
+    let page = app.get("/stats/demo", &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.header("cache-control"), Some("public, max-age=300"));
+    let body = &page.body;
+    assert!(body.contains("Обращения в цифрах"), "{body}");
+    // The two published problems; neither the unmoderated one nor the one refused unpublished.
+    assert!(body.contains(r#"<dd id="stats-total">2</dd>"#), "{body}");
+    let status = body.split(r#"id="stats-status""#).nth(1).unwrap();
+    assert!(!status.contains("Новое"), "{status}");
+    assert!(!status.contains("Отказано"), "{status}");
+    // Confirmed by its reporter, so closed.
+    assert!(status.contains("Закрыто</th><td>1</td>"), "{status}");
+    let rating = body.split(r#"id="stats-rating""#).nth(1).unwrap();
+    assert!(
+        rating.contains("Дорожная служба</th><td>5.0</td><td>1</td><td>0%</td>"),
+        "{rating}"
+    );
+    for private in ["Канарейкин", "canary-mail", "555-01-02", "Реклама"] {
+        assert!(!body.contains(private), "{private} is on the public page");
+    }
+
+    // The figures are reused for five minutes, as the page says: a problem published now shows
+    // in a period not yet asked for, and in this one after.
+    set_status(&app, &cookie, &csrf, waiting, "published", "Принято.").await;
+    let again = app.get("/stats/demo", &[]).await;
+    assert!(again.body.contains(r#"<dd id="stats-total">2</dd>"#));
+    let all = app.get("/stats/demo?days=all", &[]).await;
+    assert!(
+        all.body.contains(r#"<dd id="stats-total">3</dd>"#),
+        "{}",
+        all.body
+    );
+    assert!(
+        all.body.contains(r#"<option value="all" selected>"#),
+        "{}",
+        all.body
+    );
+
+    let english = app.get("/stats/demo?lang=en", &[]).await;
+    assert!(
+        english.body.contains("Reports in figures"),
+        "{}",
+        english.body
+    );
+    assert!(
+        english.body.contains("Closed</th><td>1</td>"),
+        "{}",
+        english.body
+    );
+
+    let unknown = app.get("/stats/no-such-site", &[]).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(unknown.body.contains("Сайт не найден"), "{}", unknown.body);
+}

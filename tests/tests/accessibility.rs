@@ -290,6 +290,8 @@ async fn the_widget_the_tracking_page_and_the_cabinet_pass_axe_wcag_21_aa() {
             "article.inbound .mail-text",
             "cabinet mail",
         ),
+        // Anyone's page, with the same tables as the cabinet's.
+        ("/stats/demo", "table#stats-rating", "public statistics"),
     ] {
         browser.goto(&host.url(path)).await.unwrap();
         wait_for(name, || async {

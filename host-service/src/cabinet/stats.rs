@@ -6,23 +6,25 @@
 //! "the people's rating of services". An agency official sees their agency's figures.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use civic_wire::{Lang, Status};
 use maud::{Markup, html};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 
 use super::{CabinetError, CabinetFailure, InLang, Session, header_bar};
 use crate::AppState;
-use crate::db::now;
+use crate::db::{DbError, now};
 use crate::i18n::Msg;
-use crate::pages::{PageLang, layout, page};
+use crate::pages::{PageLang, layout, message_page, page};
 
 #[derive(Deserialize, Default)]
-pub(super) struct StatsQuery {
+pub(crate) struct StatsQuery {
     /// 30, 90, 365 or `all`.
     days: Option<String>,
 }
@@ -161,7 +163,7 @@ pub fn quantile(values: &mut [i64], q: f64) -> Option<i64> {
 /// table. Left to itself SQLite starts from the sites and reads each one's problems by rowid.
 const BY_FILING_DATE: &str = "INDEXED BY problems_created";
 
-/// Counts keyed by a row's id (`None`: the column is empty), in first-seen order.
+/// Counts keyed by a row's id (`None`: the column is empty).
 #[derive(Default)]
 struct Tally(HashMap<Option<i64>, i64>);
 
@@ -202,16 +204,39 @@ fn names<O: rusqlite::types::FromSql>(
         .collect()
 }
 
+/// Whose figures: what an official sees, or what everyone may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every problem of the municipality (its site admins, moderators and analysts).
+    Municipality,
+    /// The problems routed to one agency (its officials).
+    Agency(i64),
+    /// The published problems only, as on the public map (the public statistics page).
+    Public,
+}
+
+impl Scope {
+    /// The cabinet's scope for an official: their agency's problems, or all of them.
+    pub fn of(agency: Option<i64>) -> Scope {
+        agency.map_or(Scope::Municipality, Scope::Agency)
+    }
+}
+
 /// The period's figures, read in one pass over its problems (`first_answer_at` is kept on the
 /// problem by a trigger, so no answer is looked up per problem) plus the overdue count and the
 /// ratings; the names of categories, agencies and districts are read once, not joined per row.
 pub fn compute(
     conn: &Connection,
     municipality_id: i64,
-    agency: Option<i64>,
+    scope: Scope,
     since: i64,
     lang: Lang,
 ) -> rusqlite::Result<Stats> {
+    let (agency, public) = match scope {
+        Scope::Municipality => (None, false),
+        Scope::Agency(id) => (Some(id), false),
+        Scope::Public => (None, true),
+    };
     let mut heat = Heat {
         bounds: heat_bounds(conn, municipality_id)?,
         cells: Vec::new(),
@@ -229,9 +254,10 @@ pub fn compute(
                     p.first_answer_at - p.created_at, p.resolved_at - p.created_at, p.lat, p.lon
              FROM problems p {BY_FILING_DATE} JOIN sites s ON s.id = p.site_id
              WHERE s.municipality_id = ?1 AND p.created_at >= ?2 AND p.awaiting_confirmation = 0
-               AND (?3 IS NULL OR p.agency_id = ?3)"
+               AND (?3 IS NULL OR p.agency_id = ?3)
+               AND (?4 = 0 OR (p.published_at IS NOT NULL AND p.status <> 'new'))"
     ))?;
-    let mut rows = rows.query(params![municipality_id, since, agency])?;
+    let mut rows = rows.query(params![municipality_id, since, agency, public])?;
     while let Some(r) = rows.next()? {
         let status = r.get_ref(0)?.as_str()?;
         match by_status.get_mut(status) {
@@ -348,50 +374,71 @@ fn counts<T>(
     }
 }
 
-pub(super) async fn stats(
-    State(state): State<AppState>,
-    lang: PageLang,
-    session: Session,
-    Query(q): Query<StatsQuery>,
-) -> Result<Response, CabinetFailure> {
-    let chosen = match q.days.as_deref() {
-        Some("all") => None,
-        Some("90") => Some(90),
-        Some("365") => Some(365),
-        _ => Some(30),
-    };
-    let since = chosen.map_or(i64::MIN, |d: i64| now() - d * 86_400);
-    let (municipality_id, agency) = (session.municipality_id, session.agency_scope());
-    let mut s = state
-        .db
-        .read(move |conn| {
-            compute(conn, municipality_id, agency, since, lang.lang).map_err(CabinetError::from)
+/// A period of the statistics page: the last `N` days, or all time (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Period(pub Option<i64>);
+
+impl Period {
+    /// Reads `?days=` (30, 90, 365 or `all`; anything else: 30).
+    fn of(query: &StatsQuery) -> Period {
+        Period(match query.days.as_deref() {
+            Some("all") => None,
+            Some("90") => Some(90),
+            Some("365") => Some(365),
+            _ => Some(30),
         })
-        .await
-        .in_lang(lang)?;
+    }
+
+    /// The first filing moment the period counts, as of `now`.
+    fn since(self, now: i64) -> i64 {
+        self.0.map_or(i64::MIN, |d| now - d * 86_400)
+    }
+
+    fn value(self) -> String {
+        self.0.map_or("all".to_owned(), |d| d.to_string())
+    }
+}
+
+/// The figures as shown: the times reduced to their median and 90th percentile (the lists of
+/// times are dropped, so a cached copy is small).
+pub struct Figures {
+    pub stats: Stats,
+    pub first_answer: (Option<i64>, Option<i64>),
+    pub resolution: (Option<i64>, Option<i64>),
+}
+
+impl From<Stats> for Figures {
+    fn from(mut stats: Stats) -> Figures {
+        let spread = |values: &mut Vec<i64>| {
+            let spread = (quantile(values, 0.5), quantile(values, 0.9));
+            *values = Vec::new();
+            spread
+        };
+        let first_answer = spread(&mut stats.first_answer);
+        let resolution = spread(&mut stats.resolution);
+        Figures {
+            stats,
+            first_answer,
+            resolution,
+        }
+    }
+}
+
+/// The period chooser, the summary, the heat map and the tables: the same on the cabinet's
+/// page and on the public one. `action` is the page's own path.
+fn figures(lang: PageLang, period: Period, action: &str, f: &Figures) -> Markup {
+    let s = &f.stats;
     let total: i64 = s.by_status.iter().map(|(_, n)| n).sum();
-    let (answer_median, answer_p90) = (
-        quantile(&mut s.first_answer, 0.5),
-        quantile(&mut s.first_answer, 0.9),
-    );
-    let (fix_median, fix_p90) = (
-        quantile(&mut s.resolution, 0.5),
-        quantile(&mut s.resolution, 0.9),
-    );
-    let title = lang.m(Msg::Stats);
-    let period = |value: &str, label: Msg| {
-        let current = chosen.map_or("all".to_owned(), |d| d.to_string()) == value;
-        html! { option value=(value) selected[current] { (lang.m(label)) } }
+    let option = |value: &str, label: Msg| {
+        html! { option value=(value) selected[period.value() == value] { (lang.m(label)) } }
     };
-    let content = html! {
-        p { a href=(lang.href("/cabinet")) { "← " (lang.m(Msg::BackToTheList)) } }
-        h1 { (title) }
-        form.filters method="get" action="/cabinet/stats" {
+    html! {
+        form.filters method="get" action=(action) {
             @if lang.explicit { input type="hidden" name="lang" value=(lang.lang.code()); }
             label for="days" { (lang.m(Msg::Period)) }
             select id="days" name="days" {
-                (period("30", Msg::Last30Days)) (period("90", Msg::Last90Days))
-                (period("365", Msg::LastYear)) (period("all", Msg::AllTime))
+                (option("30", Msg::Last30Days)) (option("90", Msg::Last90Days))
+                (option("365", Msg::LastYear)) (option("all", Msg::AllTime))
             }
             button type="submit" { (lang.m(Msg::Show)) }
         }
@@ -399,9 +446,9 @@ pub(super) async fn stats(
             dt { (lang.m(Msg::FiledInPeriod)) } dd id="stats-total" { (total) }
             dt { (lang.m(Msg::OverdueNow)) } dd id="stats-overdue" { (s.overdue) }
             dt { (lang.m(Msg::FirstAnswerTime)) }
-            dd id="stats-first-answer" { (days(lang, answer_median)) " / " (days(lang, answer_p90)) }
+            dd id="stats-first-answer" { (days(lang, f.first_answer.0)) " / " (days(lang, f.first_answer.1)) }
             dt { (lang.m(Msg::ResolutionTime)) }
-            dd id="stats-resolution" { (days(lang, fix_median)) " / " (days(lang, fix_p90)) }
+            dd id="stats-resolution" { (days(lang, f.resolution.0)) " / " (days(lang, f.resolution.1)) }
         }
         (heat_map(lang, &s.heat))
         (counts(lang, "stats-status", Msg::Status, &s.by_status, |st| st.label(lang.lang).to_owned()))
@@ -437,9 +484,154 @@ pub(super) async fn stats(
                 }
             }
         }
+    }
+}
+
+pub(super) async fn stats(
+    State(state): State<AppState>,
+    lang: PageLang,
+    session: Session,
+    Query(q): Query<StatsQuery>,
+) -> Result<Response, CabinetFailure> {
+    let period = Period::of(&q);
+    let since = period.since(now());
+    let (municipality_id, scope) = (session.municipality_id, Scope::of(session.agency_scope()));
+    let f: Figures = state
+        .db
+        .read(move |conn| {
+            compute(conn, municipality_id, scope, since, lang.lang).map_err(CabinetError::from)
+        })
+        .await
+        .in_lang(lang)?
+        .into();
+    let title = lang.m(Msg::Stats);
+    let content = html! {
+        p { a href=(lang.href("/cabinet")) { "← " (lang.m(Msg::BackToTheList)) } }
+        h1 { (title) }
+        (figures(lang, period, "/cabinet/stats", &f))
     };
     Ok(page(
         StatusCode::OK,
         layout(lang, title, header_bar(lang, &session), content),
     ))
+}
+
+/// How long the public page's figures are reused: a page anyone may ask for must not read a
+/// million problems per visit.
+pub const PUBLIC_TTL: Duration = Duration::from_secs(300);
+/// Most figures kept (municipalities × periods × languages); beyond it the oldest half goes.
+const PUBLIC_CACHE_MAX: usize = 256;
+
+/// The public page's figures, per municipality, period and language, for [`PUBLIC_TTL`].
+#[derive(Default)]
+pub struct PublicCache(Mutex<HashMap<(i64, Period, Lang), (Instant, Arc<Figures>)>>);
+
+impl std::fmt::Debug for PublicCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PublicCache")
+    }
+}
+
+impl PublicCache {
+    fn get(&self, key: (i64, Period, Lang)) -> Option<Arc<Figures>> {
+        let cache = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        cache
+            .get(&key)
+            .filter(|(at, _)| at.elapsed() < PUBLIC_TTL)
+            .map(|(_, f)| f.clone())
+    }
+
+    fn put(&self, key: (i64, Period, Lang), figures: Arc<Figures>) {
+        let mut cache = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if cache.len() >= PUBLIC_CACHE_MAX {
+            let mut ages: Vec<Instant> = cache.values().map(|(at, _)| *at).collect();
+            ages.sort_unstable();
+            let cut = ages[ages.len() / 2];
+            cache.retain(|_, (at, _)| *at > cut);
+        }
+        cache.insert(key, (Instant::now(), figures));
+    }
+}
+
+/// `/stats/{site}`: the municipality's public statistics, as the site's residents may see them:
+/// only published problems, no one's name or contacts; the people's rating of its services.
+pub(crate) async fn public_stats(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Path(site): Path<String>,
+    Query(q): Query<StatsQuery>,
+) -> Response {
+    let period = Period::of(&q);
+    let key = site.clone();
+    let found = state
+        .db
+        .read(move |conn| {
+            conn.query_row(
+                "SELECT municipality_id, name FROM sites WHERE key = ?1",
+                [&key],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()
+            .map_err(DbError::from)
+        })
+        .await;
+    let (municipality_id, name) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return message_page(
+                lang,
+                StatusCode::NOT_FOUND,
+                lang.m(Msg::SiteNotFound),
+                lang.m(Msg::SiteNotFoundText),
+                Some(("/", lang.m(Msg::Home))),
+            );
+        }
+        Err(e) => return failed(lang, &e),
+    };
+    let cache_key = (municipality_id, period, lang.lang);
+    let f = match state.public_stats.get(cache_key) {
+        Some(f) => f,
+        None => {
+            let since = period.since(now());
+            let computed = state
+                .db
+                .read(move |conn| {
+                    compute(conn, municipality_id, Scope::Public, since, lang.lang)
+                        .map_err(DbError::from)
+                })
+                .await;
+            match computed {
+                Ok(s) => {
+                    let f = Arc::new(Figures::from(s));
+                    state.public_stats.put(cache_key, f.clone());
+                    f
+                }
+                Err(e) => return failed(lang, &e),
+            }
+        }
+    };
+    let title = format!("{} — {name}", lang.m(Msg::PublicStats));
+    let content = html! {
+        h1 { (title) }
+        p.muted { (lang.m(Msg::PublicStatsNote)) }
+        (figures(lang, period, &format!("/stats/{site}"), &f))
+    };
+    let mut response = page(StatusCode::OK, layout(lang, &title, html! {}, content));
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("public, max-age=300"),
+    );
+    response
+}
+
+/// The public page when the database failed: said in words, logged.
+fn failed(lang: PageLang, e: &DbError) -> Response {
+    tracing::error!(error = %e, "public statistics failed");
+    message_page(
+        lang,
+        StatusCode::SERVICE_UNAVAILABLE,
+        lang.m(Msg::Error),
+        lang.m(Msg::StatsFailed),
+        None,
+    )
 }
