@@ -477,6 +477,23 @@ async fn automatic_unmatched_and_strangers_mail_never_becomes_an_answer() {
         mail_in(&app, b"\x00\x01 not a message"),
         "quarantined (unreadable)"
     );
+    // Delivered again (an MTA's retry, an IMAP round after a failed expunge), a message is taken
+    // once even with no Message-ID to know it by: by its bytes.
+    assert_eq!(
+        mail_in(&app, b"\x00\x01 not a message"),
+        "duplicate (unreadable)"
+    );
+    let text = String::from_utf8(no_token.clone()).unwrap();
+    let anonymous: String = text
+        .split_inclusive("\r\n")
+        .filter(|line| !line.starts_with("Message-ID:"))
+        .collect();
+    assert_ne!(anonymous, text);
+    assert_eq!(
+        mail_in(&app, anonymous.as_bytes()),
+        "quarantined (no_token)"
+    );
+    assert_eq!(mail_in(&app, anonymous.as_bytes()), "duplicate (no_token)");
     assert!(
         answers(&app, a.id).await.is_empty(),
         "nothing was published"

@@ -17,7 +17,7 @@
 //!
 //! Anything that fails a check goes to the quarantine (the cabinet's «Почта»), with its reason
 //! and the raw message, instead of being lost or published. A message delivered twice (same
-//! `Message-ID`) is taken once.
+//! `Message-ID`, or the same bytes when it has none) is taken once.
 
 pub mod imap;
 pub mod text;
@@ -419,9 +419,26 @@ pub fn receive(
     photos: &[civic_photo::Processed],
     at: i64,
 ) -> rusqlite::Result<(Outcome, bool)> {
+    // The message's identity: its Message-ID, or, without one (or unreadable), a digest of its
+    // bytes, so a message piped or fetched again is taken once either way.
+    let key = parsed
+        .and_then(|p| p.message_id.clone())
+        .unwrap_or_else(|| digest_id(raw));
+    let seen: Option<(Option<String>, Option<i64>)> = conn
+        .query_row(
+            "SELECT reason, problem_id FROM inbound_mail WHERE message_id = ?1",
+            [&key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((reason, problem_id)) = seen {
+        let reason = reason.as_deref().and_then(Reason::parse);
+        return Ok((outcome(None, State::Duplicate, reason, problem_id), false));
+    }
     let Some(p) = parsed else {
         let id = record(
             conn,
+            &key,
             &Parsed::default(),
             Row::quarantine(Reason::Unreadable, None, None),
             raw,
@@ -432,19 +449,6 @@ pub fn receive(
             false,
         ));
     };
-    if let Some(message_id) = &p.message_id {
-        let seen: Option<(String, Option<String>, Option<i64>)> = conn
-            .query_row(
-                "SELECT state, reason, problem_id FROM inbound_mail WHERE message_id = ?1",
-                [message_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        if let Some((_, reason, problem_id)) = seen {
-            let reason = reason.as_deref().and_then(Reason::parse);
-            return Ok((outcome(None, State::Duplicate, reason, problem_id), false));
-        }
-    }
     // The appeal named by the first token that is ours.
     let mut appeal = None;
     for token in &p.tokens {
@@ -467,7 +471,7 @@ pub fn receive(
             municipality,
             keep_raw: false,
         };
-        let id = record(conn, p, row, raw, at)?;
+        let id = record(conn, &key, p, row, raw, at)?;
         return Ok((
             outcome(Some(id), State::Automatic, Some(kind), problem_id),
             false,
@@ -497,7 +501,7 @@ pub fn receive(
                 appeal_id: appeal.as_ref().map(|a| a.id),
                 ..Row::quarantine(reason, problem_id, municipality)
             };
-            let id = record(conn, p, row, raw, at)?;
+            let id = record(conn, &key, p, row, raw, at)?;
             tracing::info!(
                 inbound.id = id,
                 reason = reason.as_str(),
@@ -523,7 +527,7 @@ pub fn receive(
         municipality,
         keep_raw: appeal.moderate,
     };
-    let id = record(conn, p, row, raw, at)?;
+    let id = record(conn, &key, p, row, raw, at)?;
     if appeal.moderate {
         return Ok((
             outcome(Some(id), State::Awaiting, None, Some(problem_id)),
@@ -577,14 +581,30 @@ impl Row {
     }
 }
 
-fn record(conn: &Connection, p: &Parsed, row: Row, raw: &[u8], at: i64) -> rusqlite::Result<i64> {
+/// The identity of a message that has no `Message-ID`: a digest of its bytes, in the shape of
+/// one (`.invalid` is a domain that is nobody's).
+fn digest_id(raw: &[u8]) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(raw);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("<sha256-{hex}@no-message-id.invalid>")
+}
+
+fn record(
+    conn: &Connection,
+    key: &str,
+    p: &Parsed,
+    row: Row,
+    raw: &[u8],
+    at: i64,
+) -> rusqlite::Result<i64> {
     conn.execute(
         "INSERT INTO inbound_mail (received_at, message_id, from_addr, subject, appeal_id, problem_id,
                                    municipality_id, state, reason, text, status, raw)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             at,
-            p.message_id,
+            key,
             p.from,
             p.subject.as_deref().map(|s| s.chars().take(500).collect::<String>()),
             row.appeal_id,
