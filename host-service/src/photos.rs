@@ -41,8 +41,8 @@ pub fn router() -> axum::Router<AppState> {
 
 /// Adds a photo to a report, as its reporter: the body is the image itself (JPEG, PNG or WebP,
 /// up to 10 MiB), `X-Tracking-Code` the code the report's `201` gave. Up to 3 photos, within a
-/// day of filing, while the report waits for moderation. The photo is stored re-encoded: no
-/// EXIF or GPS survives.
+/// day of filing, while the report waits for moderation (on a site without pre-moderation: while
+/// no official has acted on it). The photo is stored re-encoded: no EXIF or GPS survives.
 #[utoipa::path(
     post,
     path = "/api/v1/sites/{key}/problems/{id}/photos",
@@ -58,7 +58,7 @@ pub fn router() -> axum::Router<AppState> {
         (status = 400, description = "A malformed request: the report's number is not a number", body = civic_wire::ApiError),
         (status = 403, description = "This origin may not use the site's widget", body = civic_wire::ApiError),
         (status = 404, description = "No such report on this site, or not with this tracking code", body = civic_wire::ApiError),
-        (status = 409, description = "The report takes no more photos (3 already, a day passed, or moderated)", body = civic_wire::ApiError),
+        (status = 409, description = "The report takes no more photos (3 already, a day passed, or moderated or acted on)", body = civic_wire::ApiError),
         (status = 413, description = "The body is larger than 10 MiB", body = civic_wire::ApiError),
         (status = 422, description = "Not a JPEG, PNG or WebP image, unreadable, or over 40 megapixels", body = civic_wire::ApiError),
         (status = 429, description = "Too many uploads from this address; `Retry-After` says when to retry", body = civic_wire::ApiError),
@@ -137,10 +137,11 @@ fn may_add(conn: &Connection, key: &str, id: i64, code: &str) -> Result<(), ApiE
     let Some((status, created_at, count)) = row else {
         return Err(ApiError::UnknownProblem);
     };
-    if status != Status::New.as_str()
-        || now() - created_at > UPLOAD_WINDOW_SECS
-        || count >= MAX_PER_PROBLEM
-    {
+    // Before a moderator saw it; on a site without pre-moderation the report is published as it
+    // is filed, so until an official acts on it (moderators can still hide a photo).
+    let untouched = status == Status::New.as_str()
+        || (!site.premoderation && status == Status::Published.as_str());
+    if !untouched || now() - created_at > UPLOAD_WINDOW_SECS || count >= MAX_PER_PROBLEM {
         return Err(ApiError::NoMorePhotos);
     }
     Ok(())

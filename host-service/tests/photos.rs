@@ -270,3 +270,38 @@ async fn the_sites_pages_may_send_the_tracking_code_header() {
             .contains("x-tracking-code")
     );
 }
+
+#[tokio::test]
+async fn on_a_site_without_premoderation_photos_follow_the_published_report() {
+    let app = TestApp::new().await;
+    host_service::admin::set_report_policy(&app.state.db, demo::SITE_KEY, None, Some(false))
+        .await
+        .unwrap();
+    let (id, code) = reported(&app).await;
+    assert_eq!(
+        app.count("SELECT count(*) FROM problems WHERE status = 'published'")
+            .await,
+        1,
+        "published as filed"
+    );
+    // The widget sends the photos right after the report's 201: they are taken, and public.
+    let r = upload(&app, id, &code, "image/jpeg", photo_with_exif(CANARY)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let (status, photo) = bytes(&app, r.json()["url"].as_str().unwrap(), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!contains(&photo, CANARY.as_bytes()));
+
+    // Once an official acts on the report, it takes no more.
+    let (cookie, csrf) = app.login(demo::LOGIN, &app.demo_password).await;
+    let s = app
+        .post_raw(
+            &format!("/cabinet/problems/{id}/status"),
+            &[FORM, ("cookie", &cookie), ("origin", PUBLIC)],
+            form(&[("csrf", &csrf), ("status", "in_progress")]),
+        )
+        .await;
+    assert_eq!(s.status, StatusCode::SEE_OTHER, "{}", s.body);
+    let r = upload(&app, id, &code, "image/jpeg", photo_with_exif(CANARY)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(app.count("SELECT count(*) FROM photos").await, 1);
+}
