@@ -4,17 +4,14 @@
 //! agencies. The rules are in districts.rs; here the section and its CSRF-checked, audited
 //! POSTs. Another municipality's district, category or agency is "not found".
 
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use rusqlite::Connection;
 use serde::Deserialize;
 
 use super::settings::require_admin;
-use super::{CabinetError, CabinetFailure, InLang, Session, audit, check_csrf};
+use super::{CabinetError, CabinetFailure, InLang, NoFields, Posted, Session, audit};
 use crate::AppState;
 use crate::agencies::Agency;
 use crate::districts::{self, District, Geometry};
@@ -124,9 +121,8 @@ pub fn section(
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 pub(super) struct DistrictForm {
-    csrf: Option<String>,
     name: Option<String>,
     geojson: Option<String>,
 }
@@ -134,13 +130,8 @@ pub(super) struct DistrictForm {
 /// Adds a district, or replaces the boundary of the one of that name.
 pub(super) async fn add(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
-    form: Result<Form<DistrictForm>, FormRejection>,
+    Posted(session, lang, form): Posted<DistrictForm>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
     require_admin(&session).in_lang(lang)?;
     let refused = move |e: districts::Refusal| {
         CabinetError::BadInput(format!(
@@ -178,22 +169,12 @@ pub(super) async fn add(
     Ok(Redirect::to(&lang.href("/cabinet/settings")).into_response())
 }
 
-#[derive(Deserialize, Default)]
-pub(super) struct DeleteForm {
-    csrf: Option<String>,
-}
-
 /// Deletes a district of the municipality.
 pub(super) async fn delete(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
     Path(id): Path<i64>,
-    form: Result<Form<DeleteForm>, FormRejection>,
+    Posted(session, lang, _): Posted<NoFields>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
     require_admin(&session).in_lang(lang)?;
     let (municipality_id, official_id) = (session.municipality_id, session.official_id);
     state
@@ -220,14 +201,11 @@ pub(super) async fn delete(
 /// A district's routing form: `category_{id}` = an agency id, or empty for the category's own.
 pub(super) async fn save_routing(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
     Path(district): Path<i64>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Posted(session, lang, pairs): Posted<Vec<(String, String)>>,
 ) -> Result<Response, CabinetFailure> {
-    let pairs = form.map(|Form(f)| f).unwrap_or_default();
-    let routes = super::settings::routing_form(&headers, &state.config, &session, lang, &pairs)?;
+    require_admin(&session).in_lang(lang)?;
+    let routes = super::settings::routing_form(lang, &pairs)?;
     let (municipality_id, official_id) = (session.municipality_id, session.official_id);
     state
         .db

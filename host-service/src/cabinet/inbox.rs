@@ -5,16 +5,14 @@
 //! admins and moderators only; a message is shown to the municipality its appeal (or, when
 //! unmatched, its sender agency) belongs to.
 
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
-use super::{CabinetError, CabinetFailure, InLang, Session, audit, check_csrf, header_bar};
+use super::{CabinetError, CabinetFailure, InLang, NoFields, Posted, Session, audit, header_bar};
 use crate::AppState;
 use crate::db::now;
 use crate::i18n::Msg;
@@ -208,9 +206,8 @@ pub(super) async fn mail_page(
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 pub(super) struct PublishForm {
-    csrf: Option<String>,
     problem: Option<String>,
 }
 
@@ -218,14 +215,9 @@ pub(super) struct PublishForm {
 #[tracing::instrument(skip_all, fields(official.id = session.official_id, inbound.id = id))]
 pub(super) async fn publish(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
     Path(id): Path<i64>,
-    form: Result<Form<PublishForm>, FormRejection>,
+    Posted(session, lang, form): Posted<PublishForm>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
     may_moderate(&session).in_lang(lang)?;
     let problem_id = form
         .problem
@@ -328,23 +320,13 @@ pub(super) async fn publish(
     Ok(Redirect::to(&lang.href("/cabinet/mail")).into_response())
 }
 
-#[derive(Deserialize, Default)]
-pub(super) struct DiscardForm {
-    csrf: Option<String>,
-}
-
 /// Discards a waiting or quarantined message: it is kept as a record, without its raw bytes.
 #[tracing::instrument(skip_all, fields(official.id = session.official_id, inbound.id = id))]
 pub(super) async fn discard(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
     Path(id): Path<i64>,
-    form: Result<Form<DiscardForm>, FormRejection>,
+    Posted(session, lang, _): Posted<NoFields>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
     may_moderate(&session).in_lang(lang)?;
     let (municipality_id, official_id) = (session.municipality_id, session.official_id);
     state

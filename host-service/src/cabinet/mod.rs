@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use axum::Form;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, RawForm, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,6 +20,7 @@ use civic_wire::{Lang, Status};
 use maud::{Markup, html};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::db::{DbError, now};
 use crate::http::SESSION_TTL;
@@ -308,17 +309,53 @@ fn check_origin(headers: &HeaderMap, config: &Config) -> Result<(), CabinetError
     }
 }
 
-/// The full CSRF check of a cabinet POST: same origin, and the session's token in the form.
-fn check_csrf(
-    headers: &HeaderMap,
-    config: &Config,
-    session: &Session,
-    sent: Option<&str>,
-) -> Result<(), CabinetError> {
-    check_origin(headers, config)?;
-    match sent {
-        Some(sent) if constant_time_eq(sent.as_bytes(), session.csrf.as_bytes()) => Ok(()),
-        _ => Err(CabinetError::CsrfRefused),
+/// A cabinet POST that passed the CSRF check: the logged-in official (else the login page),
+/// the page's language and the form, sent from our origin with the session's token in its
+/// `csrf` field (else 403). The token is read from the same body, so `T` need not name it; an
+/// unreadable form (another content type, too long, a bad field) is refused like a missing
+/// token. Role checks are the handler's.
+pub(super) struct Posted<T>(pub Session, pub PageLang, pub T);
+
+/// The form of a POST that sends nothing but its token.
+#[derive(Deserialize)]
+pub(super) struct NoFields {}
+
+/// The token of any cabinet form (its other fields ignored).
+#[derive(Deserialize)]
+struct CsrfField {
+    csrf: Option<String>,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
+    type Rejection = CabinetFailure;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let lang = PageLang::from_request(&parts.uri, &parts.headers);
+        let session = Session::from_request_parts(&mut parts, state).await?;
+        check_origin(&parts.headers, &state.config).in_lang(lang)?;
+        let body = RawForm::from_request(Request::from_parts(parts, body), state).await;
+        let read = body.ok().and_then(|RawForm(bytes)| {
+            let form = serde_urlencoded::from_bytes::<T>(&bytes).ok()?;
+            let CsrfField { csrf } = serde_urlencoded::from_bytes(&bytes).ok()?;
+            Some((form, csrf?))
+        });
+        match read {
+            Some((form, sent)) if constant_time_eq(sent.as_bytes(), session.csrf.as_bytes()) => {
+                Ok(Posted(session, lang, form))
+            }
+            _ => Err(CabinetError::CsrfRefused).in_lang(lang),
+        }
+    }
+}
+
+/// Refuses (403) what the official's role does not allow: `allowed` is a role check of
+/// [`Session`], such as [`Session::routes`].
+fn allow(allowed: bool) -> Result<(), CabinetError> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(CabinetError::Forbidden)
     }
 }
 
@@ -479,20 +516,10 @@ fn session_cookie(config: &Config, token: &str, clear: bool) -> String {
     cookie
 }
 
-#[derive(Deserialize, Default)]
-struct CsrfForm {
-    csrf: Option<String>,
-}
-
 async fn logout(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
-    form: Result<Form<CsrfForm>, FormRejection>,
+    Posted(session, lang, _): Posted<NoFields>,
 ) -> Result<Response, CabinetFailure> {
-    let sent = form.ok().and_then(|Form(f)| f.csrf);
-    check_csrf(&headers, &state.config, &session, sent.as_deref()).in_lang(lang)?;
     let hash = session.token_hash.clone();
     let official_id = session.official_id;
     state
@@ -1387,9 +1414,8 @@ async fn photo(
     Ok(crate::photos::jpeg_response(bytes, "private, no-store"))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 struct VisibilityForm {
-    csrf: Option<String>,
     /// `1` hides the photo from the public, `0` shows it again.
     hidden: Option<String>,
 }
@@ -1397,17 +1423,10 @@ struct VisibilityForm {
 /// A moderator hides a photo from the public (personal data in it) or shows it again; audited.
 async fn photo_visibility(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
     Path(id): Path<i64>,
-    form: Result<Form<VisibilityForm>, FormRejection>,
+    Posted(session, lang, form): Posted<VisibilityForm>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
-    if !session.routes() {
-        return Err(CabinetError::Forbidden).in_lang(lang);
-    }
+    allow(session.routes()).in_lang(lang)?;
     let hide = form.hidden.as_deref() != Some("0");
     let official_id = session.official_id;
     let problem = state
@@ -1434,9 +1453,8 @@ async fn photo_visibility(
     Ok(Redirect::to(&lang.href(&format!("/cabinet/problems/{problem}"))).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 struct AgencyForm {
-    csrf: Option<String>,
     /// An agency id, or empty for none.
     agency: Option<String>,
 }
@@ -1446,17 +1464,10 @@ struct AgencyForm {
 #[tracing::instrument(skip_all, fields(official.id = session.official_id, problem.id = id))]
 async fn change_agency(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
     Path(id): Path<i64>,
-    form: Result<Form<AgencyForm>, FormRejection>,
+    Posted(session, lang, form): Posted<AgencyForm>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
-    if !session.routes() {
-        return Err(CabinetError::Forbidden).in_lang(lang);
-    }
+    allow(session.routes()).in_lang(lang)?;
     let agency = match form.agency.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(v) => Some(
@@ -1497,9 +1508,8 @@ async fn change_agency(
     Ok(Redirect::to(&lang.href(&format!("/cabinet/problems/{id}"))).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 struct StatusForm {
-    csrf: Option<String>,
     status: Option<String>,
     public_answer: Option<String>,
     internal_note: Option<String>,
@@ -1511,9 +1521,8 @@ struct StatusForm {
     duplicate_of: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 struct RedactForm {
-    csrf: Option<String>,
     description: Option<String>,
 }
 
@@ -1522,17 +1531,10 @@ struct RedactForm {
 #[tracing::instrument(skip_all, fields(official.id = session.official_id, problem.id = id))]
 async fn redact(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
     Path(id): Path<i64>,
-    form: Result<Form<RedactForm>, FormRejection>,
+    Posted(session, lang, form): Posted<RedactForm>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
-    if !session.routes() {
-        return Err(CabinetError::Forbidden).in_lang(lang);
-    }
+    allow(session.routes()).in_lang(lang)?;
     let text = form.description.unwrap_or_default().trim().to_owned();
     let n = text.chars().count();
     let allowed =
@@ -1578,17 +1580,10 @@ const REFUSAL_REASONS: [(&str, Msg); 4] = [
 #[tracing::instrument(skip_all, fields(official.id = session.official_id, problem.id = id))]
 async fn change_status(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
     Path(id): Path<i64>,
-    form: Result<Form<StatusForm>, FormRejection>,
+    Posted(session, lang, form): Posted<StatusForm>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
-    if !session.changes() {
-        return Err(CabinetError::Forbidden).in_lang(lang);
-    }
+    allow(session.changes()).in_lang(lang)?;
     let status = form
         .status
         .as_deref()

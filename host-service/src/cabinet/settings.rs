@@ -7,16 +7,14 @@
 //! Only a site admin reaches it (others: 403 in words); a site of another municipality is "not
 //! found"; every change is a CSRF-checked POST and is written to the audit log.
 
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 
-use super::{CabinetError, CabinetFailure, InLang, Session, audit, check_csrf, header_bar};
+use super::{CabinetError, CabinetFailure, InLang, Posted, Session, audit, header_bar};
 use crate::AppState;
 use crate::appeals::Delivery;
 use crate::i18n::Msg;
@@ -54,22 +52,12 @@ pub(super) fn require_admin(session: &Session) -> Result<(), CabinetError> {
     }
 }
 
-/// A routing form's pairs, `category_{id}` = an agency id or empty (none), checked as a site
-/// admin's form: the routes, or the refusal in words. Used by the categories' routing and by
-/// each district's (districts.rs).
+/// A routing form's pairs, `category_{id}` = an agency id or empty (none): the routes, or the
+/// refusal in words. Used by the categories' routing and by each district's (districts.rs).
 pub(super) fn routing_form(
-    headers: &HeaderMap,
-    config: &crate::Config,
-    session: &Session,
     lang: PageLang,
     pairs: &[(String, String)],
 ) -> Result<Vec<(i64, Option<i64>)>, CabinetFailure> {
-    let csrf = pairs
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str());
-    check_csrf(headers, config, session, csrf).in_lang(lang)?;
-    require_admin(session).in_lang(lang)?;
     let mut routes = Vec::new();
     for (key, value) in pairs {
         let Some(category) = key.strip_prefix("category_") else {
@@ -284,9 +272,8 @@ fn delivery_select(
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 pub(super) struct AgencyUpdateForm {
-    csrf: Option<String>,
     email: Option<String>,
     delivery: Option<String>,
 }
@@ -294,14 +281,9 @@ pub(super) struct AgencyUpdateForm {
 /// Changes an agency's address and how it gets problems.
 pub(super) async fn update_agency(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
     Path(agency_id): Path<i64>,
-    form: Result<Form<AgencyUpdateForm>, FormRejection>,
+    Posted(session, lang, form): Posted<AgencyUpdateForm>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
     require_admin(&session).in_lang(lang)?;
     let delivery = form
         .delivery
@@ -437,9 +419,8 @@ fn site_section(lang: PageLang, session: &Session, site: &SiteSettings) -> Marku
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 pub(super) struct AgencyForm {
-    csrf: Option<String>,
     name: Option<String>,
     email: Option<String>,
     delivery: Option<String>,
@@ -447,13 +428,8 @@ pub(super) struct AgencyForm {
 
 pub(super) async fn add_agency(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
-    form: Result<Form<AgencyForm>, FormRejection>,
+    Posted(session, lang, form): Posted<AgencyForm>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
     require_admin(&session).in_lang(lang)?;
     let (municipality_id, official_id) = (session.municipality_id, session.official_id);
     state
@@ -491,13 +467,10 @@ pub(super) async fn add_agency(
 /// The routing form: `category_{id}` = an agency id or empty, for each category shown.
 pub(super) async fn save_routing(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Posted(session, lang, pairs): Posted<Vec<(String, String)>>,
 ) -> Result<Response, CabinetFailure> {
-    let pairs = form.map(|Form(f)| f).unwrap_or_default();
-    let routes = routing_form(&headers, &state.config, &session, lang, &pairs)?;
+    require_admin(&session).in_lang(lang)?;
+    let routes = routing_form(lang, &pairs)?;
     let (municipality_id, official_id) = (session.municipality_id, session.official_id);
     state
         .db
@@ -516,9 +489,8 @@ pub(super) async fn save_routing(
     Ok(Redirect::to(&lang.href("/cabinet/settings")).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 pub(super) struct ReportsForm {
-    csrf: Option<String>,
     anonymous: Option<String>,
     premoderation: Option<String>,
     control_days: Option<String>,
@@ -529,14 +501,9 @@ pub(super) struct ReportsForm {
 
 pub(super) async fn save_reports(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
     Path(key): Path<String>,
-    form: Result<Form<ReportsForm>, FormRejection>,
+    Posted(session, lang, form): Posted<ReportsForm>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
     require_admin(&session).in_lang(lang)?;
     let anonymous = form.anonymous.unwrap_or_default();
     if !matches!(anonymous.as_str(), "confirm_email" | "moderated" | "off") {
@@ -590,9 +557,8 @@ pub(super) async fn save_reports(
     Ok(Redirect::to(&lang.href("/cabinet/settings")).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 pub(super) struct KeyForm {
-    csrf: Option<String>,
     kid: Option<String>,
     public_key: Option<String>,
     hs256_secret: Option<String>,
@@ -600,14 +566,9 @@ pub(super) struct KeyForm {
 
 pub(super) async fn add_key(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
     Path(key): Path<String>,
-    form: Result<Form<KeyForm>, FormRejection>,
+    Posted(session, lang, form): Posted<KeyForm>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
     require_admin(&session).in_lang(lang)?;
     let kid = form.kid.unwrap_or_default().trim().to_owned();
     let pem = form.public_key.unwrap_or_default().trim().to_owned();
@@ -654,14 +615,9 @@ pub(super) async fn add_key(
 
 pub(super) async fn revoke_key(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
     Path(key): Path<String>,
-    form: Result<Form<KeyForm>, FormRejection>,
+    Posted(session, lang, form): Posted<KeyForm>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
     require_admin(&session).in_lang(lang)?;
     let kid = form.kid.unwrap_or_default().trim().to_owned();
     let (municipality_id, official_id) = (session.municipality_id, session.official_id);

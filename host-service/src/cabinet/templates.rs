@@ -4,17 +4,16 @@
 //! template's text (a typed answer wins). Without scripts: the texts are shown under the
 //! choice, to read or copy.
 
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 
 use super::settings::require_admin;
-use super::{ANSWER_MAX_CHARS, CabinetError, CabinetFailure, InLang, Session, audit, check_csrf};
+use super::{
+    ANSWER_MAX_CHARS, CabinetError, CabinetFailure, InLang, NoFields, Posted, Session, audit,
+};
 use crate::AppState;
 use crate::db::now;
 use crate::i18n::Msg;
@@ -160,9 +159,8 @@ pub fn section(
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 pub(super) struct TemplateForm {
-    csrf: Option<String>,
     category: Option<String>,
     title: Option<String>,
     text: Option<String>,
@@ -171,13 +169,8 @@ pub(super) struct TemplateForm {
 /// Adds a template to a category of the municipality.
 pub(super) async fn add(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
-    form: Result<Form<TemplateForm>, FormRejection>,
+    Posted(session, lang, form): Posted<TemplateForm>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
     require_admin(&session).in_lang(lang)?;
     let title = form.title.unwrap_or_default().trim().to_owned();
     let text = form.text.unwrap_or_default().trim().to_owned();
@@ -223,22 +216,12 @@ pub(super) async fn add(
     Ok(Redirect::to(&lang.href("/cabinet/settings")).into_response())
 }
 
-#[derive(Deserialize, Default)]
-pub(super) struct DeleteForm {
-    csrf: Option<String>,
-}
-
 /// Deletes a template of the municipality.
 pub(super) async fn delete(
     State(state): State<AppState>,
-    lang: PageLang,
-    headers: HeaderMap,
-    session: Session,
     Path(id): Path<i64>,
-    form: Result<Form<DeleteForm>, FormRejection>,
+    Posted(session, lang, _): Posted<NoFields>,
 ) -> Result<Response, CabinetFailure> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    check_csrf(&headers, &state.config, &session, form.csrf.as_deref()).in_lang(lang)?;
     require_admin(&session).in_lang(lang)?;
     let (municipality_id, official_id) = (session.municipality_id, session.official_id);
     state
