@@ -312,6 +312,14 @@ pub enum Msg {
     SiteNotFoundText,
     StatsFailed,
     PublicStatsLink,
+    Tick,
+    TickReport,
+    BulkLegend,
+    BulkApply,
+    BulkNoneTicked,
+    BulkTooMany,
+    BulkNotFound,
+    BulkNoDuplicate,
 }
 
 impl Msg {
@@ -583,6 +591,14 @@ impl Msg {
         Msg::SiteNotFoundText,
         Msg::StatsFailed,
         Msg::PublicStatsLink,
+        Msg::Tick,
+        Msg::TickReport,
+        Msg::BulkLegend,
+        Msg::BulkApply,
+        Msg::BulkNoneTicked,
+        Msg::BulkTooMany,
+        Msg::BulkNotFound,
+        Msg::BulkNoDuplicate,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -1251,6 +1267,26 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Msg::StatsFailed, En) => "Could not count the figures. Try again later.",
         (Msg::PublicStatsLink, Ru) => "Обращения города в цифрах",
         (Msg::PublicStatsLink, En) => "The city's reports in figures",
+        (Msg::Tick, Ru) => "Отметка",
+        (Msg::Tick, En) => "Tick",
+        (Msg::TickReport, Ru) => "Отметить обращение № {n}",
+        (Msg::TickReport, En) => "Tick report No. {n}",
+        (Msg::BulkLegend, Ru) => "С отмеченными обращениями",
+        (Msg::BulkLegend, En) => "With the reports ticked",
+        (Msg::BulkApply, Ru) => "Применить к отмеченным",
+        (Msg::BulkApply, En) => "Apply to the ticked",
+        (Msg::BulkNoneTicked, Ru) => "Отметьте в списке хотя бы одно обращение.",
+        (Msg::BulkNoneTicked, En) => "Tick at least one report in the list.",
+        (Msg::BulkTooMany, Ru) => "За раз можно изменить не больше {n} обращений.",
+        (Msg::BulkTooMany, En) => "At most {n} reports can be changed at once.",
+        (Msg::BulkNotFound, Ru) => {
+            "Обращение № {n} не найдено или вам недоступно; ничего не изменено."
+        }
+        (Msg::BulkNotFound, En) => {
+            "Report No. {n} was not found or is not yours to change; nothing was changed."
+        }
+        (Msg::BulkNoDuplicate, Ru) => "Дубликаты объединяются по одному, на странице обращения.",
+        (Msg::BulkNoDuplicate, En) => "Duplicates are merged one at a time, on the report's page.",
     }
 }
 
@@ -1364,7 +1400,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::PublicStatsLink),
+            Some(&Msg::BulkNoDuplicate),
             "a new message goes into Msg::ALL too"
         );
     }

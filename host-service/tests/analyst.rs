@@ -212,6 +212,9 @@ async fn an_analyst_reads_everything_but_the_reporters_contacts() {
     // «Почта», no settings.
     let list = get(app, &cookie, "/cabinet").await;
     assert_eq!(list.status, StatusCode::OK);
+    // Nothing to tick: the list's form for the ticked ones changes statuses.
+    assert!(!list.body.contains(r#"type="checkbox""#), "{}", list.body);
+    assert!(!list.body.contains("/cabinet/bulk"), "{}", list.body);
     for id in [f.published, f.fresh] {
         assert!(
             list.body.contains(&format!("data-problem-id=\"{id}\"")),
@@ -408,6 +411,13 @@ async fn every_write_of_an_analyst_is_refused_in_words_and_changes_nothing() {
         (
             format!("/cabinet/problems/{published}/agency"),
             vec![("agency".into(), agency.to_string())],
+        ),
+        (
+            "/cabinet/bulk".into(),
+            vec![
+                ("id".into(), fresh.to_string()),
+                ("status".into(), "published".into()),
+            ],
         ),
         (
             format!("/cabinet/problems/{fresh}/description"),

@@ -178,3 +178,132 @@ async fn spam_is_refused_with_its_reason_silently_other_refusals_need_an_answer(
         .await;
     assert_eq!(card.status, StatusCode::NOT_FOUND);
 }
+
+/// The status of problem `id`.
+async fn status_of(app: &TestApp, id: i64) -> String {
+    app.state
+        .db
+        .read(move |c| {
+            c.query_row("SELECT status FROM problems WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .map_err(host_service::api::ApiError::from)
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_moderator_publishes_the_ticked_reports_at_once_or_none_of_them() {
+    let app = TestApp::new().await;
+    let mut ids = Vec::new();
+    for text in [
+        "Яма на перекрёстке у школы",
+        "Провал асфальта у остановки",
+        "Ещё одна яма во дворе дома",
+    ] {
+        let mut body = app.valid_report();
+        body["description"] = json!(text);
+        let r = app.report(demo::SITE_KEY, None, &body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        ids.push(r.json()["id"].as_i64().unwrap().to_string());
+    }
+    let (cookie, csrf) = app.login(demo::LOGIN, &app.demo_password).await;
+    // Each row has a tick, labelled with its number, belonging to the form below the list.
+    let list = app.get("/cabinet?status=new", &[("cookie", &cookie)]).await;
+    assert!(
+        list.body.contains(&format!(
+            r#"type="checkbox" name="id" value="{}" form="bulk" aria-label="Отметить обращение № {}""#,
+            ids[0], ids[0]
+        )),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body
+            .contains(r#"<form class="bulk" id="bulk" method="post" action="/cabinet/bulk">"#)
+    );
+    assert!(list.body.contains(r#"name="back" value="status=new""#));
+    let mails_before = app.count("SELECT count(*) FROM outbox").await;
+
+    // Nothing ticked, a merge, a refusal without a word: refused in words, nothing changed.
+    for (fields, says) in [
+        (
+            vec![("status", "published")],
+            "Отметьте в списке хотя бы одно обращение",
+        ),
+        (
+            vec![("id", ids[0].as_str()), ("status", "duplicate")],
+            "Дубликаты объединяются по одному",
+        ),
+        (
+            vec![("id", ids[0].as_str()), ("status", "refused")],
+            "Для отказа нужен публичный ответ",
+        ),
+    ] {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend(fields);
+        let r = post(&app, &cookie, "/cabinet/bulk", &all).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains(says), "{says:?}: {}", r.body);
+    }
+    // One number that is not ours: none of them changes, and the page names it.
+    let r = post(
+        &app,
+        &cookie,
+        "/cabinet/bulk",
+        &[
+            ("csrf", &csrf),
+            ("id", &ids[0]),
+            ("id", "999999"),
+            ("status", "published"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("№ 999999 не найдено"), "{}", r.body);
+    assert_eq!(status_of(&app, ids[0].parse().unwrap()).await, "new");
+    assert_eq!(app.count("SELECT count(*) FROM outbox").await, mails_before);
+
+    // Two ticked, published with one answer; the third is left as it was.
+    let r = post(
+        &app,
+        &cookie,
+        "/cabinet/bulk",
+        &[
+            ("csrf", &csrf),
+            ("back", "status=new"),
+            ("id", &ids[0]),
+            ("id", &ids[1]),
+            ("status", "published"),
+            ("public_answer", "Принято, передано в дорожную службу."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/cabinet?status=new"));
+    for id in &ids[..2] {
+        let id: i64 = id.parse().unwrap();
+        assert_eq!(status_of(&app, id).await, "published");
+        let card = app.get(&format!("/problems/{id}"), &[]).await;
+        assert!(
+            card.body.contains("передано в дорожную службу"),
+            "{}",
+            card.body
+        );
+    }
+    assert_eq!(status_of(&app, ids[2].parse().unwrap()).await, "new");
+    // Each reporter is told, and each change is in the audit log.
+    assert_eq!(
+        app.count("SELECT count(*) FROM outbox WHERE kind = 'status_changed'")
+            .await,
+        2
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'change_status'")
+            .await,
+        2
+    );
+    let list = app.get("/cabinet?status=new", &[("cookie", &cookie)]).await;
+    assert!(list.body.contains("1 обращение"), "{}", list.body);
+}

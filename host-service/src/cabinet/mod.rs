@@ -52,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/cabinet/logout", post(logout))
         .route("/cabinet/problems/{id}", get(detail))
         .route("/cabinet/problems/{id}/status", post(change_status))
+        .route("/cabinet/bulk", post(bulk_change))
         .route("/cabinet/problems/{id}/agency", post(change_agency))
         .route("/cabinet/problems/{id}/description", post(redact))
         .route("/cabinet/photos/{id}/{file}", get(photo))
@@ -967,6 +968,9 @@ async fn list(
     };
     // The district select and column: only where the municipality has districts.
     let by_district = !districts.is_empty();
+    // Ticks and the form for the ticked: for those who change statuses.
+    let bulk = session.changes();
+    let back = filter_query(&filter).join("&");
     let title = lang.m(Msg::Reports);
     let content = html! {
         h1 { (title) }
@@ -1019,6 +1023,7 @@ async fn list(
             table.problems {
                 caption.muted { (lang.m(Msg::NewestFirst)) }
                 thead { tr {
+                    @if bulk { th scope="col" { span.visually-hidden { (lang.m(Msg::Tick)) } "✓" } }
                     th scope="col" { (lang.m(Msg::NumberSign)) }
                     th scope="col" { (lang.m(Msg::Date)) }
                     th scope="col" { (lang.m(Msg::Site)) }
@@ -1030,6 +1035,12 @@ async fn list(
                 tbody {
                     @for row in rows {
                         tr data-problem-id=(row.id) {
+                            @if bulk {
+                                td.tick {
+                                    input type="checkbox" name="id" value=(row.id) form="bulk"
+                                        aria-label=(lang.tn(Msg::TickReport, row.id));
+                                }
+                            }
                             td.problem-number { a href=(lang.href(&format!("/cabinet/problems/{}", row.id))) { (row.id) } }
                             td { time datetime=(iso_time(row.created_at)) { (format_time(row.created_at, lang)) } }
                             td { (row.site) }
@@ -1044,6 +1055,31 @@ async fn list(
                             td.problem-excerpt { (row.excerpt) }
                         }
                     }
+                }
+            }
+        }
+        @if bulk && !rows.is_empty() {
+            form.bulk id="bulk" method="post" action=(lang.href("/cabinet/bulk")) {
+                input type="hidden" name="csrf" value=(session.csrf);
+                input type="hidden" name="back" value=(back);
+                fieldset {
+                    legend { (lang.m(Msg::BulkLegend)) }
+                    label for="bulk-status" { (lang.m(Msg::NewStatus)) }
+                    select id="bulk-status" name="status" {
+                        @for s in Status::ALL.into_iter().filter(|s| *s != Status::Duplicate) {
+                            option value=(s.as_str()) { (s.label(lang.lang)) }
+                        }
+                    }
+                    label for="bulk-reason" { (lang.m(Msg::RefusalReason)) }
+                    select id="bulk-reason" name="reason" {
+                        option value="" { (lang.m(Msg::NotGiven)) }
+                        @for (code, label) in REFUSAL_REASONS {
+                            option value=(code) { (lang.m(label)) }
+                        }
+                    }
+                    label for="bulk-answer" { (lang.m(Msg::PublicAnswer)) }
+                    textarea id="bulk-answer" name="public_answer" maxlength=(ANSWER_MAX_CHARS) {}
+                    div { button type="submit" { (lang.m(Msg::BulkApply)) } }
                 }
             }
         }
@@ -1508,7 +1544,7 @@ async fn change_agency(
     Ok(Redirect::to(&lang.href(&format!("/cabinet/problems/{id}"))).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct StatusForm {
     status: Option<String>,
     public_answer: Option<String>,
@@ -1584,115 +1620,12 @@ async fn change_status(
     Posted(session, lang, form): Posted<StatusForm>,
 ) -> Result<Response, CabinetFailure> {
     allow(session.changes()).in_lang(lang)?;
-    let status = form
-        .status
-        .as_deref()
-        .and_then(Status::parse)
-        .ok_or_else(|| CabinetError::BadInput(lang.m(Msg::ChooseStatus).into()))
-        .in_lang(lang)?;
-    let clean = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let answer = clean(form.public_answer);
-    let note = clean(form.internal_note);
-    // A template answers when nothing is typed (checked against the problem's category below).
-    let template = match clean(form.template).filter(|_| answer.is_none()) {
-        None => None,
-        Some(t) => Some(
-            t.parse::<i64>()
-                .map_err(|_| CabinetError::BadInput(lang.m(Msg::TemplateInvalid).into()))
-                .in_lang(lang)?,
-        ),
-    };
-    let too_long = |s: &Option<String>| {
-        s.as_ref()
-            .is_some_and(|s| s.chars().count() > ANSWER_MAX_CHARS)
-    };
-    if too_long(&answer) || too_long(&note) {
-        return Err(CabinetError::BadInput(
-            lang.tn(Msg::AnswerTooLong, ANSWER_MAX_CHARS),
-        ))
-        .in_lang(lang);
-    }
-    let reason = match form.reason.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(r) => Some(
-            REFUSAL_REASONS
-                .iter()
-                .map(|(code, _)| *code)
-                .find(|code| *code == r)
-                .ok_or_else(|| CabinetError::BadInput(lang.m(Msg::ChooseReason).into()))
-                .in_lang(lang)?,
-        ),
-    };
-    if reason.is_some() && status != Status::Refused {
-        return Err(CabinetError::BadInput(
-            lang.m(Msg::ReasonOnlyForRefusal).into(),
-        ))
-        .in_lang(lang);
-    }
-    // Refusing is explained to the resident, but a bot's spam is refused without a word.
-    let spam = reason == Some("spam");
-    let duplicate_of = match status {
-        Status::Duplicate => Some(
-            clean(form.duplicate_of)
-                .and_then(|d| d.trim_start_matches('№').trim().parse::<i64>().ok())
-                .ok_or_else(|| CabinetError::BadInput(lang.m(Msg::DuplicateNeedsTarget).into()))
-                .in_lang(lang)?,
-        ),
-        _ => None,
-    };
-    if status == Status::Refused && answer.is_none() && template.is_none() && !spam {
-        return Err(CabinetError::BadInput(
-            lang.m(Msg::RefusalNeedsAnswer).into(),
-        ))
-        .in_lang(lang);
-    }
-    let municipality_id = session.municipality_id;
-    let scope = session.agency_scope();
-    let official_id = session.official_id;
-    let base = state.config.public_base();
+    let change = Change::read(lang, form).in_lang(lang)?;
+    let (actor, base) = (Actor::of(&session), state.config.public_base());
+    let status = change.status;
     let mailed = state
         .db
-        .write(move |conn| {
-            let (from, category_id): (String, i64) = conn
-                .query_row(
-                    "SELECT p.status, p.category_id FROM problems p JOIN sites s ON s.id = p.site_id
-                     WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0
-                       AND (?3 IS NULL OR p.agency_id = ?3)",
-                    params![id, municipality_id, scope],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?
-                .ok_or(CabinetError::NotFound)?;
-            let answer = match template {
-                Some(t) => Some(templates::text_for(conn, t, category_id)?.ok_or_else(|| {
-                    CabinetError::BadInput(lang.m(Msg::TemplateInvalid).into())
-                })?),
-                None => answer,
-            };
-            let at = now();
-            if let Some(into) = duplicate_of {
-                crate::problems::merge(conn, municipality_id, id, into, at)?.map_err(|_| {
-                    CabinetError::BadInput(lang.m(Msg::DuplicateNeedsTarget).into())
-                })?;
-            }
-            let routed = crate::problems::set_status(conn, &base, id, status, at)?;
-            conn.execute(
-                "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status, public_answer, internal_note, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![id, at, official_id, from, status.as_str(), answer, note, reason],
-            )?;
-            let detail = match reason {
-                Some(r) => format!("{from} -> {} ({r})", status.as_str()),
-                None => format!("{from} -> {}", status.as_str()),
-            };
-            audit(conn, Some(official_id), "change_status", Some(id), Some(&detail))?;
-            // The reporter hears of every public change: a new status or an answer (an
-            // internal note alone is not theirs to read).
-            let public_change = (from != status.as_str() || answer.is_some()) && !spam;
-            let mailed = public_change
-                && crate::problems::queue_reporter_mail(conn, &base, id, status, answer.as_deref())?;
-            Ok::<_, CabinetError>(mailed || routed)
-        })
+        .write(move |conn| apply_change(conn, &base, actor, id, &change, lang))
         .await
         .in_lang(lang)?;
     if mailed {
@@ -1700,4 +1633,246 @@ async fn change_status(
     }
     tracing::info!(status = status.as_str(), "problem status changed");
     Ok(Redirect::to(&lang.href(&format!("/cabinet/problems/{id}"))).into_response())
+}
+
+/// Who changes a problem: the official, their municipality and, for an agency official, the
+/// agency whose problems are all they may touch.
+#[derive(Debug, Clone, Copy)]
+struct Actor {
+    official_id: i64,
+    municipality_id: i64,
+    agency: Option<i64>,
+}
+
+impl Actor {
+    fn of(session: &Session) -> Actor {
+        Actor {
+            official_id: session.official_id,
+            municipality_id: session.municipality_id,
+            agency: session.agency_scope(),
+        }
+    }
+}
+
+/// A status change as an official asked for it, checked: what [`apply_change`] does.
+#[derive(Debug)]
+struct Change {
+    status: Status,
+    answer: Option<String>,
+    note: Option<String>,
+    /// Why it is refused: a code of [`REFUSAL_REASONS`].
+    reason: Option<&'static str>,
+    /// A response template of the problem's category: the answer when none is typed.
+    template: Option<i64>,
+    /// For `duplicate`: the problem to merge into.
+    duplicate_of: Option<i64>,
+}
+
+impl Change {
+    /// Reads and checks a status form (the problem page's, or the list's for the ticked ones).
+    fn read(lang: PageLang, form: StatusForm) -> Result<Change, CabinetError> {
+        let status = form
+            .status
+            .as_deref()
+            .and_then(Status::parse)
+            .ok_or_else(|| CabinetError::BadInput(lang.m(Msg::ChooseStatus).into()))?;
+        let clean = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let answer = clean(form.public_answer);
+        let note = clean(form.internal_note);
+        // A template answers when nothing is typed (checked against the problem's category).
+        let template = match clean(form.template).filter(|_| answer.is_none()) {
+            None => None,
+            Some(t) => Some(
+                t.parse::<i64>()
+                    .map_err(|_| CabinetError::BadInput(lang.m(Msg::TemplateInvalid).into()))?,
+            ),
+        };
+        let too_long = |s: &Option<String>| {
+            s.as_ref()
+                .is_some_and(|s| s.chars().count() > ANSWER_MAX_CHARS)
+        };
+        if too_long(&answer) || too_long(&note) {
+            return Err(CabinetError::BadInput(
+                lang.tn(Msg::AnswerTooLong, ANSWER_MAX_CHARS),
+            ));
+        }
+        let reason = match form.reason.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(r) => Some(
+                REFUSAL_REASONS
+                    .iter()
+                    .map(|(code, _)| *code)
+                    .find(|code| *code == r)
+                    .ok_or_else(|| CabinetError::BadInput(lang.m(Msg::ChooseReason).into()))?,
+            ),
+        };
+        if reason.is_some() && status != Status::Refused {
+            return Err(CabinetError::BadInput(
+                lang.m(Msg::ReasonOnlyForRefusal).into(),
+            ));
+        }
+        let duplicate_of = match status {
+            Status::Duplicate => Some(
+                clean(form.duplicate_of)
+                    .and_then(|d| d.trim_start_matches('№').trim().parse::<i64>().ok())
+                    .ok_or_else(|| {
+                        CabinetError::BadInput(lang.m(Msg::DuplicateNeedsTarget).into())
+                    })?,
+            ),
+            _ => None,
+        };
+        // Refusing is explained to the resident, but a bot's spam is refused without a word.
+        if status == Status::Refused && answer.is_none() && template.is_none() && !spam(reason) {
+            return Err(CabinetError::BadInput(
+                lang.m(Msg::RefusalNeedsAnswer).into(),
+            ));
+        }
+        Ok(Change {
+            status,
+            answer,
+            note,
+            reason,
+            template,
+            duplicate_of,
+        })
+    }
+}
+
+/// Spam is refused without an answer, and its reporter is not mailed.
+fn spam(reason: Option<&str>) -> bool {
+    reason == Some("spam")
+}
+
+/// Applies `change` to problem `id`, in the writer's transaction: the merge, the status, its
+/// event, the audit line and the reporter's mail. A problem the actor may not see is
+/// [`CabinetError::NotFound`]. Returns whether mail was queued.
+fn apply_change(
+    conn: &Connection,
+    base: &str,
+    actor: Actor,
+    id: i64,
+    change: &Change,
+    lang: PageLang,
+) -> Result<bool, CabinetError> {
+    let (from, category_id): (String, i64) = conn
+        .query_row(
+            "SELECT p.status, p.category_id FROM problems p JOIN sites s ON s.id = p.site_id
+             WHERE p.id = ?1 AND s.municipality_id = ?2 AND p.awaiting_confirmation = 0
+               AND (?3 IS NULL OR p.agency_id = ?3)",
+            params![id, actor.municipality_id, actor.agency],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or(CabinetError::NotFound)?;
+    let answer = match change.template {
+        Some(t) => Some(
+            templates::text_for(conn, t, category_id)?
+                .ok_or_else(|| CabinetError::BadInput(lang.m(Msg::TemplateInvalid).into()))?,
+        ),
+        None => change.answer.clone(),
+    };
+    let (status, at) = (change.status, now());
+    if let Some(into) = change.duplicate_of {
+        crate::problems::merge(conn, actor.municipality_id, id, into, at)?
+            .map_err(|_| CabinetError::BadInput(lang.m(Msg::DuplicateNeedsTarget).into()))?;
+    }
+    let routed = crate::problems::set_status(conn, base, id, status, at)?;
+    conn.execute(
+        "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status, public_answer, internal_note, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![id, at, actor.official_id, from, status.as_str(), answer, change.note, change.reason],
+    )?;
+    let detail = match change.reason {
+        Some(r) => format!("{from} -> {} ({r})", status.as_str()),
+        None => format!("{from} -> {}", status.as_str()),
+    };
+    audit(
+        conn,
+        Some(actor.official_id),
+        "change_status",
+        Some(id),
+        Some(&detail),
+    )?;
+    // The reporter hears of every public change: a new status or an answer (an internal note
+    // alone is not theirs to read).
+    let public_change = (from != status.as_str() || answer.is_some()) && !spam(change.reason);
+    let mailed = public_change
+        && crate::problems::queue_reporter_mail(conn, base, id, status, answer.as_deref())?;
+    Ok(mailed || routed)
+}
+
+/// Most problems one change of the list may name: two pages' worth.
+const BULK_MAX: usize = 2 * PAGE_SIZE as usize;
+
+/// `POST /cabinet/bulk`: one status change (with its answer) for every problem ticked in the
+/// list, in one transaction: all of them, or, when one cannot take it, none, and the page says
+/// which. Merging is one problem at a time, on its page.
+async fn bulk_change(
+    State(state): State<AppState>,
+    Posted(session, lang, pairs): Posted<Vec<(String, String)>>,
+) -> Result<Response, CabinetFailure> {
+    allow(session.changes()).in_lang(lang)?;
+    let (mut ids, mut form, mut back) = (Vec::new(), StatusForm::default(), String::new());
+    for (key, value) in pairs {
+        match key.as_str() {
+            "id" => ids.push(
+                value
+                    .parse::<i64>()
+                    .map_err(|_| CabinetError::BadInput(lang.m(Msg::BulkNoneTicked).into()))
+                    .in_lang(lang)?,
+            ),
+            "status" => form.status = Some(value),
+            "public_answer" => form.public_answer = Some(value),
+            "internal_note" => form.internal_note = Some(value),
+            "reason" => form.reason = Some(value),
+            "template" => form.template = Some(value),
+            "back" => back = value,
+            _ => {}
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(CabinetError::BadInput(lang.m(Msg::BulkNoneTicked).into())).in_lang(lang);
+    }
+    if ids.len() > BULK_MAX {
+        return Err(CabinetError::BadInput(lang.tn(Msg::BulkTooMany, BULK_MAX))).in_lang(lang);
+    }
+    if form.status.as_deref() == Some(Status::Duplicate.as_str()) {
+        return Err(CabinetError::BadInput(lang.m(Msg::BulkNoDuplicate).into())).in_lang(lang);
+    }
+    let change = Change::read(lang, form).in_lang(lang)?;
+    let (actor, base, count) = (Actor::of(&session), state.config.public_base(), ids.len());
+    let mailed = state
+        .db
+        .write(move |conn| {
+            let mut mailed = false;
+            for &id in &ids {
+                mailed |=
+                    apply_change(conn, &base, actor, id, &change, lang).map_err(|e| match e {
+                        CabinetError::NotFound => {
+                            CabinetError::BadInput(lang.tn(Msg::BulkNotFound, id))
+                        }
+                        CabinetError::BadInput(text) => {
+                            CabinetError::BadInput(format!("№ {id}: {text}"))
+                        }
+                        e => e,
+                    })?;
+            }
+            Ok::<_, CabinetError>(mailed)
+        })
+        .await
+        .in_lang(lang)?;
+    if mailed {
+        state.outbox.wake();
+    }
+    tracing::info!(problems = count, "problems changed together");
+    // Back to the list as it was filtered: a query of the list's own parameters only.
+    let query = Some(back).filter(|q| {
+        !q.is_empty()
+            && q.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "=&_-".contains(c))
+    });
+    let to = query.map_or("/cabinet".to_owned(), |q| format!("/cabinet?{q}"));
+    Ok(Redirect::to(&lang.href(&to)).into_response())
 }
