@@ -320,6 +320,7 @@ pub enum Msg {
     BulkTooMany,
     BulkNotFound,
     BulkNoDuplicate,
+    SaveAndNext,
 }
 
 impl Msg {
@@ -599,6 +600,7 @@ impl Msg {
         Msg::BulkTooMany,
         Msg::BulkNotFound,
         Msg::BulkNoDuplicate,
+        Msg::SaveAndNext,
     ];
 
     /// Messages that are not words of either language (names, signs): the same in both.
@@ -1287,6 +1289,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         }
         (Msg::BulkNoDuplicate, Ru) => "Дубликаты объединяются по одному, на странице обращения.",
         (Msg::BulkNoDuplicate, En) => "Duplicates are merged one at a time, on the report's page.",
+        (Msg::SaveAndNext, Ru) => "Сохранить и к следующему",
+        (Msg::SaveAndNext, En) => "Save and go to the next",
     }
 }
 
@@ -1400,7 +1404,7 @@ mod tests {
         }
         assert_eq!(
             Msg::ALL.last(),
-            Some(&Msg::BulkNoDuplicate),
+            Some(&Msg::SaveAndNext),
             "a new message goes into Msg::ALL too"
         );
     }

@@ -307,3 +307,66 @@ async fn a_moderator_publishes_the_ticked_reports_at_once_or_none_of_them() {
     let list = app.get("/cabinet?status=new", &[("cookie", &cookie)]).await;
     assert!(list.body.contains("1 обращение"), "{}", list.body);
 }
+
+#[tokio::test]
+async fn save_and_next_walks_the_queue_the_report_was_in() {
+    let app = TestApp::new().await;
+    let mut ids = Vec::new();
+    for text in ["Яма на перекрёстке у школы", "Провал асфальта у остановки"]
+    {
+        let mut body = app.valid_report();
+        body["description"] = json!(text);
+        let r = app.report(demo::SITE_KEY, None, &body).await;
+        ids.push(r.json()["id"].as_i64().unwrap());
+    }
+    let (older, newer) = (ids[0], ids[1]);
+    let (cookie, csrf) = app.login(demo::LOGIN, &app.demo_password).await;
+    let page = app
+        .get(
+            &format!("/cabinet/problems/{newer}"),
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert!(
+        page.body.contains(
+            r#"<button type="submit" name="next" value="1">Сохранить и к следующему</button>"#
+        ),
+        "{}",
+        page.body
+    );
+    // The list is newest first: from the newer new report on to the older one ...
+    let r = post(
+        &app,
+        &cookie,
+        &format!("/cabinet/problems/{newer}/status"),
+        &[("csrf", &csrf), ("status", "published"), ("next", "1")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        r.header("location"),
+        Some(format!("/cabinet/problems/{older}").as_str())
+    );
+    assert_eq!(status_of(&app, newer).await, "published");
+    // ... and from the last one back to the (now empty) list of new reports.
+    let r = post(
+        &app,
+        &cookie,
+        &format!("/cabinet/problems/{older}/status?lang=en"),
+        &[("csrf", &csrf), ("status", "published"), ("next", "1")],
+    )
+    .await;
+    assert_eq!(r.header("location"), Some("/cabinet?status=new&lang=en"));
+    // Plain «Сохранить» stays on the report.
+    let r = post(
+        &app,
+        &cookie,
+        &format!("/cabinet/problems/{older}/status"),
+        &[("csrf", &csrf), ("status", "in_progress")],
+    )
+    .await;
+    assert_eq!(
+        r.header("location"),
+        Some(format!("/cabinet/problems/{older}").as_str())
+    );
+}

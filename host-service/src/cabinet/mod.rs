@@ -1401,7 +1401,11 @@ async fn detail(
             textarea id="public_answer" name="public_answer" maxlength=(ANSWER_MAX_CHARS) {}
             label for="internal_note" { (lang.m(Msg::InternalNote)) }
             textarea id="internal_note" name="internal_note" maxlength=(ANSWER_MAX_CHARS) {}
-            div { button type="submit" { (lang.m(Msg::Save)) } }
+            div {
+                button type="submit" { (lang.m(Msg::Save)) }
+                " "
+                button type="submit" name="next" value="1" { (lang.m(Msg::SaveAndNext)) }
+            }
         } }
     };
     Ok(page(
@@ -1555,6 +1559,8 @@ struct StatusForm {
     template: Option<String>,
     /// For `duplicate`: the number of the problem to merge into.
     duplicate_of: Option<String>,
+    /// Set by «Сохранить и к следующему»: then on to the next problem of the same queue.
+    next: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1620,19 +1626,56 @@ async fn change_status(
     Posted(session, lang, form): Posted<StatusForm>,
 ) -> Result<Response, CabinetFailure> {
     allow(session.changes()).in_lang(lang)?;
+    let next = form.next.is_some();
     let change = Change::read(lang, form).in_lang(lang)?;
     let (actor, base) = (Actor::of(&session), state.config.public_base());
     let status = change.status;
-    let mailed = state
+    let applied = state
         .db
         .write(move |conn| apply_change(conn, &base, actor, id, &change, lang))
         .await
         .in_lang(lang)?;
-    if mailed {
+    if applied.mailed {
         state.outbox.wake();
     }
     tracing::info!(status = status.as_str(), "problem status changed");
-    Ok(Redirect::to(&lang.href(&format!("/cabinet/problems/{id}"))).into_response())
+    if !next {
+        return Ok(Redirect::to(&lang.href(&format!("/cabinet/problems/{id}"))).into_response());
+    }
+    // On through the queue this problem was in: the next older one with the status it had, or,
+    // at its end, the list of that status.
+    let from = applied.from.clone();
+    let following: Option<i64> = state
+        .db
+        .read(move |conn| {
+            conn.prepare_cached(
+                "SELECT p.id FROM problems p CROSS JOIN sites s ON s.id = p.site_id
+                 WHERE p.status = ?1 AND p.id < ?2 AND s.municipality_id = ?3
+                   AND p.awaiting_confirmation = 0 AND (?4 IS NULL OR p.agency_id = ?4)
+                 ORDER BY p.id DESC LIMIT 1",
+            )?
+            .query_row(
+                params![from, id, actor.municipality_id, actor.agency],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(CabinetError::from)
+        })
+        .await
+        .in_lang(lang)?;
+    let to = match following {
+        Some(next) => format!("/cabinet/problems/{next}"),
+        None => format!("/cabinet?status={}", applied.from),
+    };
+    Ok(Redirect::to(&lang.href(&to)).into_response())
+}
+
+/// What [`apply_change`] did.
+struct Applied {
+    /// Mail was queued: wake the outbox after the commit.
+    mailed: bool,
+    /// The status the problem had.
+    from: String,
 }
 
 /// Who changes a problem: the official, their municipality and, for an agency official, the
@@ -1745,7 +1788,7 @@ fn spam(reason: Option<&str>) -> bool {
 
 /// Applies `change` to problem `id`, in the writer's transaction: the merge, the status, its
 /// event, the audit line and the reporter's mail. A problem the actor may not see is
-/// [`CabinetError::NotFound`]. Returns whether mail was queued.
+/// [`CabinetError::NotFound`].
 fn apply_change(
     conn: &Connection,
     base: &str,
@@ -1753,7 +1796,7 @@ fn apply_change(
     id: i64,
     change: &Change,
     lang: PageLang,
-) -> Result<bool, CabinetError> {
+) -> Result<Applied, CabinetError> {
     let (from, category_id): (String, i64) = conn
         .query_row(
             "SELECT p.status, p.category_id FROM problems p JOIN sites s ON s.id = p.site_id
@@ -1798,7 +1841,10 @@ fn apply_change(
     let public_change = (from != status.as_str() || answer.is_some()) && !spam(change.reason);
     let mailed = public_change
         && crate::problems::queue_reporter_mail(conn, base, id, status, answer.as_deref())?;
-    Ok(mailed || routed)
+    Ok(Applied {
+        mailed: mailed || routed,
+        from,
+    })
 }
 
 /// Most problems one change of the list may name: two pages' worth.
@@ -1848,8 +1894,9 @@ async fn bulk_change(
         .write(move |conn| {
             let mut mailed = false;
             for &id in &ids {
-                mailed |=
-                    apply_change(conn, &base, actor, id, &change, lang).map_err(|e| match e {
+                mailed |= apply_change(conn, &base, actor, id, &change, lang)
+                    .map(|applied| applied.mailed)
+                    .map_err(|e| match e {
                         CabinetError::NotFound => {
                             CabinetError::BadInput(lang.tn(Msg::BulkNotFound, id))
                         }
