@@ -92,6 +92,20 @@ async fn the_overdue_list_shows_what_is_past_its_deadline_most_overdue_first() {
     assert!(page.body.contains("просрочено на 10 дн."), "{}", page.body);
     assert!(page.body.contains("Горсвет"), "the agency is named");
     assert!(page.body.contains("2 обращения"), "{}", page.body);
+    // The main list shows each one's agency and deadline, and marks the overdue.
+    let list = app.get("/cabinet", &[("cookie", &cookie)]).await;
+    let row = |id: i64| {
+        let start = list
+            .body
+            .find(&format!("data-problem-id=\"{id}\""))
+            .unwrap();
+        let end = start + list.body[start..].find("</tr>").unwrap();
+        list.body[start..end].to_owned()
+    };
+    assert!(row(lights).contains("Горсвет"), "{}", row(lights));
+    assert!(row(lights).contains(">просрочено<"), "{}", row(lights));
+    assert!(row(waste).contains("problem-due"), "{}", row(waste));
+    assert!(!row(waste).contains(">просрочено<"), "{}", row(waste));
 
     // Solved is not overdue.
     let s = app

@@ -608,6 +608,10 @@ pub struct ListRow {
     excerpt: String,
     /// The district its place is in (`None`: outside every district, or no place).
     district: Option<String>,
+    /// The agency it is routed to.
+    agency: Option<String>,
+    /// Its deadline, once published.
+    due_at: Option<i64>,
 }
 
 /// What the list is filtered by.
@@ -767,9 +771,9 @@ pub fn list_page(
         ListCursor::After(id) => (id, i64::MAX, "ASC"),
     };
     let sql = format!(
-        "SELECT p.id, p.created_at, s.name, {name_col}, p.status, p.description, d.name
+        "SELECT p.id, p.created_at, s.name, {name_col}, p.status, p.description, d.name, a.name, p.due_at
          FROM problems p {index} CROSS JOIN sites s ON s.id = p.site_id JOIN categories c ON c.id = p.category_id
-         LEFT JOIN districts d ON d.id = p.district_id
+         LEFT JOIN districts d ON d.id = p.district_id LEFT JOIN agencies a ON a.id = p.agency_id
          WHERE {}
          ORDER BY p.id {order} LIMIT ?6",
         wheres.join(" AND ")
@@ -796,6 +800,8 @@ pub fn list_page(
                     status: Status::parse(&r.get::<_, String>(4)?).unwrap_or(Status::New),
                     excerpt: excerpt(&r.get::<_, String>(5)?, 120),
                     district: r.get(6)?,
+                    agency: r.get(7)?,
+                    due_at: r.get(8)?,
                 })
             },
         )?
@@ -970,6 +976,7 @@ async fn list(
     let by_district = !districts.is_empty();
     // Ticks and the form for the ticked: for those who change statuses.
     let bulk = session.changes();
+    let now = now();
     let back = filter_query(&filter).join("&");
     let title = lang.m(Msg::Reports);
     let content = html! {
@@ -1029,7 +1036,9 @@ async fn list(
                     th scope="col" { (lang.m(Msg::Site)) }
                     th scope="col" { (lang.m(Msg::Category)) }
                     @if by_district { th scope="col" { (lang.m(Msg::District)) } }
+                    th scope="col" { (lang.m(Msg::Agency)) }
                     th scope="col" { (lang.m(Msg::Status)) }
+                    th scope="col" { (lang.m(Msg::DueBy)) }
                     th scope="col" { (lang.m(Msg::Description)) }
                 } }
                 tbody {
@@ -1051,7 +1060,19 @@ async fn list(
                                     @else { span.muted { (lang.m(Msg::OutsideDistricts)) } }
                                 }
                             }
+                            td.problem-agency {
+                                @if let Some(name) = &row.agency { (name) }
+                                @else { span.muted { (lang.m(Msg::NotRouted)) } }
+                            }
                             td { span.status data-status=(row.status.as_str()) { (row.status.label(lang.lang)) } }
+                            td.problem-due {
+                                @if let Some(due) = row.due_at {
+                                    time datetime=(iso_time(due)) { (format_time(due, lang)) }
+                                    @if due < now && matches!(row.status, Status::Published | Status::InProgress) {
+                                        " " strong.overdue { (lang.m(Msg::Overdue)) }
+                                    }
+                                }
+                            }
                             td.problem-excerpt { (row.excerpt) }
                         }
                     }
