@@ -33,19 +33,6 @@ async fn resolved(app: &TestApp) -> (i64, String) {
     (id, tracking)
 }
 
-async fn status_of(app: &TestApp, id: i64) -> String {
-    app.state
-        .db
-        .read(move |c| {
-            c.query_row("SELECT status FROM problems WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .map_err(DbError::from)
-        })
-        .await
-        .unwrap()
-}
-
 async fn verdict(app: &TestApp, tracking: &str, fields: &[(&str, &str)]) -> common::Reply {
     app.post_raw(
         &format!("{tracking}/verdict"),
@@ -74,7 +61,7 @@ async fn the_reporter_confirms_a_solution_with_a_rating_once() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(status_of(&app, id).await, "closed");
+    assert_eq!(app.status_of(id).await, "closed");
     let page = app.get(&format!("{tracking}?thanks=1"), &[]).await;
     assert!(page.body.contains("Спасибо! Ваш ответ учтён."));
     assert!(!page.body.contains("Проблема решена?"), "asked once");
@@ -85,7 +72,7 @@ async fn the_reporter_confirms_a_solution_with_a_rating_once() {
     );
     let again = verdict(&app, &tracking, &[("verdict", "reopened")]).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(status_of(&app, id).await, "closed");
+    assert_eq!(app.status_of(id).await, "closed");
 }
 
 #[tokio::test]
@@ -103,7 +90,7 @@ async fn the_reporter_reopens_and_the_agency_is_told_their_words() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(status_of(&app, id).await, "in_progress");
+    assert_eq!(app.status_of(id).await, "in_progress");
     assert_eq!(
         app.count("SELECT count(*) FROM outbox WHERE kind = 'reopened' AND to_addr = 'dorogi@demograd.example' AND body LIKE '%присыпали песком%'")
             .await,
@@ -127,7 +114,7 @@ async fn the_term_and_the_origin_are_kept() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(status_of(&app, id).await, "resolved");
+    assert_eq!(app.status_of(id).await, "resolved");
 
     // Fifteen days after "resolved" (the demo's term is 14): too late.
     app.state
@@ -146,5 +133,5 @@ async fn the_term_and_the_origin_are_kept() {
     let r = verdict(&app, &tracking, &[("verdict", "reopened")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("срок прошёл"), "{}", r.body);
-    assert_eq!(status_of(&app, id).await, "resolved");
+    assert_eq!(app.status_of(id).await, "resolved");
 }

@@ -132,19 +132,6 @@ async fn answers(app: &TestApp, id: i64) -> Vec<String> {
         .unwrap()
 }
 
-async fn status_of(app: &TestApp, id: i64) -> String {
-    app.state
-        .db
-        .read(move |c| {
-            c.query_row("SELECT status FROM problems WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .map_err(host_service::api::ApiError::from)
-        })
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_appeal_has_both_parts_the_photos_a_reply_address_and_no_contacts_without_consent() {
     let sink = SmtpSink::start();
@@ -290,7 +277,7 @@ async fn replies_as_mail_clients_write_them_become_the_public_answer() {
         answers(&app, a.id).await,
         ["Добрый день!\n\nЗаявка принята, бригада выедет завтра."]
     );
-    assert_eq!(status_of(&app, a.id).await, "in_progress");
+    assert_eq!(app.status_of(a.id).await, "in_progress");
     // The same message delivered again is taken once.
     assert_eq!(mail_in(&app, &raw), format!("duplicate, problem {}", a.id));
     assert_eq!(answers(&app, a.id).await.len(), 1);
@@ -319,7 +306,7 @@ async fn replies_as_mail_clients_write_them_become_the_public_answer() {
     );
     assert_eq!(mail_in(&app, &raw), format!("answered, problem {}", a.id));
     assert_eq!(answers(&app, a.id).await, ["The lamp was replaced today."]);
-    assert_eq!(status_of(&app, a.id).await, "resolved");
+    assert_eq!(app.status_of(a.id).await, "resolved");
 
     // Thunderbird in KOI8-R, no keyword: the status stays.
     let a = appealed(&app, &sink).await;
@@ -335,7 +322,7 @@ async fn replies_as_mail_clients_write_them_become_the_public_answer() {
         answers(&app, a.id).await,
         ["Проверили: фонарь исправен, отключался из-за обрыва кабеля. Кабель заменён."]
     );
-    assert_eq!(status_of(&app, a.id).await, "published");
+    assert_eq!(app.status_of(a.id).await, "published");
 
     // HTML only (a web client): the blockquote with the appeal is dropped.
     let a = appealed(&app, &sink).await;
@@ -348,7 +335,7 @@ async fn replies_as_mail_clients_write_them_become_the_public_answer() {
     );
     assert_eq!(mail_in(&app, &raw), format!("answered, problem {}", a.id));
     assert_eq!(answers(&app, a.id).await, ["Работы выполнены 2 декабря."]);
-    assert_eq!(status_of(&app, a.id).await, "resolved");
+    assert_eq!(app.status_of(a.id).await, "resolved");
 
     // From an iPhone with a photo: the photo becomes the answer's, re-encoded and public.
     let a = appealed(&app, &sink).await;
@@ -498,7 +485,7 @@ async fn automatic_unmatched_and_strangers_mail_never_becomes_an_answer() {
         answers(&app, a.id).await.is_empty(),
         "nothing was published"
     );
-    assert_eq!(status_of(&app, a.id).await, "published");
+    assert_eq!(app.status_of(a.id).await, "published");
 
     // The cabinet's «Почта» lists what waits, with its reason; a moderator discards the
     // neighbour's words and publishes the mis-threaded answer.

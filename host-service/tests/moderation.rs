@@ -179,20 +179,6 @@ async fn spam_is_refused_with_its_reason_silently_other_refusals_need_an_answer(
     assert_eq!(card.status, StatusCode::NOT_FOUND);
 }
 
-/// The status of problem `id`.
-async fn status_of(app: &TestApp, id: i64) -> String {
-    app.state
-        .db
-        .read(move |c| {
-            c.query_row("SELECT status FROM problems WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .map_err(host_service::api::ApiError::from)
-        })
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_moderator_publishes_the_ticked_reports_at_once_or_none_of_them() {
     let app = TestApp::new().await;
@@ -262,7 +248,7 @@ async fn a_moderator_publishes_the_ticked_reports_at_once_or_none_of_them() {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("№ 999999 не найдено"), "{}", r.body);
-    assert_eq!(status_of(&app, ids[0].parse().unwrap()).await, "new");
+    assert_eq!(app.status_of(ids[0].parse().unwrap()).await, "new");
     assert_eq!(app.count("SELECT count(*) FROM outbox").await, mails_before);
 
     // Two ticked, published with one answer; the third is left as it was.
@@ -284,7 +270,7 @@ async fn a_moderator_publishes_the_ticked_reports_at_once_or_none_of_them() {
     assert_eq!(r.header("location"), Some("/cabinet?status=new"));
     for id in &ids[..2] {
         let id: i64 = id.parse().unwrap();
-        assert_eq!(status_of(&app, id).await, "published");
+        assert_eq!(app.status_of(id).await, "published");
         let card = app.get(&format!("/problems/{id}"), &[]).await;
         assert!(
             card.body.contains("передано в дорожную службу"),
@@ -292,7 +278,7 @@ async fn a_moderator_publishes_the_ticked_reports_at_once_or_none_of_them() {
             card.body
         );
     }
-    assert_eq!(status_of(&app, ids[2].parse().unwrap()).await, "new");
+    assert_eq!(app.status_of(ids[2].parse().unwrap()).await, "new");
     // Each reporter is told, and each change is in the audit log.
     assert_eq!(
         app.count("SELECT count(*) FROM outbox WHERE kind = 'status_changed'")
@@ -347,7 +333,7 @@ async fn save_and_next_walks_the_queue_the_report_was_in() {
         r.header("location"),
         Some(format!("/cabinet/problems/{older}").as_str())
     );
-    assert_eq!(status_of(&app, newer).await, "published");
+    assert_eq!(app.status_of(newer).await, "published");
     // ... and from the last one back to the (now empty) list of new reports.
     let r = post(
         &app,

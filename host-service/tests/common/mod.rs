@@ -194,6 +194,20 @@ impl TestApp {
         })
     }
 
+    /// The status of problem `id`, as stored.
+    pub async fn status_of(&self, id: i64) -> String {
+        self.state
+            .db
+            .read(move |c| {
+                c.query_row("SELECT status FROM problems WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .map_err(host_service::api::ApiError::from)
+            })
+            .await
+            .unwrap()
+    }
+
     pub async fn count(&self, sql: &'static str) -> i64 {
         self.state
             .db
