@@ -288,6 +288,41 @@ async fn the_public_statistics_count_only_what_was_published_and_name_no_one() {
         english.body
     );
 
+    // The same figures as data, for a portal that shows them itself.
+    let api = app.get("/api/v1/sites/demo/stats?days=all", &[]).await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let v = api.json();
+    assert_eq!(v["period_days"], Value::Null);
+    assert_eq!(v["total"], 3);
+    assert_eq!(v["first_answer_days"]["median"], 0.0);
+    let closed = v["by_status"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["status"] == "closed")
+        .unwrap();
+    assert_eq!(closed["label"], "Закрыто");
+    assert_eq!(closed["count"], 1);
+    assert_eq!(v["ratings"][0]["agency"], "Дорожная служба");
+    assert_eq!(v["ratings"][0]["average"], 5.0);
+    for private in ["Канарейкин", "canary-mail", "555-01-02", "Реклама"] {
+        assert!(
+            !api.body.contains(private),
+            "{private} in the public figures"
+        );
+    }
+    let english = app.get("/api/v1/sites/demo/stats?lang=en", &[]).await;
+    assert!(
+        english.body.contains(r#""label":"Closed""#),
+        "{}",
+        english.body
+    );
+    let bad = app.get("/api/v1/sites/demo/stats?days=7", &[]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert_eq!(bad.json()["error"]["fields"][0]["field"], "days");
+    let nowhere = app.get("/api/v1/sites/no-such-site/stats", &[]).await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+
     let unknown = app.get("/stats/no-such-site", &[]).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert!(unknown.body.contains("Сайт не найден"), "{}", unknown.body);

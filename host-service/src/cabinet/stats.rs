@@ -15,13 +15,15 @@ use axum::response::Response;
 use civic_wire::{Lang, Status};
 use maud::{Markup, html};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{CabinetError, CabinetFailure, InLang, Session, header_bar};
 use crate::AppState;
+use crate::api::ApiError;
 use crate::db::{DbError, now};
 use crate::i18n::Msg;
 use crate::pages::{PageLang, layout, message_page, page};
+use crate::sites::find_site;
 
 #[derive(Deserialize, Default)]
 pub(crate) struct StatsQuery {
@@ -381,12 +383,18 @@ pub struct Period(pub Option<i64>);
 impl Period {
     /// Reads `?days=` (30, 90, 365 or `all`; anything else: 30).
     fn of(query: &StatsQuery) -> Period {
-        Period(match query.days.as_deref() {
-            Some("all") => None,
-            Some("90") => Some(90),
-            Some("365") => Some(365),
-            _ => Some(30),
-        })
+        Period::parse(query.days.as_deref().unwrap_or("30")).unwrap_or(Period(Some(30)))
+    }
+
+    /// `30`, `90`, `365` or `all`; `None` for anything else.
+    fn parse(days: &str) -> Option<Period> {
+        match days {
+            "all" => Some(Period(None)),
+            "30" => Some(Period(Some(30))),
+            "90" => Some(Period(Some(90))),
+            "365" => Some(Period(Some(365))),
+            _ => None,
+        }
     }
 
     /// The first filing moment the period counts, as of `now`.
@@ -588,27 +596,9 @@ pub(crate) async fn public_stats(
         }
         Err(e) => return failed(lang, &e),
     };
-    let cache_key = (municipality_id, period, lang.lang);
-    let f = match state.public_stats.get(cache_key) {
-        Some(f) => f,
-        None => {
-            let since = period.since(now());
-            let computed = state
-                .db
-                .read(move |conn| {
-                    compute(conn, municipality_id, Scope::Public, since, lang.lang)
-                        .map_err(DbError::from)
-                })
-                .await;
-            match computed {
-                Ok(s) => {
-                    let f = Arc::new(Figures::from(s));
-                    state.public_stats.put(cache_key, f.clone());
-                    f
-                }
-                Err(e) => return failed(lang, &e),
-            }
-        }
+    let f = match public_figures(&state, municipality_id, period, lang.lang).await {
+        Ok(f) => f,
+        Err(e) => return failed(lang, &e),
     };
     let title = format!("{} — {name}", lang.m(Msg::PublicStats));
     let content = html! {
@@ -622,6 +612,199 @@ pub(crate) async fn public_stats(
         axum::http::HeaderValue::from_static("public, max-age=300"),
     );
     response
+}
+
+/// The municipality's public figures for the period, from the cache while they are fresh.
+async fn public_figures(
+    state: &AppState,
+    municipality_id: i64,
+    period: Period,
+    lang: Lang,
+) -> Result<Arc<Figures>, DbError> {
+    let key = (municipality_id, period, lang);
+    if let Some(f) = state.public_stats.get(key) {
+        return Ok(f);
+    }
+    let since = period.since(now());
+    let s = state
+        .db
+        .read(move |conn| {
+            compute(conn, municipality_id, Scope::Public, since, lang).map_err(DbError::from)
+        })
+        .await?;
+    let f = Arc::new(Figures::from(s));
+    state.public_stats.put(key, f.clone());
+    Ok(f)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ApiStatsQuery {
+    /// `30` (the default), `90`, `365` or `all`: problems filed in the last so many days.
+    days: Option<String>,
+    /// `ru` or `en` (a BCP 47 tag); anything else means the site's default language.
+    lang: Option<String>,
+}
+
+/// `GET /api/v1/sites/{key}/stats`: the municipality's public figures, for a portal that shows
+/// them itself — the same as its `/stats/{site}` page: published problems only, no person.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublicFigures {
+    /// The period in days; `null`: all time.
+    pub period_days: Option<i64>,
+    /// Published problems filed in the period.
+    pub total: i64,
+    /// Open problems past their deadline now.
+    pub overdue: i64,
+    /// Days from filing to the first public answer, of those answered.
+    pub first_answer_days: Spread,
+    /// Days from filing to "resolved", of those resolved.
+    pub resolution_days: Spread,
+    pub by_status: Vec<StatusCount>,
+    pub by_category: Vec<NamedCount>,
+    /// `name` null: not routed to an agency.
+    pub by_agency: Vec<NamedCount>,
+    /// Empty where the municipality has no districts; `name` null: outside them.
+    pub by_district: Vec<NamedCount>,
+    /// The people's rating of each agency, from the residents' verdicts on solutions.
+    pub ratings: Vec<AgencyRating>,
+}
+
+/// A median and a 90th percentile, in days; null when nothing was measured.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Spread {
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StatusCount {
+    pub status: Status,
+    /// `status` in the language asked for.
+    pub label: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NamedCount {
+    pub name: Option<String>,
+    pub count: i64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgencyRating {
+    pub agency: String,
+    /// The average rating, 1 to 5.
+    pub average: f64,
+    /// How many residents judged a solution.
+    pub verdicts: i64,
+    /// How many of them reopened it.
+    pub reopened: i64,
+}
+
+impl PublicFigures {
+    fn new(f: &Figures, period: Period, lang: Lang) -> PublicFigures {
+        let s = &f.stats;
+        let days = |(median, p90): (Option<i64>, Option<i64>)| {
+            let round = |v: i64| (v as f64 / 8_640.0).round() / 10.0;
+            Spread {
+                median: median.map(round),
+                p90: p90.map(round),
+            }
+        };
+        let named = |rows: &[(Option<String>, i64)]| {
+            rows.iter()
+                .map(|(name, count)| NamedCount {
+                    name: name.clone(),
+                    count: *count,
+                })
+                .collect()
+        };
+        PublicFigures {
+            period_days: period.0,
+            total: s.by_status.iter().map(|(_, n)| n).sum(),
+            overdue: s.overdue,
+            first_answer_days: days(f.first_answer),
+            resolution_days: days(f.resolution),
+            by_status: s
+                .by_status
+                .iter()
+                .map(|(status, count)| StatusCount {
+                    status: *status,
+                    label: status.label(lang).to_owned(),
+                    count: *count,
+                })
+                .collect(),
+            by_category: s
+                .by_category
+                .iter()
+                .map(|(name, count)| NamedCount {
+                    name: Some(name.clone()),
+                    count: *count,
+                })
+                .collect(),
+            by_agency: named(&s.by_agency),
+            by_district: named(&s.by_district),
+            ratings: s
+                .ratings
+                .iter()
+                .map(|(agency, average, verdicts, reopened)| AgencyRating {
+                    agency: agency.clone(),
+                    average: (average * 10.0).round() / 10.0,
+                    verdicts: *verdicts,
+                    reopened: *reopened,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/sites/{key}/stats",
+    tag = "map",
+    params(
+        ("key" = String, Path, description = "The site's public key (`data-site`)"),
+        ApiStatsQuery,
+    ),
+    responses(
+        (status = 200, description = "The municipality's public figures for the period (reused for up to 5 minutes)", body = PublicFigures, headers(
+            ("ETag" = String, description = "Strong validator of this body"),
+            ("Cache-Control" = String, description = "How long the answer may be reused"),
+        )),
+        (status = 304, description = "Not modified since the `ETag` sent in `If-None-Match`"),
+        (status = 404, description = "No such site", body = civic_wire::ApiError),
+        (status = 422, description = "`days` is not 30, 90, 365 or `all`", body = civic_wire::ApiError),
+    )
+)]
+#[tracing::instrument(skip_all, fields(site.key = %key))]
+pub(crate) async fn site_stats(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    Query(q): Query<ApiStatsQuery>,
+) -> Result<axum::Json<PublicFigures>, ApiError> {
+    let period = match q.days.as_deref() {
+        None => Period(Some(30)),
+        Some(days) => Period::parse(days).ok_or_else(|| {
+            ApiError::Validation(vec![civic_wire::FieldError {
+                field: "days".into(),
+                code: civic_wire::FieldErrorCode::Invalid,
+                message: "days is 30, 90, 365 or all".into(),
+            }])
+        })?,
+    };
+    let site = state
+        .db
+        .read(move |conn| find_site(conn, &key).map_err(ApiError::from))
+        .await?
+        .ok_or(ApiError::UnknownSite)?;
+    let lang = q
+        .lang
+        .as_deref()
+        .and_then(Lang::from_tag)
+        .unwrap_or(site.default_lang);
+    let f = public_figures(&state, site.municipality_id, period, lang).await?;
+    Ok(axum::Json(PublicFigures::new(&f, period, lang)))
 }
 
 /// The public page when the database failed: said in words, logged.

@@ -72,6 +72,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(map_view).layer(cached()))
         .routes(routes!(nearby_problems).layer(cached()))
         .routes(routes!(problem_card).layer(cached()))
+        .routes(routes!(crate::cabinet::stats::site_stats).layer(cached()))
         .routes(routes!(support_vote).layer(DefaultBodyLimit::max(SUPPORT_BODY_MAX_BYTES)))
 }
 
