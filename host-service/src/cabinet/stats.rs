@@ -532,7 +532,10 @@ const PUBLIC_CACHE_MAX: usize = 256;
 
 /// The public page's figures, per municipality, period and language, for [`PUBLIC_TTL`].
 #[derive(Default)]
-pub struct PublicCache(Mutex<HashMap<(i64, Period, Lang), (Instant, Arc<Figures>)>>);
+pub struct PublicCache(Mutex<HashMap<FiguresKey, (Instant, Arc<Figures>)>>);
+
+/// Whose figures, of which period, in which language.
+type FiguresKey = (i64, Period, Lang);
 
 impl std::fmt::Debug for PublicCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -541,7 +544,7 @@ impl std::fmt::Debug for PublicCache {
 }
 
 impl PublicCache {
-    fn get(&self, key: (i64, Period, Lang)) -> Option<Arc<Figures>> {
+    fn get(&self, key: FiguresKey) -> Option<Arc<Figures>> {
         let cache = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         cache
             .get(&key)
@@ -549,7 +552,7 @@ impl PublicCache {
             .map(|(_, f)| f.clone())
     }
 
-    fn put(&self, key: (i64, Period, Lang), figures: Arc<Figures>) {
+    fn put(&self, key: FiguresKey, figures: Arc<Figures>) {
         let mut cache = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if cache.len() >= PUBLIC_CACHE_MAX {
             let mut ages: Vec<Instant> = cache.values().map(|(at, _)| *at).collect();
