@@ -156,7 +156,7 @@ pub(super) async fn mail_page(
                     }
                 }
                 h3 { (lang.m(Msg::MailText)) }
-                p.mail-text style="white-space: pre-wrap" { (item.text) }
+                p.mail-text.pre-wrap { (item.text) }
                 form.inline method="post" action=(lang.href(&format!("/cabinet/mail/{}/publish", item.id))) {
                     input type="hidden" name="csrf" value=(session.csrf);
                     label for=(format!("problem-{}", item.id)) { (lang.m(Msg::Number)) }

@@ -120,7 +120,7 @@ fn heat_map(lang: PageLang, heat: &Heat) -> Markup {
             } @else {
                 svg id="heat-map" xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="heat-desc"
                     viewBox=(format!("0 0 {HEAT_COLS} {HEAT_ROWS}")) width="480" height="320"
-                    preserveAspectRatio="none" style="max-width: 100%; height: auto; background: #eef1f5; border: 1px solid #c5cbd3" {
+                    preserveAspectRatio="none" class="heat-map" {
                     desc id="heat-desc" { (lang.tn(Msg::HeatMapDesc, max)) }
                     @for (col, row, n) in &heat.cells {
                         rect x=(col) y=(row) width="1" height="1" fill="#c0392b"

@@ -91,7 +91,7 @@ pub fn choice(lang: PageLang, templates: &[Template]) -> Markup {
             dl {
                 @for t in templates {
                     dt { (t.title) }
-                    dd style="white-space: pre-wrap" { (t.text) }
+                    dd.pre-wrap { (t.text) }
                 }
             }
         }
@@ -129,7 +129,7 @@ pub fn section(
                             tr data-template=(t.id) {
                                 td { (name_of(t.category_id)) }
                                 td { (t.title) }
-                                td style="white-space: pre-wrap" { (t.text) }
+                                td.pre-wrap { (t.text) }
                                 td {
                                     form method="post" action=(lang.href(&format!("/cabinet/settings/templates/{}/delete", t.id))) {
                                         input type="hidden" name="csrf" value=(session.csrf);
