@@ -194,3 +194,103 @@ async fn agency_officials_overdue_and_export_as_officials_see_them() {
     browser.close().await.unwrap();
     host.stop().await;
 }
+
+/// Problems `ids` wait for moderation, as new reports do.
+async fn make_new(host: &Host, ids: Vec<i64>) {
+    host.state()
+        .db
+        .write(move |c| {
+            for id in &ids {
+                c.execute(
+                    "UPDATE problems SET status = 'new', published_at = NULL, due_at = NULL,
+                            awaiting_confirmation = 0
+                     WHERE id = ?1",
+                    [id],
+                )?;
+            }
+            Ok::<_, host_service::db::DbError>(())
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moderator_ticks_reports_in_the_list_and_publishes_them_together() {
+    let host = Host::start().await;
+    host_service::map::generate::generate(host.state(), 6, 12)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = {
+        let conn = rusqlite::Connection::open(host.db_path()).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT id FROM problems ORDER BY id DESC LIMIT 3")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    make_new(&host, ids.clone()).await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(1024, 900).await;
+    log_in(&browser, &host, &host.demo_login, &host.demo_password).await;
+    browser
+        .goto(&host.url("/cabinet?status=new"))
+        .await
+        .unwrap();
+    page_with(&browser, "С отмеченными обращениями").await;
+
+    // Two ticked (the ticks are outside the form, joined to it by `form="bulk"`), one not.
+    for id in &ids[..2] {
+        browser
+            .find(Locator::Css(&format!("input[name=id][value=\"{id}\"]")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    let form = browser.find(Locator::Css("form#bulk")).await.unwrap();
+    form.find(Locator::Css("#bulk-status"))
+        .await
+        .unwrap()
+        .select_by_value("published")
+        .await
+        .unwrap();
+    form.find(Locator::Css("#bulk-answer"))
+        .await
+        .unwrap()
+        .send_keys("Принято, передано исполнителю.")
+        .await
+        .unwrap();
+    form.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // Back on the list of new reports: only the one not ticked is left.
+    let (left, gone) = (ids[2], &ids[..2]);
+    wait_for("the ticked reports to leave the new ones", || async {
+        let page = browser.source().await.ok()?;
+        let url = browser.current_url().await.ok()?;
+        (url.query() == Some("status=new")
+            && page.contains(&format!("data-problem-id=\"{left}\""))
+            && gone
+                .iter()
+                .all(|id| !page.contains(&format!("data-problem-id=\"{id}\""))))
+        .then_some(())
+    })
+    .await;
+    for id in gone {
+        browser
+            .goto(&host.url(&format!("/problems/{id}")))
+            .await
+            .unwrap();
+        page_with(&browser, "Принято, передано исполнителю.").await;
+    }
+
+    browser.close().await.unwrap();
+    host.stop().await;
+}
