@@ -501,7 +501,7 @@ fn list_latency(db: &Path) -> Result<((Duration, Duration), (Duration, Duration)
     Ok((measure(None)?, measure(Some("in_progress"))?))
 }
 
-/// Files in `dist/`: (name, bytes, gzip -9 bytes).
+/// Files in `dist/` (not their precompressed `.br`/`.gz` copies): (name, bytes, gzip -9 bytes).
 fn widget_sizes(dist: &Path) -> Result<Vec<(String, u64, u64)>> {
     use std::io::Write;
     let mut out = Vec::new();
@@ -511,6 +511,9 @@ fn widget_sizes(dist: &Path) -> Result<Vec<(String, u64, u64)>> {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
+                continue;
+            }
+            if path.extension().is_some_and(|e| e == "br" || e == "gz") {
                 continue;
             }
             let bytes = std::fs::read(&path)?;

@@ -8,7 +8,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceBuilder;
@@ -59,6 +59,9 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         .layer(middleware::from_fn(api_error_shape))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
+        // The widget's files come precompressed (assets.rs): their coding is chosen here, out
+        // of the compression layer's sight.
+        .layer(middleware::from_fn(crate::assets::precompressed))
         // Outside the limits and the panic catcher, so their 408/413/503/500 are counted too.
         .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::track))
         .layer(
@@ -182,11 +185,7 @@ pub async fn public_cache(req: Request, next: Next) -> Response {
     let matches = if_none_match
         .as_ref()
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .map(|t| t.trim().trim_start_matches("W/"))
-                .any(|t| t == "*" || t == etag)
-        });
+        .is_some_and(|v| names_etag(v, &etag));
     if let Ok(value) = HeaderValue::from_str(&etag) {
         parts.headers.insert(header::ETAG, value);
     }
@@ -201,6 +200,25 @@ pub async fn public_cache(req: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::empty());
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Whether the request's `If-None-Match` names `etag` or is `*` (RFC 9110 13.1.2: the weak
+/// comparison, so a `W/` prefix does not matter); then a GET or HEAD gets a 304.
+pub fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| names_etag(v, etag))
+}
+
+/// Whether one `If-None-Match` field value (a list of entity tags, or `*`) names `etag`.
+fn names_etag(field: &str, etag: &str) -> bool {
+    let etag = etag.trim_start_matches("W/");
+    field
+        .split(',')
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == "*" || t == etag)
 }
 
 /// How long the cabinet's session lives; re-login after a working day.

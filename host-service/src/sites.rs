@@ -38,6 +38,7 @@ pub struct Site {
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(site_config).layer(axum::middleware::from_fn(crate::http::public_cache)))
+        .routes(routes!(first_screen).layer(axum::middleware::from_fn(crate::http::public_cache)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -74,41 +75,111 @@ async fn site_config(
 ) -> Result<axum::Json<SiteConfigAnswer>, ApiError> {
     let config = state
         .db
-        .read(move |conn| {
-            let Some(site) = find_site(conn, &key)? else {
-                return Ok::<_, ApiError>(None);
-            };
-            let lang = q
-                .lang
-                .as_deref()
-                .and_then(Lang::from_tag)
-                .unwrap_or(site.default_lang);
-            let categories = active_categories(conn, site.municipality_id, lang)?;
-            let (tile_url_template, tile_attribution) = conn.query_row(
-                "SELECT tile_url_template, tile_attribution FROM sites WHERE id = ?1",
-                [site.id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            let config = SiteConfig {
-                key: site.key,
-                name: site.name,
-                municipality: site.municipality,
-                centre: site.centre,
-                bounds: site.bounds,
-                default_lang: site.default_lang,
-                default_mode: site.default_mode,
-                privacy_policy_url: site.privacy_policy_url,
-                categories,
-                anonymous: site.anonymous,
-            };
-            Ok(Some(SiteConfigAnswer {
-                config,
-                tile_url_template,
-                tile_attribution,
-            }))
-        })
+        .read(move |conn| configuration(conn, &key, q.lang.as_deref().and_then(Lang::from_tag)))
         .await?;
     config.map(axum::Json).ok_or(ApiError::UnknownSite)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct FirstScreenQuery {
+    /// The widget's `data-lang`: `ru` or `en` (a BCP 47 tag); anything else is ignored.
+    lang: Option<String>,
+    /// The page's language around the widget (its nearest `lang` attribute), used when `lang`
+    /// names none we speak; Russian otherwise.
+    page_lang: Option<String>,
+    /// The widget's `data-accent` (`#rgb`, `#rrggbb` or `rgb(r, g, b)`); anything else is ignored.
+    accent: Option<String>,
+    /// The prefix of the widget's element ids on the page: `civic` and up to 7 digits.
+    id: Option<String>,
+}
+
+/// The first screen of a basic widget, rendered by the host: the report form with the site's
+/// categories, labels and hints in the visitor's language, the consent text and the accent
+/// colour, plus the configuration the widget takes it over with. The loader puts the HTML into
+/// the widget's shadow root as soon as it arrives; the form can be used before the widget's
+/// bundle has loaded.
+///
+/// Public and cacheable like the configuration (strong `ETag`, `Cache-Control`, `304`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/sites/{key}/widget",
+    tag = "sites",
+    params(("key" = String, Path, description = "The site's public key (`data-site`)"), FirstScreenQuery),
+    responses(
+        (status = 200, description = "The first screen", body = civic_wire::FirstScreenAnswer, headers(
+            ("ETag" = String, description = "Strong validator of this body"),
+            ("Cache-Control" = String, description = "How long the answer may be reused"),
+        )),
+        (status = 304, description = "Not modified since the `ETag` sent in `If-None-Match`"),
+        (status = 400, description = "A malformed query string", body = civic_wire::ApiError),
+        (status = 404, description = "No site with this key", body = civic_wire::ApiError),
+    )
+)]
+#[tracing::instrument(skip_all, fields(site.key = %key))]
+async fn first_screen(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    Query(q): Query<FirstScreenQuery>,
+) -> Result<axum::Json<civic_wire::FirstScreenAnswer>, ApiError> {
+    let raw = widget::options::RawOptions {
+        site: key.clone(),
+        lang: q.lang.unwrap_or_default(),
+        page_lang: q.page_lang.unwrap_or_default(),
+        mode: String::new(),
+        accent: q.accent.unwrap_or_default(),
+        api: String::new(),
+        id: q.id.unwrap_or_default(),
+    };
+    let lang = raw.resolve_lang();
+    let answer = state
+        .db
+        .read(move |conn| configuration(conn, &key, Some(lang)))
+        .await?
+        .ok_or(ApiError::UnknownSite)?;
+    let screen = widget::ssr::first_screen(raw, answer.config.clone()).await;
+    Ok(axum::Json(civic_wire::FirstScreenAnswer {
+        config: answer,
+        html: screen.html,
+        css: screen.css,
+        lang: screen.lang.code().to_owned(),
+    }))
+}
+
+/// A site's configuration as the widget gets it, in `lang` (else the site's default language);
+/// `None` when no site has this key.
+fn configuration(
+    conn: &Connection,
+    key: &str,
+    lang: Option<Lang>,
+) -> Result<Option<SiteConfigAnswer>, ApiError> {
+    let Some(site) = find_site(conn, key)? else {
+        return Ok(None);
+    };
+    let lang = lang.unwrap_or(site.default_lang);
+    let categories = active_categories(conn, site.municipality_id, lang)?;
+    let (tile_url_template, tile_attribution) = conn.query_row(
+        "SELECT tile_url_template, tile_attribution FROM sites WHERE id = ?1",
+        [site.id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let config = SiteConfig {
+        key: site.key,
+        name: site.name,
+        municipality: site.municipality,
+        centre: site.centre,
+        bounds: site.bounds,
+        default_lang: site.default_lang,
+        default_mode: site.default_mode,
+        privacy_policy_url: site.privacy_policy_url,
+        categories,
+        anonymous: site.anonymous,
+    };
+    Ok(Some(SiteConfigAnswer {
+        config,
+        tile_url_template,
+        tile_attribution,
+    }))
 }
 
 pub fn find_site(conn: &Connection, key: &str) -> rusqlite::Result<Option<Site>> {

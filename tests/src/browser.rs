@@ -142,12 +142,32 @@ where
 }
 
 /// The shadow root of the widget mounted in the element matching `host_css`, once its form is
-/// ready (`data-state="ready"` on the widget's root).
+/// ready (`data-state="ready"` on the widget's root) and the bundle has taken over the host's
+/// first screen (no `[data-civic-first]` left).
 pub async fn widget(client: &Client, host_css: &str) -> ShadowRoot {
     wait_for(&format!("a ready widget in {host_css}"), || async {
         let host = client.find(Locator::Css(host_css)).await.ok()?;
         let root = host.shadow_root().await.ok()?;
         root.find(Locator::Css("[data-state=ready]")).await.ok()?;
+        if root.find(Locator::Css("[data-civic-first]")).await.is_ok() {
+            return None;
+        }
+        Some(root)
+    })
+    .await
+}
+
+/// The shadow root of the widget in `host_css` as soon as the host's first screen is in it (the
+/// form, before the bundle has taken it over).
+pub async fn first_screen(client: &Client, host_css: &str) -> ShadowRoot {
+    wait_for(&format!("the first screen in {host_css}"), || async {
+        let host = client.find(Locator::Css(host_css)).await.ok()?;
+        let root = host.shadow_root().await.ok()?;
+        root.find(Locator::Css(
+            "[data-civic-first] select[name=category] option:nth-child(2)",
+        ))
+        .await
+        .ok()?;
         Some(root)
     })
     .await
@@ -195,4 +215,84 @@ pub async fn report_number(root: &ShadowRoot) -> i64 {
 
 pub fn has_cyrillic(s: &str) -> bool {
     s.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+}
+
+impl Chromedriver {
+    /// Runs a Chrome DevTools Protocol command (`Network.emulateNetworkConditions`,
+    /// `Emulation.setCPUThrottlingRate`, …) in the current page of `client`'s session, through
+    /// chromedriver's `POST /session/{id}/goog/cdp/execute`, and returns its result.
+    ///
+    /// A plain HTTP/1.1 request to chromedriver: fantoccini's custom commands
+    /// (`WebDriverCompatibleCommand`) have `http::Method` in their signature, and the `http`
+    /// crate is not a dependency of this one.
+    pub async fn cdp(
+        &self,
+        client: &Client,
+        cmd: &str,
+        params: serde_json::Value,
+    ) -> serde_json::Value {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let session = client
+            .session_id()
+            .await
+            .unwrap()
+            .expect("a WebDriver session");
+        let body = json!({ "cmd": cmd, "params": params }).to_string();
+        let request = format!(
+            "POST /session/{session}/goog/cdp/execute HTTP/1.1\r\n\
+             Host: 127.0.0.1:{port}\r\n\
+             Content-Type: application/json; charset=utf-8\r\n\
+             Content-Length: {length}\r\n\
+             Connection: close\r\n\r\n{body}",
+            port = self.port,
+            length = body.len(),
+        );
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+            .await
+            .expect("chromedriver accepts a connection");
+        stream.write_all(request.as_bytes()).await.unwrap();
+
+        let mut response = Vec::new();
+        let head_len = loop {
+            if let Some(i) = response.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+            let read = stream.read_buf(&mut response).await.unwrap();
+            assert!(
+                read > 0,
+                "chromedriver closed the connection before answering {cmd}"
+            );
+        };
+        let head = String::from_utf8_lossy(&response[..head_len]).into_owned();
+        let header = |name: &str| {
+            head.lines().skip(1).find_map(|line| {
+                let (k, v) = line.split_once(':')?;
+                k.trim()
+                    .eq_ignore_ascii_case(name)
+                    .then(|| v.trim().to_owned())
+            })
+        };
+        assert!(
+            header("transfer-encoding").is_none(),
+            "chromedriver answered {cmd} with a transfer encoding: {head}"
+        );
+        match header("content-length").and_then(|v| v.parse::<usize>().ok()) {
+            Some(length) => {
+                while response.len() < head_len + length {
+                    let read = stream.read_buf(&mut response).await.unwrap();
+                    assert!(read > 0, "chromedriver's answer to {cmd} was cut short");
+                }
+                response.truncate(head_len + length);
+            }
+            None => {
+                stream.read_to_end(&mut response).await.unwrap();
+            }
+        }
+        let answer: serde_json::Value = serde_json::from_slice(&response[head_len..])
+            .unwrap_or_else(|e| panic!("chromedriver's answer to {cmd} is not JSON ({e}): {head}"));
+        let status = head.split_whitespace().nth(1).unwrap_or_default();
+        assert_eq!(status, "200", "chromedriver refused {cmd}: {answer}");
+        answer["value"].clone()
+    }
 }

@@ -6,6 +6,7 @@ mod accessibility;
 mod anonymous_report;
 mod cabinet_roles;
 mod extended_map;
+mod first_screen;
 mod keyboard;
 mod layout;
 mod lifecycle;

@@ -1,7 +1,9 @@
 //! The widget lives in other people's pages: their CSS and globals must not change it, and it must
 //! change nothing of theirs. Two widgets on one page work side by side.
 
-use civic_e2e::browser::{Chromedriver, find_in, has_cyrillic, text_in, widget};
+use civic_e2e::browser::{
+    Chromedriver, click_in, find_in, has_cyrillic, report_number, text_in, type_into, widget,
+};
 use civic_e2e::host::Host;
 use fantoccini::Locator;
 use serde_json::json;
@@ -106,6 +108,119 @@ async fn hostile_page_css_and_globals_do_not_reach_two_widgets() {
     assert!(ru_options.contains("Освещение"), "{ru_options}");
     assert!(en_options.contains("Street lighting"), "{en_options}");
     assert!(browser.find(Locator::Css("#widget-ru")).await.is_ok());
+
+    browser.close().await.unwrap();
+    host.stop().await;
+}
+
+/// What a person sees of the form: each part's rendered box and the text properties a container
+/// passes down by inheritance.
+const LOOK: &str = "
+    const root = document.querySelector('[data-civic-widget]').shadowRoot;
+    const out = {};
+    for (const css of ['.civic-widget', 'h2', 'label', 'select[name=category]',
+                       'textarea[name=description]', 'input[name=address]', 'button[type=submit]',
+                       '.civic-check']) {
+      const el = root.querySelector(css);
+      if (!el) { out[css] = 'missing'; continue; }
+      const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+      out[css] = [Math.round(r.width), Math.round(r.height), s.fontSize, s.lineHeight,
+        s.direction, s.letterSpacing, s.wordSpacing, s.textTransform, s.whiteSpace,
+        s.visibility, s.cursor, s.fontStyle, s.fontWeight, s.textAlign, s.textIndent,
+        s.fontFamily, s.color, s.fontVariant, s.wordBreak, s.textShadow].join(' | ');
+    }
+    return out;";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_container_with_hostile_inherited_text_changes_nothing_and_the_report_goes_through() {
+    let host = Host::start().await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(1024, 1400).await;
+
+    browser.goto(&host.url("/plain.html")).await.unwrap();
+    widget(&browser, "[data-civic-widget]").await;
+    let plain = browser.execute(LOOK, vec![]).await.unwrap();
+
+    // font-size: 0, line-height: 0, direction: rtl, spacing, uppercase, pre, hidden, wait,
+    // italic, 900 and more on the widget's container.
+    browser.goto(&host.url("/inherit.html")).await.unwrap();
+    let w = widget(&browser, "[data-civic-widget]").await;
+    let hostile = browser.execute(LOOK, vec![]).await.unwrap();
+    assert!(
+        !plain.to_string().contains("missing"),
+        "the plain page shows the whole form: {plain:#}"
+    );
+    assert_eq!(
+        hostile, plain,
+        "the widget in a hostile container looks exactly as on a plain page"
+    );
+    let submit = find_in(&w, "button[type=submit]").await;
+    assert!(submit.is_displayed().await.unwrap());
+
+    // And it works: the report goes through.
+    find_in(&w, "select[name=category]")
+        .await
+        .select_by_label("Освещение")
+        .await
+        .unwrap();
+    type_into(
+        &w,
+        "textarea[name=description]",
+        "Не горит фонарь, страница с нулевым шрифтом",
+    )
+    .await;
+    type_into(&w, "input[name=address]", "ул. Садовая, 3").await;
+    type_into(&w, "input[name=email]", "resident@example.ru").await;
+    click_in(&w, "input[name=consent]").await;
+    click_in(&w, "button[type=submit]").await;
+    assert!(report_number(&w).await > 0);
+
+    browser.close().await.unwrap();
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_loader_tag_mounts_its_own_widget_once_wherever_it_is() {
+    let host = Host::start().await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(1024, 1400).await;
+    browser.goto(&host.url("/several.html")).await.unwrap();
+
+    // A tag in the head fills the placeholder no tag stands next to; a tag with no placeholder
+    // mounts right after itself; a placeholder right before its tag (the snippet) is that tag's.
+    let placed = widget(&browser, "#placed").await;
+    let inline = widget(&browser, "#inline-tag + div").await;
+    let snippet = widget(&browser, "#snippet").await;
+    assert!(has_cyrillic(&text_in(&placed, "button[type=submit]").await));
+    assert!(!has_cyrillic(
+        &text_in(&inline, "button[type=submit]").await
+    ));
+    assert!(has_cyrillic(
+        &text_in(&snippet, "button[type=submit]").await
+    ));
+
+    // Three tags, three widgets, each mounted once, and the page's own text where it was.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let page = browser
+        .execute(
+            "const hosts = [...document.querySelectorAll('*')].filter(e => e.shadowRoot);
+             return {
+               hosts: hosts.map(e => e.id || (e.previousElementSibling || {}).id),
+               sections: hosts.map(e => e.shadowRoot.querySelectorAll('section.civic-widget').length),
+               after: document.getElementById('inline-tag').nextElementSibling.nextElementSibling.id,
+             };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        page,
+        json!({
+            "hosts": ["placed", "inline-tag", "snippet"],
+            "sections": [1, 1, 1],
+            "after": "after-inline",
+        })
+    );
 
     browser.close().await.unwrap();
     host.stop().await;

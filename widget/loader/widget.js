@@ -43,14 +43,88 @@
       document.head.appendChild(s);
     });
   }
+  // The glue script and the wasm are fetched at once, not one after the other.
   function bundle(kind) {
     return once(kind, function () {
+      var wasm = fetch(base + FILES[kind][1]);
+      wasm.catch(function () {});
       return script(FILES[kind][0]).then(function () {
         var b = (cw.__bundles || {})[kind];
         if (!b) throw new Error('Civic Widget: cannot load ' + kind);
-        return b.init({ module_or_path: base + FILES[kind][1] }).then(function () { return b; });
+        return b.init({ module_or_path: wasm }).then(function () { return b; });
       });
     });
+  }
+
+  // A basic widget's first screen, rendered by the host (the form, in the visitor's language,
+  // with the site's categories and accent), shown as soon as it arrives: the visitor can fill it
+  // in while the bundle loads, which then takes it over. A submit pressed before that is kept
+  // (o.submitted) and carried out once the bundle has taken over. Any failure here only means
+  // the bundle builds the form itself, as it always could.
+  function firstScreen(shadow, o) {
+    var e = encodeURIComponent;
+    var url = api + '/api/v1/sites/' + e(o.site) + '/widget?lang=' + e(o.lang) + '&page_lang=' +
+      e(o.pageLang) + '&accent=' + e(o.accent) + '&id=' + o.id;
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error('Civic Widget: first screen ' + r.status);
+      return r.json();
+    }).then(function (a) {
+      if (shadow.firstChild) return;
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(a.css);
+      var root = document.createElement('div');
+      root.setAttribute('data-civic-first', '');
+      // The host's own rendering of the widget's components (Yew escapes every text).
+      root.innerHTML = a.html;
+      root.civicConfig = a.config;
+      shadow.adoptedStyleSheets = [sheet];
+      shadow.appendChild(root);
+      // Before the bundle has taken over: a submit is kept for it; a button pressed is pressed
+      // again in its form; either makes it take over at once.
+      shadow.addEventListener('submit', function (ev) {
+        if (!o.live) { ev.preventDefault(); o.sent = 1; o.now(); }
+      }, true);
+      shadow.addEventListener('click', function (ev) {
+        var b = !o.live && ev.target.closest && ev.target.closest('button[type=button]');
+        if (b) { root.civicClicked = b.className; o.now(); }
+      }, true);
+    }).catch(function (err) { console.warn(err); });
+  }
+
+  // What the visitor did in the first screen so far, for the bundle (`options.first`), and
+  // `shown(el)`, which the bundle calls once its own form (in `el`) is rendered: it takes the
+  // first screen's place, the focus (and a text field's caret) stays where it was, and a button
+  // pressed there is pressed again.
+  function takeOver(shadow, o) {
+    var root = shadow.querySelector('[data-civic-first]');
+    if (!root) return;
+    var f = { config: root.civicConfig };
+    ['category', 'description', 'address', 'name', 'email', 'phone', 'website', 'consent',
+      'share_with_agency', 'photos'].forEach(function (n) {
+      var el = root.querySelector('[name=' + n + ']');
+      if (el) f[n] = el.type == 'checkbox' ? el.checked : el.type == 'file' ? Array.from(el.files) : el.value;
+    });
+    o.first = f;
+    o.shown = function (el) {
+      var a = shadow.activeElement, at = a && a.id, s = a && a.selectionStart, e = a && a.selectionEnd;
+      root.remove();
+      el.hidden = false;
+      a = at && shadow.getElementById(at);
+      if (a) {
+        a.focus();
+        if (s != null) try { a.setSelectionRange(s, e); } catch (x) { /* not a text field */ }
+      }
+      var b = root.civicClicked && el.querySelector('button.' + root.civicClicked.split(' ')[0]);
+      if (b) setTimeout(function () { b.click(); });
+    };
+  }
+
+  // Whether the visitor is typing or choosing in a field of the first screen: the bundle takes
+  // over only once they leave it (or send, or press a button), so that no field is swapped under
+  // their fingers (a phone would close its keyboard).
+  function typing(shadow) {
+    var a = shadow.activeElement;
+    return !!a && /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName) && !/^(checkbox|file)$/.test(a.type);
   }
   // The map library, for the map bundle: {L, css}.
   function leaflet() {
@@ -85,9 +159,36 @@
     return o;
   }
 
+  // Which `<div data-civic-widget>` placeholders are this tag's. Every loader tag on the page
+  // decides from the same document, so the answer does not depend on the order async tags run
+  // in: a div right next to a loader tag is that tag's; any other div is the nearest tag's
+  // before it (else the first tag's). A tag given no div mounts its widget right after itself.
+  function ours(s) {
+    try { var u = new URL(s.src, location.href); } catch (e) { return false; }
+    return u.origin == api && /\/widget\.js$/.test(u.pathname);
+  }
+  function spotsOf(tag) {
+    var tags = Array.from(document.querySelectorAll('script[src]')).filter(ours);
+    if (tags.indexOf(tag) < 0) tags.push(tag);
+    var all = Array.from(document.querySelectorAll('script[src],div[data-civic-widget]'));
+    var mine = [], before = null;
+    all.forEach(function (el) {
+      if (el.tagName == 'SCRIPT') {
+        if (tags.indexOf(el) >= 0) before = el;
+        return;
+      }
+      var prev = el.previousElementSibling, next = el.nextElementSibling;
+      var owner = tags.indexOf(next) >= 0 ? next : tags.indexOf(prev) >= 0 ? prev : before || tags[0];
+      if (owner === tag) mine.push(el);
+    });
+    return mine;
+  }
+
   function start() {
-    var spots = Array.from(document.querySelectorAll('div[data-civic-widget]'));
+    var spots = spotsOf(me);
     if (!spots.length) {
+      if (me.civicMounted) return;
+      me.civicMounted = 1;
       var div = document.createElement('div');
       var parent = me.parentNode;
       if (!parent || parent === document.head) document.body.appendChild(div);
@@ -99,19 +200,37 @@
       el.setAttribute('data-civic-mounted', '');
       var shadow = el.attachShadow({ mode: 'open' });
       var o = options(el);
-      function mount(kind, o) {
+      o.id = 'civic' + (cw.__n = (cw.__n || 0) + 1);
+      o.submitted = function () { var s = o.sent; o.sent = 0; return !!s; };
+      o.now = function () { o.go = 1; if (o.check) o.check(); };
+      function mount(kind, o, first) {
         if (kind == 'map') leaflet();
-        return bundle(kind).then(function (b) {
-          shadow.replaceChildren();
+        return Promise.all([bundle(kind), first]).then(function (r) {
+          return new Promise(function (go) {
+            function later() { setTimeout(o.check, 0); }
+            o.check = function () {
+              if (!o.go && first && typing(shadow)) return;
+              shadow.removeEventListener('focusout', later);
+              go(r[0]);
+            };
+            shadow.addEventListener('focusout', later);
+            o.check();
+          });
+        }).then(function (b) {
+          if (o.live) return;
+          if (!first) shadow.replaceChildren();
+          else takeOver(shadow, o);
+          o.live = 1;
           b.mount(shadow, o);
         });
       }
       // "Choose on the map" ('pin') or "My reports" ('mine') in a basic widget: the map bundle
       // takes its place (the draft is in localStorage, so the text typed goes along).
       o.upgrade = function (mode) {
-        mount('map', Object.assign({}, o, { mode: mode })).catch(console.error);
+        mount('map', Object.assign({}, o, { mode: mode, live: 0 })).catch(console.error);
       };
-      mount(o.mode == 'extended' ? 'map' : 'basic', o).catch(function (e) {
+      var kind = o.mode == 'extended' ? 'map' : 'basic';
+      mount(kind, o, kind == 'basic' && firstScreen(shadow, o)).catch(function (e) {
         el.removeAttribute('data-civic-mounted');
         console.error(e);
       });

@@ -464,7 +464,7 @@ pub mod json {
     use super::*;
     use js_sys::{Array, Object, Reflect};
 
-    fn get(object: &JsValue, key: &str) -> JsValue {
+    pub fn get(object: &JsValue, key: &str) -> JsValue {
         if object.is_object() {
             Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
         } else {
@@ -486,7 +486,7 @@ pub mod json {
             .map(|n| n as i64)
     }
 
-    fn items(object: &JsValue, key: &str) -> Vec<JsValue> {
+    pub fn items(object: &JsValue, key: &str) -> Vec<JsValue> {
         let list = get(object, key);
         if Array::is_array(&list) {
             Array::from(&list).to_vec()

@@ -24,12 +24,31 @@ use crate::success::{SuccessProps, success};
 pub struct AppProps {
     pub options: Rc<WidgetOptions>,
     pub backend: Rc<dyn Backend>,
+    /// The host rendered the first screen (the form for this configuration): the widget starts
+    /// on it instead of loading the configuration.
+    #[prop_or_default]
+    pub first: Option<Rc<First>>,
 }
 
 impl PartialEq for AppProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.options, &other.options) && Rc::ptr_eq(&self.backend, &other.backend)
     }
+}
+
+/// The host's first screen, which the bundle takes over.
+pub struct First {
+    /// The site's configuration the host rendered it with.
+    pub config: civic_wire::SiteConfig,
+    /// What the visitor typed, chose and ticked in it before the bundle took over.
+    pub typed: crate::state::Fields,
+    /// The photos picked in it.
+    pub photos: Vec<web_sys::File>,
+    /// Whether «Отправить» was pressed before the bundle took over (the loader's answer).
+    pub submitted: Rc<dyn Fn() -> bool>,
+    /// The loader's `shown(root)`: puts the bundle's rendering (in `root`) in the first screen's
+    /// place, with the focus where it was, and presses again a button pressed there before.
+    pub shown: Rc<dyn Fn(&web_sys::Element)>,
 }
 
 type Dispatcher = UseReducerDispatcher<FormState>;
@@ -165,8 +184,44 @@ pub fn app(props: &AppProps) -> Html {
     let lang = o.lang;
     let state = {
         let site = o.site.clone();
-        use_reducer(move || FormState::new(draft::load(&site)))
+        let first = props.first.clone();
+        use_reducer(move || match first {
+            Some(f) => FormState::first(f.config.clone(), &f.typed, draft::load(&site)),
+            None => FormState::new(draft::load(&site)),
+        })
     };
+
+    // Taking over the host's first screen: once rendered, the bundle's form takes its place; the
+    // category and photos chosen there follow, then a «Отправить» (or another button) pressed
+    // there before is carried out, once.
+    let section = use_node_ref();
+    {
+        let state = state.clone();
+        let props = props.clone();
+        let section = section.clone();
+        use_effect_with(state.resumed, move |&resumed| {
+            let Some(first) = props.first.clone() else {
+                return;
+            };
+            if !resumed {
+                if let Some(root) = section.get().and_then(|s| s.parent_element()) {
+                    (first.shown)(&root);
+                }
+                let category = if first.typed.category.is_empty() {
+                    draft::load(&props.options.site).category
+                } else {
+                    first.typed.category.clone()
+                };
+                state.dispatch(Action::Resume(
+                    category,
+                    first.photos.clone(),
+                    props.options.lang,
+                ));
+            } else if (first.submitted)() {
+                send(&state, &props);
+            }
+        });
+    }
 
     // Load (and, after a failure, reload) the site's configuration.
     let loading = matches!(state.phase, Phase::Loading);
@@ -411,7 +466,7 @@ pub fn app(props: &AppProps) -> Html {
     };
 
     html! {
-        <section class="civic-widget" lang={lang.code()} data-state={state.data_state()}
+        <section ref={section} class="civic-widget" lang={lang.code()} data-state={state.data_state()}
             aria-labelledby={o.id("title")}>
             <h2 id={o.id("title")}>{ heading }</h2>
             { signed_in }

@@ -12,6 +12,10 @@ fn key(site: &str) -> String {
 }
 
 fn storage() -> Option<web_sys::Storage> {
+    // Rendered on the host (the first screen) there is no storage, and no draft.
+    if cfg!(not(target_arch = "wasm32")) {
+        return None;
+    }
     web_sys::window()?.local_storage().ok().flatten()
 }
 

@@ -41,6 +41,8 @@ pub mod location;
 pub mod map;
 pub mod options;
 pub mod report_form;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 pub mod state;
 pub mod style;
 pub mod success;
@@ -54,6 +56,11 @@ use web_sys::{Element, ShadowRoot};
 use crate::api::{Backend, HttpBackend};
 use crate::app::{App, AppProps};
 use crate::options::{RawOptions, WidgetOptions};
+
+/// TLSF instead of std's dlmalloc: 3.2 KiB gzip less per bundle, constant-time operations.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
 
 thread_local! {
     static NEXT_INSTANCE: Cell<u32> = const { Cell::new(1) };
@@ -83,7 +90,9 @@ pub fn widget_options(raw: &RawOptions) -> WidgetOptions {
         #[cfg(not(feature = "extended"))]
         mode: raw.resolve_mode(),
         api_base: raw.api.trim_end_matches('/').to_owned(),
-        id_prefix: format!("civic{n}"),
+        id_prefix: raw
+            .id_prefix()
+            .map_or_else(|| format!("civic{n}"), str::to_owned),
         #[cfg(feature = "extended")]
         pin,
         #[cfg(feature = "extended")]
@@ -96,6 +105,7 @@ pub fn widget_options(raw: &RawOptions) -> WidgetOptions {
 #[wasm_bindgen]
 pub fn mount(shadow: ShadowRoot, options: JsValue) -> Result<(), JsValue> {
     let raw = RawOptions::from_js(&options);
+    let options_js = options.clone();
     // The loader's `ssoToken()`: the page's hook or `data-sso-token`, a Promise of a token or null.
     let function = |name: &str| {
         js_sys::Reflect::get(&options, &JsValue::from_str(name))
@@ -118,8 +128,61 @@ pub fn mount(shadow: ShadowRoot, options: JsValue) -> Result<(), JsValue> {
         #[cfg(feature = "extended")]
         base_map: Rc::default(),
     });
+    // The host's first screen is there (the loader read it as `options.first`): the bundle
+    // renders the same form, with what the visitor did in it meanwhile, and the loader puts it
+    // in the first screen's place.
+    #[cfg(not(feature = "extended"))]
+    if let Some(first) = first(&options_js, function("submitted"), function("shown")) {
+        style::adopt(&shadow, Some(raw.accent.as_str()))?;
+        let root = mount_root(&shadow)?;
+        root.set_attribute("hidden", "")?;
+        render(root, options, backend, Some(first));
+        return Ok(());
+    }
     mount_with(&shadow, options, backend, Some(raw.accent.as_str()))?;
     Ok(())
+}
+
+/// The loader's reading of the host's first screen (`options.first`: the site's configuration,
+/// the form's values and ticks, the photos picked), with its `submitted()` and `shown(root)`.
+#[cfg(not(feature = "extended"))]
+fn first(
+    options: &JsValue,
+    submitted: Option<js_sys::Function>,
+    shown: Option<js_sys::Function>,
+) -> Option<app::First> {
+    use api::json::{get, items, string};
+    let first = get(options, "first");
+    let config = api::json::site_config(&get(&first, "config"))?;
+    let text = |key: &str| string(&first, key).unwrap_or_default();
+    let typed = state::Fields {
+        category: text("category"),
+        description: text("description"),
+        address: text("address"),
+        name: text("name"),
+        email: text("email"),
+        phone: text("phone"),
+        website: text("website"),
+        consent: get(&first, "consent").is_truthy(),
+        share_with_agency: get(&first, "share_with_agency").is_truthy(),
+    };
+    let call = |f: &Option<js_sys::Function>, arg: &JsValue| {
+        f.as_ref()
+            .and_then(|f| f.call1(&JsValue::NULL, arg).ok())
+            .is_some_and(|v| v.is_truthy())
+    };
+    Some(app::First {
+        config,
+        typed,
+        photos: items(&first, "photos")
+            .into_iter()
+            .map(wasm_bindgen::JsCast::unchecked_into)
+            .collect(),
+        submitted: Rc::new(move || call(&submitted, &JsValue::NULL)),
+        shown: Rc::new(move |root: &Element| {
+            call(&shown, root);
+        }),
+    })
 }
 
 /// Mounts with any backend; the tests use a fake one. Returns the element Yew renders into.
@@ -130,15 +193,31 @@ pub fn mount_with(
     accent: Option<&str>,
 ) -> Result<Element, JsValue> {
     style::adopt(shadow, accent)?;
+    let root = mount_root(shadow)?;
+    render(root.clone(), options, backend, None);
+    Ok(root)
+}
+
+/// A new element in `shadow` for Yew to render into.
+fn mount_root(shadow: &ShadowRoot) -> Result<Element, JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or_else(|| JsValue::from_str("no document"))?;
     let root = document.create_element("div")?;
     shadow.append_child(&root)?;
+    Ok(root)
+}
+
+fn render(
+    root: Element,
+    options: WidgetOptions,
+    backend: Rc<dyn Backend>,
+    first: Option<app::First>,
+) {
     let props = AppProps {
         options: Rc::new(options),
         backend,
+        first: first.map(Rc::new),
     };
-    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
-    Ok(root)
+    yew::Renderer::<App>::with_root_and_props(root, props).render();
 }

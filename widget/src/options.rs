@@ -41,6 +41,9 @@ pub struct RawOptions {
     pub mode: String,
     pub accent: String,
     pub api: String,
+    /// The id prefix the loader gave this widget (`civic3`): the host renders the first screen
+    /// with the same one.
+    pub id: String,
 }
 
 impl RawOptions {
@@ -59,6 +62,7 @@ impl RawOptions {
             mode: get("mode"),
             accent: get("accent"),
             api: get("api"),
+            id: get("id"),
         }
     }
 
@@ -67,6 +71,13 @@ impl RawOptions {
         Lang::from_tag(&self.lang)
             .or_else(|| Lang::from_tag(&self.page_lang))
             .unwrap_or_default()
+    }
+
+    /// The loader's id prefix when it is one (`civic` and digits), else `None`.
+    pub fn id_prefix(&self) -> Option<&str> {
+        let digits = self.id.strip_prefix("civic")?;
+        (!digits.is_empty() && digits.len() < 8 && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then_some(self.id.as_str())
     }
 
     pub fn resolve_mode(&self) -> Mode {

@@ -165,6 +165,8 @@ pub struct FormState {
     pub photo_error: String,
     /// Once the report is in: what became of its photos, in words ("" when it had none).
     pub photo_news: String,
+    /// The bundle has taken over the host's first screen ([`Action::Resume`]).
+    pub resumed: bool,
 }
 
 impl FormState {
@@ -188,7 +190,36 @@ impl FormState {
             photos: Vec::new(),
             photo_error: String::new(),
             photo_news: String::new(),
+            resumed: false,
         }
+    }
+
+    /// The form as the host rendered it for `config` (its first screen), with what the visitor
+    /// typed into it before the bundle took over, else the draft. Only values that change no
+    /// element may differ from the host's rendering here (hydration adopts the host's elements as
+    /// they are): the category (its hint is an element) and the photos (a list) follow with
+    /// [`Action::Resume`] once the bundle has taken over.
+    pub fn first(config: SiteConfig, typed: &Fields, draft: Draft) -> FormState {
+        let or = |typed: &String, saved: String| {
+            if typed.is_empty() {
+                saved
+            } else {
+                typed.clone()
+            }
+        };
+        let fields = Fields {
+            description: or(&typed.description, draft.description),
+            address: or(&typed.address, draft.address),
+            category: String::new(),
+            ..typed.clone()
+        };
+        let mut s = Rc::new(FormState::new(Draft::default())).reduce(Action::Loaded(config));
+        Rc::make_mut(&mut s).fields = Fields {
+            // Only one category: the host chose it already.
+            category: s.fields.category.clone(),
+            ..fields
+        };
+        Rc::unwrap_or_clone(s)
     }
 
     /// The value of the root element's `data-state`.
@@ -307,6 +338,9 @@ pub enum Action {
     RemovePhoto(usize),
     /// What became of the photos of report `.0`, in words.
     PhotosDone(i64, String),
+    /// The bundle took over the host's first screen: the category chosen there (or the draft's)
+    /// and the photos picked there.
+    Resume(String, Vec<File>, Lang),
 }
 
 impl Reducible for FormState {
@@ -453,6 +487,17 @@ impl Reducible for FormState {
                     s.photos.remove(index);
                 }
                 s.photo_error.clear();
+            }
+            Action::Resume(category, photos, lang) => {
+                let known = s
+                    .config
+                    .as_deref()
+                    .is_some_and(|c| c.categories.iter().any(|k| k.id.to_string() == category));
+                if known {
+                    s.fields.category = category;
+                }
+                s.resumed = true;
+                return Rc::new(s).reduce(Action::AddPhotos(photos, lang));
             }
             Action::PhotosDone(id, news) => {
                 // Only for the report still shown ("Report another" may have been pressed).

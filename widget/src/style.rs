@@ -3,9 +3,12 @@
 //! Host pages run a CSP without `'unsafe-inline'` styles, so there is no `<style>` element and no
 //! `style=` attribute anywhere: `CSSStyleSheet.replaceSync` + `adoptedStyleSheets` only. `:host`
 //! and the widget's root reset everything the page could pass down by inheritance (page rules
-//! that match the host element itself beat `:host`, so the inner reset is the one that counts)
-//! except the font size, which the widget follows (sizes are `em`), so a page with larger text
-//! gets a larger widget; touch targets stay at least 44 px even on pages with small text.
+//! that match the host element itself beat `:host`, so the inner reset is the one that counts),
+//! `direction` too (`all` leaves it out), except the font size, which the widget follows upwards
+//! (sizes are `em`): a page with larger text, as a site's version for the visually impaired,
+//! gets a larger widget, while a page with small text, or `font-size: 0` on the container (the
+//! trick against gaps between inline blocks), gets 16 px, never less; touch targets stay at
+//! least 44 px.
 
 use wasm_bindgen::JsValue;
 use web_sys::{CssStyleSheet, ShadowRoot};
@@ -15,13 +18,13 @@ use web_sys::{CssStyleSheet, ShadowRoot};
 /// (4.5:1) on the backgrounds they are used on; field borders (#767680) have 4.49:1 against white,
 /// over the 3:1 WCAG asks of control boundaries.
 pub const CSS: &str = r#"
-:host{all:initial;display:block;font-size:inherit;
+:host{all:initial;display:block;font-size:inherit;direction:ltr;unicode-bidi:isolate;
 --civic-accent:#0b57a4;--civic-on-accent:#fff;--civic-ink:#0b57a4;--civic-fg:#1b1b1f;--civic-muted:#4b4b55;
 --civic-line:#767680;--civic-bg:#fff;--civic-soft:#f3f4f7;--civic-bad:#b00020;--civic-good:#146c2e}
 *,*::before,*::after{box-sizing:border-box;margin:0;padding:0;border:0;font:inherit;color:inherit;background:none}
-.civic-widget{all:initial;font-size:inherit;box-sizing:border-box;display:block;width:100%;max-width:40em;min-width:0;padding:1em;
+.civic-widget{all:initial;direction:ltr;unicode-bidi:isolate;box-sizing:border-box;display:block;width:100%;max-width:40em;min-width:0;padding:1em;
 font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
-font-size:1em;line-height:1.45;color:var(--civic-fg);background:var(--civic-bg);
+font-size:max(1em,16px);line-height:1.45;color:var(--civic-fg);background:var(--civic-bg);
 border:1px solid var(--civic-line);border-radius:.5em;text-align:start;overflow-wrap:anywhere}
 h2{font-size:1.25em;font-weight:700;line-height:1.25;margin-bottom:.75em}
 p+p{margin-top:.5em}

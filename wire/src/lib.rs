@@ -457,6 +457,21 @@ pub struct SiteConfigAnswer {
     pub tile_attribution: Option<String>,
 }
 
+/// `GET /api/v1/sites/{key}/widget`: a basic widget's first screen, rendered by the host, with
+/// everything the widget needs to take it over.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FirstScreenAnswer {
+    /// The site's configuration, in the language the screen is in (as `GET /api/v1/sites/{key}`).
+    pub config: SiteConfigAnswer,
+    /// The form's elements (HTML), ready to be put into the widget's shadow root.
+    pub html: String,
+    /// The widget's stylesheet for this site (with the accent asked for).
+    pub css: String,
+    /// The language the screen is in: `ru` or `en`.
+    pub lang: String,
+}
+
 /// `GET /api/v1/sites/{key}/map`: what to draw in a viewport. Either `clusters` or `problems`
 /// is filled (the other is empty), and the answer stays small whatever the city's size.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

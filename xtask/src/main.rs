@@ -3,8 +3,9 @@
 //! - `cargo xtask dist` builds the widget into `dist/`: `dist/widget.js` (the loader),
 //!   `dist/widget/civic-widget-<hash>.js` + `..._bg.wasm` (the basic bundle: the form),
 //!   `civic-map-<hash>.*` (the extended bundle: the problem map and the form) and
-//!   `civic-leaflet-<hash>.js` (Leaflet, wrapped), then prints their sizes and fails when a size
-//!   budget is broken.
+//!   `civic-leaflet-<hash>.js` (Leaflet, wrapped), each with its precompressed copies
+//!   `<name>.br` and `<name>.gz` (`compress.rs`), then prints their sizes (raw, gzip -9,
+//!   Brotli) and fails when a size budget (gzip) is broken.
 //! - `cargo xtask dist --check` builds the same into a temporary folder and compares it byte for
 //!   byte with `dist/` (CI runs it to prove `dist/` is what the sources build).
 //! - `cargo xtask sizes` prints the sizes of what is in `dist/` now.
@@ -17,6 +18,7 @@
 
 mod bench_map;
 mod bundle;
+mod compress;
 mod generate;
 mod names;
 
@@ -78,7 +80,7 @@ fn workspace_root() -> PathBuf {
 
 fn dist(check: bool) -> Result<()> {
     let root = workspace_root();
-    let files = build(&root)?;
+    let files = compress::with_copies(build(&root)?);
     let sizes = Sizes::measure(&files);
     print!("{}", sizes.table());
     let dist = root.join("dist");
@@ -96,7 +98,10 @@ fn dist(check: bool) -> Result<()> {
         println!("dist/ is up to date");
     } else {
         write(&dist, &files)?;
-        println!("wrote {} files to dist/", files.len());
+        println!(
+            "wrote {} files to dist/ (and their .br and .gz copies)",
+            sizes.files.len()
+        );
     }
     Budget::WIDGET.check(&sizes)
 }
@@ -123,30 +128,49 @@ fn build(root: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
     bundle::assemble(&loader, &basic, &map, &leaflet, &|js| minify_js(root, js))
 }
 
-/// Minifies a script with the pinned esbuild (whose version `leaflet()` checked): the loader
-/// and wasm-bindgen's glue, about 1 KiB gzip of each mode.
+/// Minifies a script with the pinned esbuild (whose version `leaflet()` checked), then terser
+/// (two compress passes, top-level names mangled): the loader and wasm-bindgen's glue, about
+/// 1 KiB gzip of each mode.
 fn minify_js(root: &Path, js: &str) -> Result<String> {
+    let modules = root.join(".tools/node_modules");
+    let esbuild = pipe(
+        Command::new(modules.join("esbuild/bin/esbuild")).args([
+            "--minify",
+            "--charset=utf8",
+            "--log-level=warning",
+        ]),
+        js,
+    )?;
+    pipe(
+        Command::new("node")
+            .arg(modules.join("terser/bin/terser"))
+            .args(["--compress", "passes=2", "--mangle", "--toplevel"]),
+        &esbuild,
+    )
+}
+
+/// Runs `cmd` with `input` on its standard input; its standard output.
+fn pipe(cmd: &mut Command, input: &str) -> Result<String> {
     use std::io::Write;
-    let esbuild = root.join(".tools/node_modules/esbuild/bin/esbuild");
-    let mut child = Command::new(&esbuild)
-        .args(["--minify", "--charset=utf8", "--log-level=warning"])
+    let what = format!("{:?}", cmd.get_program());
+    let mut child = cmd
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run {}: {e}", esbuild.display()))?;
+        .map_err(|e| format!("cannot run {what}: {e}"))?;
     child
         .stdin
         .take()
-        .ok_or("no stdin for esbuild")?
-        .write_all(js.as_bytes())
-        .map_err(|e| format!("cannot feed esbuild: {e}"))?;
+        .ok_or_else(|| format!("no stdin for {what}"))?
+        .write_all(input.as_bytes())
+        .map_err(|e| format!("cannot feed {what}: {e}"))?;
     let out = child
         .wait_with_output()
-        .map_err(|e| format!("esbuild failed: {e}"))?;
+        .map_err(|e| format!("{what} failed: {e}"))?;
     if !out.status.success() {
-        return Err(format!("esbuild failed ({})", out.status));
+        return Err(format!("{what} failed ({})", out.status));
     }
-    String::from_utf8(out.stdout).map_err(|e| format!("esbuild wrote non-UTF-8: {e}"))
+    String::from_utf8(out.stdout).map_err(|e| format!("{what} wrote non-UTF-8: {e}"))
 }
 
 /// One build of the widget crate (with `kind`'s features), through wasm-bindgen and wasm-opt.
@@ -232,7 +256,7 @@ fn leaflet(root: &Path) -> Result<String> {
     let install = "install it with: bash scripts/install-tools.sh";
     let tools = read_string(&root.join("tools/package.json"))?;
     let mut version = String::new();
-    for package in ["leaflet", "esbuild"] {
+    for package in ["leaflet", "esbuild", "terser"] {
         let wanted = json_member(&tools, package)
             .ok_or_else(|| format!("tools/package.json does not pin {package}"))?;
         let manifest = read_string(&modules.join(package).join("package.json"))
@@ -371,22 +395,23 @@ fn read_string(path: &Path) -> Result<String> {
     fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-/// The files in `dist/` that the xtask owns: the loader and every hashed bundle file.
+/// The files in `dist/` that the xtask owns: the loader and every hashed bundle file, and the
+/// compressed copies of each.
 fn read_ours(dist: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut files = BTreeMap::new();
-    let loader = dist.join(bundle::LOADER);
-    if loader.is_file() {
-        files.insert(
-            bundle::LOADER.to_owned(),
-            fs::read(&loader).map_err(|e| e.to_string())?,
-        );
+    for suffix in ["", compress::COPIES[0], compress::COPIES[1]] {
+        let name = format!("{}{suffix}", bundle::LOADER);
+        let loader = dist.join(&name);
+        if loader.is_file() {
+            files.insert(name, fs::read(&loader).map_err(|e| e.to_string())?);
+        }
     }
     let dir = dist.join("widget");
     if dir.is_dir() {
         for entry in fs::read_dir(&dir).map_err(|e| e.to_string())? {
             let entry = entry.map_err(|e| e.to_string())?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            if bundle::is_bundle_file(&name) {
+            if bundle::is_bundle_file(compress::original(&name)) {
                 let bytes = fs::read(entry.path()).map_err(|e| e.to_string())?;
                 files.insert(format!("widget/{name}"), bytes);
             }

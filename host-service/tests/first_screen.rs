@@ -1,0 +1,102 @@
+//! `GET /api/v1/sites/{key}/widget`: the basic widget's first screen, rendered by the host with
+//! the widget's own components, as the loader fetches it from a city's page.
+
+use crate::common;
+
+use axum::http::StatusCode;
+use common::*;
+
+#[tokio::test]
+async fn the_first_screen_is_the_form_in_the_visitors_language_with_the_sites_categories() {
+    let app = TestApp::new().await;
+    for (query, lang, category, submit, title) in [
+        ("", "ru", "Дороги и тротуары", "Отправить", "Демоград"),
+        (
+            "?page_lang=en-GB",
+            "en",
+            "Roads and pavements",
+            "Send",
+            "Демоград",
+        ),
+        (
+            "?lang=ru&page_lang=en",
+            "ru",
+            "Дороги и тротуары",
+            "Отправить",
+            "Демоград",
+        ),
+        (
+            "?lang=xx&page_lang=en",
+            "en",
+            "Roads and pavements",
+            "Send",
+            "Демоград",
+        ),
+    ] {
+        let r = app
+            .get(
+                &format!("/api/v1/sites/demo/widget{query}"),
+                &[("origin", DEMO_ORIGIN)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{query}");
+        // A city page fetches it across origins, and may reuse it.
+        assert_eq!(r.header("access-control-allow-origin"), Some(DEMO_ORIGIN));
+        assert!(r.header("etag").is_some());
+        let a: civic_wire::FirstScreenAnswer = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(a.lang, lang, "{query}");
+        assert_eq!(a.config.config.categories[0].name, category, "{query}");
+        for part in [
+            category,
+            submit,
+            title,
+            "name=\"category\"",
+            "name=\"description\"",
+            "name=\"consent\"",
+            "type=\"submit\"",
+            "data-state=\"ready\"",
+        ] {
+            assert!(a.html.contains(part), "{query}: {part} in {}", a.html);
+        }
+        // The privacy policy is linked from the consent text.
+        assert!(a.html.contains(&a.config.config.privacy_policy_url));
+        assert!(
+            a.css.contains(".civic-widget{"),
+            "the stylesheet comes along"
+        );
+    }
+}
+
+#[tokio::test]
+async fn ids_accent_and_hostile_values_are_taken_only_when_they_are_what_they_should_be() {
+    let app = TestApp::new().await;
+    // The loader's id prefix is used, so the labels point at the bundle's own ids.
+    let a = first(&app, "?id=civic7&accent=%23c00").await;
+    assert!(a.html.contains("id=\"civic7-description\""));
+    assert!(a.css.contains("--civic-accent:#cc0000"), "{}", a.css);
+    // Anything else is ignored, never spliced into the HTML or the CSS.
+    let a = first(
+        &app,
+        "?id=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E&accent=red%7D*%7Bdisplay:none",
+    )
+    .await;
+    assert!(!a.html.contains("<script"), "{}", a.html);
+    assert!(!a.html.contains("alert(1)"));
+    assert_eq!(
+        a.css,
+        first(&app, "").await.css,
+        "the stylesheet without an accent"
+    );
+    // An unknown site is the API's JSON 404.
+    let r = app.get("/api/v1/sites/nowhere/widget", &[]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.json()["error"]["code"], "unknown_site");
+}
+
+async fn first(app: &TestApp, query: &str) -> civic_wire::FirstScreenAnswer {
+    let r = app
+        .get(&format!("/api/v1/sites/demo/widget{query}"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
