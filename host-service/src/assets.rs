@@ -340,6 +340,13 @@ fn demo_file(path: &str, _req: &Request) -> Option<Response> {
     Some(response)
 }
 
+/// The loader (`dist/widget.js`) as text, for the per-site loaders (`sites::site_loader`).
+pub fn loader_js() -> &'static str {
+    dist_file("/widget.js")
+        .and_then(|f| std::str::from_utf8(f.identity.bytes).ok())
+        .unwrap_or_default()
+}
+
 /// Paths of the embedded widget files (not of their compressed copies), for the start-up log
 /// and tests.
 pub fn widget_files() -> impl Iterator<Item = &'static str> {

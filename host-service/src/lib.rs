@@ -111,6 +111,7 @@ pub fn app(state: AppState) -> Router {
         .merge(photos::router())
         .merge(metrics::router())
         .merge(assets::router())
+        .merge(sites::loader_router())
         // `/api/v1/sso/exchange` names its site in the body: its CORS is its own.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

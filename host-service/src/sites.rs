@@ -146,6 +146,96 @@ async fn first_screen(
     }))
 }
 
+/// `GET /w/{key}.js`: the loader with the site's first screen inside, so that a page with the
+/// per-site snippet gets the form with the loader itself, one request fewer before it shows.
+pub fn loader_router() -> axum::Router<AppState> {
+    axum::Router::new().route(
+        "/w/{file}",
+        axum::routing::get(site_loader).layer(axum::middleware::from_fn(crate::http::public_cache)),
+    )
+}
+
+#[derive(Deserialize)]
+struct LoaderQuery {
+    lang: Option<String>,
+    accent: Option<String>,
+}
+
+/// The loader (`dist/widget.js`) preceded by the first screen of the site's first widget on a
+/// page, in the language of `?lang=` (else the site's default) and the accent of `?accent=`,
+/// keyed as the loader looks it up (site, language, accent, id prefix). A page whose widget asks
+/// for something else (`data-lang`, `data-accent`), or a second widget, fetches its own first
+/// screen as with `/widget.js`. An unknown site gets the plain loader: the widget says the site
+/// is unknown in words.
+async fn site_loader(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(q): Query<LoaderQuery>,
+) -> Response {
+    let loader = crate::assets::loader_js();
+    let Some(key) = file.strip_suffix(".js").map(str::to_owned) else {
+        return ApiError::NotFound.into_response();
+    };
+    let asked = q.lang.as_deref().and_then(Lang::from_tag);
+    let read_key = key.clone();
+    let answer = state
+        .db
+        .read(move |conn| configuration(conn, &read_key, asked))
+        .await;
+    let prefix = match answer {
+        Ok(Some(answer)) => {
+            let lang = asked.unwrap_or(answer.config.default_lang);
+            let accent = q.accent.unwrap_or_default();
+            let raw = widget::options::RawOptions {
+                site: key.clone(),
+                lang: lang.code().to_owned(),
+                accent: accent.clone(),
+                id: FIRST_ID.to_owned(),
+                ..Default::default()
+            };
+            let screen = widget::ssr::first_screen(raw, answer.config.clone()).await;
+            let first = civic_wire::FirstScreenAnswer {
+                config: answer,
+                html: screen.html,
+                css: screen.css,
+                lang: lang.code().to_owned(),
+            };
+            let slot = [key.as_str(), lang.code(), &accent, FIRST_ID].join("|");
+            // JSON is JavaScript; `</` is escaped so that the text can never close a script
+            // element if someone inlines it.
+            format!(
+                "(function(c){{(c.__first=c.__first||{{}})[{}]={};}})(window.CivicWidget=window.CivicWidget||{{}});\n",
+                js_json(&slot),
+                js_json(&first),
+            )
+        }
+        Ok(None) => String::new(),
+        Err(e) => return e.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (
+                header::HeaderName::from_static("cross-origin-resource-policy"),
+                "cross-origin",
+            ),
+        ],
+        prefix + loader,
+    )
+        .into_response()
+}
+
+/// The id prefix of a page's first widget (the loader numbers its widgets from 1).
+const FIRST_ID: &str = "civic1";
+
+/// `value` as JSON, which is JavaScript; `</` escaped so that it can never close a script
+/// element if someone inlines it.
+fn js_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_else(|_| "null".to_owned())
+        .replace("</", "<\\/")
+}
+
 /// A site's configuration as the widget gets it, in `lang` (else the site's default language);
 /// `None` when no site has this key.
 fn configuration(

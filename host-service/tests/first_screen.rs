@@ -100,3 +100,38 @@ async fn first(app: &TestApp, query: &str) -> civic_wire::FirstScreenAnswer {
     assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.body);
     serde_json::from_str(&r.body).unwrap()
 }
+
+#[tokio::test]
+async fn a_sites_own_loader_carries_its_first_screen() {
+    let app = TestApp::new().await;
+    let loader = app.get("/widget.js", &[]).await.body;
+    for (query, lang, category) in [
+        ("", "ru", "Дороги и тротуары"),
+        ("?lang=en", "en", "Roads and pavements"),
+    ] {
+        let r = app.get(&format!("/w/demo.js{query}"), &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{query}");
+        assert_eq!(
+            r.header("content-type"),
+            Some("text/javascript; charset=utf-8")
+        );
+        assert!(r.header("etag").is_some());
+        // The first screen, keyed as the loader looks it up, then the loader itself.
+        let slot = format!("[\"demo|{lang}||civic1\"]=");
+        assert!(r.body.contains(&slot), "{query}: {slot}");
+        assert!(r.body.contains(category), "{query}");
+        assert!(r.body.ends_with(&loader), "{query}: the loader follows");
+        assert!(
+            !r.body.contains("</script"),
+            "never closes a script element"
+        );
+    }
+    // An unknown site gets the plain loader (the widget then says so in words).
+    let r = app.get("/w/nowhere.js", &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body, loader);
+    assert_eq!(
+        app.get("/w/demo.css", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -163,3 +163,49 @@ async fn the_bundle_waits_for_the_resident_to_leave_the_field_and_keeps_every_ke
     browser.close().await.unwrap();
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sites_own_loader_brings_the_first_screen_with_it() {
+    let host = Host::start().await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(412, 915).await;
+    // `<script src="/w/demo.js" async>`: no data-site, no placeholder.
+    browser.goto(&host.url("/site-loader.html")).await.unwrap();
+    let w = civic_e2e::browser::widget(&browser, "h1 + script + div").await;
+
+    // The form came with the loader: no request for the first screen was made.
+    let fetched = browser
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let fetched: Vec<String> = serde_json::from_value(fetched).unwrap();
+    assert!(fetched.iter().any(|p| p == "/w/demo.js"), "{fetched:?}");
+    assert!(
+        !fetched.iter().any(|p| p.ends_with("/widget")),
+        "the first screen was fetched again: {fetched:?}"
+    );
+
+    // And the widget works.
+    find_in(&w, "select[name=category]")
+        .await
+        .select_by_label("Мусор")
+        .await
+        .unwrap();
+    type_into(
+        &w,
+        "textarea[name=description]",
+        "Переполнен контейнер у школы",
+    )
+    .await;
+    type_into(&w, "input[name=address]", "ул. Школьная, 2").await;
+    type_into(&w, "input[name=email]", "site-loader@example.ru").await;
+    click_in(&w, "input[name=consent]").await;
+    click_in(&w, "button[type=submit]").await;
+    assert!(civic_e2e::browser::report_number(&w).await > 0);
+
+    browser.close().await.unwrap();
+    host.stop().await;
+}

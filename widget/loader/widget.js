@@ -13,7 +13,9 @@
   // Only valid while this script runs for the first time, so it is read right away.
   var me = document.currentScript || document.querySelector('script[src*="widget.js"][data-site]');
   if (!me || !me.src) return;
-  var base = new URL('widget/', me.src).href;
+  // `/widget.js`, or a site's own loader `/w/<site>.js` (with its first screen inside).
+  var own = /\/w\/([^\/]+)\.js$/.exec(new URL(me.src).pathname);
+  var base = new URL(own ? '../widget/' : 'widget/', me.src).href;
   var api = new URL(me.src).origin;
   var cw = window.CivicWidget = window.CivicWidget || {};
   // Single sign-on: configure({ssoToken}) and logout(), also queued before this ran in CivicWidget.q.
@@ -65,10 +67,13 @@
     var e = encodeURIComponent;
     var url = api + '/api/v1/sites/' + e(o.site) + '/widget?lang=' + e(o.lang) + '&page_lang=' +
       e(o.pageLang) + '&accent=' + e(o.accent) + '&id=' + o.id;
-    return fetch(url).then(function (r) {
+    // A site's own loader brought its first widget's screen along (keyed as the host made it).
+    var key = [o.site, code(o.lang) || code(o.pageLang) || 'ru', o.accent, o.id].join('|');
+    var brought = (cw.__first || {})[key];
+    return (brought ? Promise.resolve(brought) : fetch(url).then(function (r) {
       if (!r.ok) throw new Error('Civic Widget: first screen ' + r.status);
       return r.json();
-    }).then(function (a) {
+    })).then(function (a) {
       if (shadow.firstChild) return;
       var sheet = new CSSStyleSheet();
       sheet.replaceSync(a.css);
@@ -133,6 +138,12 @@
     });
   }
 
+  // `ru` or `en` from a language tag (as the widget reads `data-lang` and the page's `lang`).
+  function code(tag) {
+    var t = (tag || '').trim().split(/[-_]/)[0].toLowerCase();
+    return t == 'ru' || t == 'en' ? t : '';
+  }
+
   function attr(el, name) {
     var v = el && el.getAttribute('data-' + name);
     return v == null ? '' : v;
@@ -143,6 +154,7 @@
     ['site', 'lang', 'mode', 'accent'].forEach(function (k) {
       o[k] = attr(el, k) || attr(me, k);
     });
+    if (!o.site && own) o.site = decodeURIComponent(own[1]);
     o.mode = o.mode.trim().toLowerCase();
     o.leaflet = leaflet;
     var near = el.closest('[lang]') || me.closest('[lang]') || document.documentElement;
@@ -165,7 +177,7 @@
   // before it (else the first tag's). A tag given no div mounts its widget right after itself.
   function ours(s) {
     try { var u = new URL(s.src, location.href); } catch (e) { return false; }
-    return u.origin == api && /\/widget\.js$/.test(u.pathname);
+    return u.origin == api && /\/(widget|w\/[^\/]+)\.js$/.test(u.pathname);
   }
   function spotsOf(tag) {
     var tags = Array.from(document.querySelectorAll('script[src]')).filter(ours);
