@@ -15,7 +15,7 @@ const DESCRIPTION: &str = "Не горит фонарь у остановки, �
 async fn release_bundle(browser: &Client) {
     let file = |suffix: &str| {
         host_service::assets::widget_files()
-            .find(|f| f.starts_with("widget/civic-widget-") && f.ends_with(suffix))
+            .find(|f| f.starts_with("widget/civic-widget-ru-") && f.ends_with(suffix))
             .map(|f| format!("/{f}"))
             .expect("the basic bundle is embedded")
     };
@@ -31,7 +31,7 @@ async fn release_bundle(browser: &Client) {
 async fn bundle_arrived(browser: &Client) -> bool {
     browser
         .execute(
-            "return !!(window.CivicWidget.__bundles && window.CivicWidget.__bundles.basic)",
+            "return !!(window.CivicWidget.__bundles && window.CivicWidget.__bundles.basic_ru)",
             vec![],
         )
         .await

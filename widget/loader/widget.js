@@ -5,9 +5,12 @@
 // loads the form bundle; an extended one (data-mode="extended") the map bundle and Leaflet.
 (function () {
   'use strict';
+  // Each bundle once per language: a visitor downloads the words of theirs only.
   var FILES = {
-    basic: ['__CIVIC_BUNDLE_JS__', '__CIVIC_BUNDLE_WASM__'],
-    map: ['__CIVIC_MAP_JS__', '__CIVIC_MAP_WASM__']
+    basic_ru: ['__CIVIC_BASIC_RU_JS__', '__CIVIC_BASIC_RU_WASM__'],
+    basic_en: ['__CIVIC_BASIC_EN_JS__', '__CIVIC_BASIC_EN_WASM__'],
+    map_ru: ['__CIVIC_MAP_RU_JS__', '__CIVIC_MAP_RU_WASM__'],
+    map_en: ['__CIVIC_MAP_EN_JS__', '__CIVIC_MAP_EN_WASM__']
   };
   var LEAFLET = '__CIVIC_LEAFLET_JS__';
   // Only valid while this script runs for the first time, so it is read right away.
@@ -215,9 +218,10 @@
       o.id = 'civic' + (cw.__n = (cw.__n || 0) + 1);
       o.submitted = function () { var s = o.sent; o.sent = 0; return !!s; };
       o.now = function () { o.go = 1; if (o.check) o.check(); };
+      var lang = '_' + (code(o.lang) || code(o.pageLang) || 'ru');
       function mount(kind, o, first) {
         if (kind == 'map') leaflet();
-        return Promise.all([bundle(kind), first]).then(function (r) {
+        return Promise.all([bundle(kind + lang), first]).then(function (r) {
           return new Promise(function (go) {
             function later() { setTimeout(o.check, 0); }
             o.check = function () {

@@ -185,9 +185,12 @@ pub fn app(props: &AppProps) -> Html {
     let state = {
         let site = o.site.clone();
         let first = props.first.clone();
+        // Only the basic bundle takes a first screen over (the map bundle starts from nothing).
         use_reducer(move || match first {
-            Some(f) => FormState::first(f.config.clone(), &f.typed, draft::load(&site)),
-            None => FormState::new(draft::load(&site)),
+            Some(f) if cfg!(not(feature = "extended")) => {
+                FormState::first(f.config.clone(), &f.typed, draft::load(&site))
+            }
+            _ => FormState::new(draft::load(&site)),
         })
     };
 
@@ -200,7 +203,11 @@ pub fn app(props: &AppProps) -> Html {
         let props = props.clone();
         let section = section.clone();
         use_effect_with(state.resumed, move |&resumed| {
-            let Some(first) = props.first.clone() else {
+            let Some(first) = props
+                .first
+                .clone()
+                .filter(|_| cfg!(not(feature = "extended")))
+            else {
                 return;
             };
             if !resumed {

@@ -195,6 +195,7 @@ impl Msg {
 /// The text of `msg` in `lang`.
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
     use Lang::{En, Ru};
+    let lang = crate::only(lang);
     match (msg, lang) {
         (Msg::Title, Ru) => "Сообщить о проблеме",
         (Msg::Title, En) => "Report a problem",

@@ -62,6 +62,19 @@ use crate::options::{RawOptions, WidgetOptions};
 #[global_allocator]
 static ALLOCATOR: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
 
+/// The language of a one-language bundle (features `ru`, `en`: `cargo xtask dist` builds each
+/// bundle once per language, and the loader fetches the visitor's), else `lang`. With one language
+/// fixed the other's words are never reached and are left out of the bundle.
+pub fn only(lang: civic_wire::Lang) -> civic_wire::Lang {
+    if cfg!(feature = "ru") {
+        civic_wire::Lang::Ru
+    } else if cfg!(feature = "en") {
+        civic_wire::Lang::En
+    } else {
+        lang
+    }
+}
+
 thread_local! {
     static NEXT_INSTANCE: Cell<u32> = const { Cell::new(1) };
 }

@@ -22,7 +22,7 @@ const LEAFLET_PLACEHOLDER: &str = "__CIVIC_LEAFLET_JS__";
 /// not know how to wrap.
 const GLUE_START: &str = "let wasm_bindgen = (function(exports) {";
 
-/// The two builds of the widget.
+/// The two modes of the widget, each built once per language ([`Bundle`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// The report form: what most pages show. Budget: 100 KiB gzip with the loader.
@@ -35,7 +35,7 @@ pub enum Kind {
 impl Kind {
     pub const ALL: [Kind; 2] = [Kind::Basic, Kind::Map];
 
-    /// Hashed bundle files are `widget/<prefix><hash>.js` and `..._bg.wasm`.
+    /// Hashed bundle files are `widget/<prefix><lang>-<hash>.js` and `..._bg.wasm`.
     pub fn prefix(self) -> &'static str {
         match self {
             Kind::Basic => "civic-widget-",
@@ -43,7 +43,6 @@ impl Kind {
         }
     }
 
-    /// The name the bundle registers under in `CivicWidget.__bundles` (the loader's too).
     pub fn key(self) -> &'static str {
         match self {
             Kind::Basic => "basic",
@@ -51,19 +50,60 @@ impl Kind {
         }
     }
 
-    /// The widget crate's cargo features for this build.
+    /// The widget crate's cargo features for this mode.
     pub fn features(self) -> &'static str {
         match self {
             Kind::Basic => "",
             Kind::Map => "extended",
         }
     }
+}
 
-    fn placeholders(self) -> (&'static str, &'static str) {
-        match self {
-            Kind::Basic => ("__CIVIC_BUNDLE_JS__", "__CIVIC_BUNDLE_WASM__"),
-            Kind::Map => ("__CIVIC_MAP_JS__", "__CIVIC_MAP_WASM__"),
+/// The languages a bundle is built in: each bundle carries the words of one (the widget's
+/// `ru`/`en` features), and the loader fetches the one of the visitor's language.
+pub const LANGS: [&str; 2] = ["ru", "en"];
+
+/// One build of the widget: a mode in a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bundle {
+    pub kind: Kind,
+    pub lang: &'static str,
+}
+
+impl Bundle {
+    pub fn all() -> Vec<Bundle> {
+        Kind::ALL
+            .iter()
+            .flat_map(|&kind| LANGS.iter().map(move |&lang| Bundle { kind, lang }))
+            .collect()
+    }
+
+    /// `civic-widget-ru-`: the bundle's files are `widget/<prefix><hash>.js` and `..._bg.wasm`.
+    pub fn prefix(self) -> String {
+        format!("{}{}-", self.kind.prefix(), self.lang)
+    }
+
+    /// The name the bundle registers under in `CivicWidget.__bundles` (the loader's too):
+    /// `basic_ru`.
+    pub fn key(self) -> String {
+        format!("{}_{}", self.kind.key(), self.lang)
+    }
+
+    /// The widget crate's cargo features for this build.
+    pub fn features(self) -> String {
+        match self.kind.features() {
+            "" => self.lang.to_owned(),
+            mode => format!("{mode},{}", self.lang),
         }
+    }
+
+    /// The loader's placeholders for the glue's and the wasm's names.
+    fn placeholders(self) -> (String, String) {
+        let key = self.key().to_uppercase();
+        (
+            format!("__CIVIC_{key}_JS__"),
+            format!("__CIVIC_{key}_WASM__"),
+        )
     }
 }
 
@@ -85,19 +125,18 @@ pub fn is_bundle_file(name: &str) -> bool {
 /// wrapped glue before it is hashed and named.
 pub fn assemble(
     loader: &str,
-    basic: &Built,
-    map: &Built,
+    bundles: &[(Bundle, Built)],
     leaflet: &str,
     minify: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let mut files = BTreeMap::new();
     let mut names = Vec::new();
-    for (kind, built) in [(Kind::Basic, basic), (Kind::Map, map)] {
-        let js = minify(&wrap_glue(&built.glue, kind)?)?;
+    for (bundle, built) in bundles {
+        let js = minify(&wrap_glue(&built.glue, &bundle.key())?)?;
         let hash = content_hash(js.as_bytes(), &built.wasm);
-        let js_name = format!("{}{hash}.js", kind.prefix());
-        let wasm_name = format!("{}{hash}_bg.wasm", kind.prefix());
-        let (js_placeholder, wasm_placeholder) = kind.placeholders();
+        let js_name = format!("{}{hash}.js", bundle.prefix());
+        let wasm_name = format!("{}{hash}_bg.wasm", bundle.prefix());
+        let (js_placeholder, wasm_placeholder) = bundle.placeholders();
         names.push((js_placeholder, js_name.clone()));
         names.push((wasm_placeholder, wasm_name.clone()));
         files.insert(format!("widget/{js_name}"), js.into_bytes());
@@ -107,12 +146,15 @@ pub fn assemble(
         "{LEAFLET_PREFIX}{}.js",
         content_hash(leaflet.as_bytes(), &[])
     );
-    names.push((LEAFLET_PLACEHOLDER, leaflet_name.clone()));
+    names.push((LEAFLET_PLACEHOLDER.to_owned(), leaflet_name.clone()));
     files.insert(
         format!("widget/{leaflet_name}"),
         leaflet.as_bytes().to_vec(),
     );
-    let names: Vec<(&str, &str)> = names.iter().map(|(p, n)| (*p, n.as_str())).collect();
+    let names: Vec<(&str, &str)> = names
+        .iter()
+        .map(|(p, n)| (p.as_str(), n.as_str()))
+        .collect();
     files.insert(
         LOADER.to_owned(),
         minify(&bake_loader(loader, &names)?)?.into_bytes(),
@@ -134,7 +176,7 @@ pub fn bake_loader(loader: &str, names: &[(&str, &str)]) -> Result<String, Strin
 
 /// Wraps the no-modules glue in an IIFE, so `wasm_bindgen` does not leak into the page's
 /// globals, and hands its init and exports to the loader through `window.CivicWidget`.
-pub fn wrap_glue(glue: &str, kind: Kind) -> Result<String, String> {
+pub fn wrap_glue(glue: &str, key: &str) -> Result<String, String> {
     if !glue.trim_start().starts_with(GLUE_START) {
         return Err(format!(
             "unexpected wasm-bindgen glue: it should start with `{GLUE_START}` \
@@ -148,7 +190,6 @@ pub fn wrap_glue(glue: &str, kind: Kind) -> Result<String, String> {
          (cw.__bundles = cw.__bundles || {{}}).{key} = {{ init: wasm_bindgen, mount: wasm_bindgen.mount }};\n\
          }})();\n",
         strip_js(glue),
-        key = kind.key(),
     ))
 }
 
@@ -432,16 +473,27 @@ impl Sizes {
         self.sum(|p| p == LOADER)
     }
 
-    /// What a page with a basic-mode widget downloads: the loader and the basic bundle.
+    /// What a page with a basic-mode widget downloads: the loader and the basic bundle of its
+    /// language (the larger of the two).
     pub fn basic_total(&self) -> Size {
-        self.sum(|p| p == LOADER || p.starts_with(Kind::Basic.prefix()))
+        self.mode_total(Kind::Basic, |p| p == LOADER)
     }
 
-    /// What a page with an extended-mode widget downloads: the loader, the map bundle, Leaflet.
+    /// What a page with an extended-mode widget downloads: the loader, the map bundle of its
+    /// language (the larger), Leaflet.
     pub fn extended_total(&self) -> Size {
-        self.sum(|p| {
-            p == LOADER || p.starts_with(Kind::Map.prefix()) || p.starts_with(LEAFLET_PREFIX)
-        })
+        self.mode_total(Kind::Map, |p| p == LOADER || p.starts_with(LEAFLET_PREFIX))
+    }
+
+    fn mode_total(&self, kind: Kind, shared: impl Fn(&str) -> bool) -> Size {
+        LANGS
+            .iter()
+            .map(|&lang| {
+                let prefix = Bundle { kind, lang }.prefix();
+                self.sum(|p| shared(p) || p.starts_with(&prefix))
+            })
+            .max_by_key(|size| size.gzip)
+            .unwrap_or_default()
     }
 
     pub fn table(&self) -> String {
@@ -524,13 +576,26 @@ mod tests {
     use super::*;
 
     const GLUE: &str = "let wasm_bindgen = (function(exports) {\n    /**\n     * Docs.\n     */\n    function mount(a) {\n        // why\n        return a;\n    }\n    exports.mount = mount;\n    return exports;\n})({ __proto__: null });\n";
-    const LOADER_TEMPLATE: &str = "'__CIVIC_BUNDLE_JS__' '__CIVIC_BUNDLE_WASM__' '__CIVIC_MAP_JS__' '__CIVIC_MAP_WASM__' '__CIVIC_LEAFLET_JS__'";
+    const LOADER_TEMPLATE: &str = "'__CIVIC_BASIC_RU_JS__' '__CIVIC_BASIC_RU_WASM__' '__CIVIC_BASIC_EN_JS__' '__CIVIC_BASIC_EN_WASM__' '__CIVIC_MAP_RU_JS__' '__CIVIC_MAP_RU_WASM__' '__CIVIC_MAP_EN_JS__' '__CIVIC_MAP_EN_WASM__' '__CIVIC_LEAFLET_JS__'";
 
     fn built(wasm: &[u8]) -> Built {
         Built {
             glue: GLUE.into(),
             wasm: wasm.to_vec(),
         }
+    }
+
+    /// Every bundle, the basic ones with `basic` as their wasm, the map ones with `map`.
+    fn bundles(basic: &[u8], map: &[u8]) -> Vec<(Bundle, Built)> {
+        Bundle::all()
+            .into_iter()
+            .map(|b| {
+                let wasm = if b.kind == Kind::Basic { basic } else { map };
+                let mut wasm = wasm.to_vec();
+                wasm.extend(b.lang.as_bytes());
+                (b, built(&wasm))
+            })
+            .collect()
     }
 
     /// No minification: the tests read what was assembled.
@@ -540,13 +605,13 @@ mod tests {
 
     #[test]
     fn glue_is_wrapped_without_a_global_and_registers_with_the_loader() {
-        let js = wrap_glue(GLUE, Kind::Map).unwrap();
-        assert!(js.starts_with("/* Civic Widget map bundle"));
+        let js = wrap_glue(GLUE, "map_en").unwrap();
+        assert!(js.starts_with("/* Civic Widget map_en bundle"));
         assert!(
             js.contains("(function () {\n\"use strict\";\nlet wasm_bindgen = (function(exports) {")
         );
         assert!(js.contains(
-            "(cw.__bundles = cw.__bundles || {}).map = { init: wasm_bindgen, mount: wasm_bindgen.mount };"
+            "(cw.__bundles = cw.__bundles || {}).map_en = { init: wasm_bindgen, mount: wasm_bindgen.mount };"
         ));
         assert!(js.trim_end().ends_with("})();"));
         assert!(
@@ -558,7 +623,7 @@ mod tests {
 
     #[test]
     fn unknown_glue_is_refused() {
-        assert!(wrap_glue("export function mount() {}", Kind::Basic).is_err());
+        assert!(wrap_glue("export function mount() {}", "basic_ru").is_err());
     }
 
     #[test]
@@ -598,7 +663,7 @@ mod tests {
     #[test]
     fn the_real_loader_bakes_and_fits_its_budget() {
         let loader = include_str!("../../widget/loader/widget.js");
-        let files = assemble(loader, &built(&[0]), &built(&[1]), "/* leaflet */", &as_is).unwrap();
+        let files = assemble(loader, &bundles(&[0], &[1]), "/* leaflet */", &as_is).unwrap();
         let baked = String::from_utf8(files[LOADER].clone()).unwrap();
         assert!(!baked.contains("__CIVIC_"), "{baked}");
         assert!(!baked.contains("eval(") && !baked.contains("Function("));
@@ -607,34 +672,13 @@ mod tests {
 
     #[test]
     fn names_change_with_either_file_and_are_stable_otherwise() {
-        let a = assemble(
-            LOADER_TEMPLATE,
-            &built(&[0, 1]),
-            &built(&[0, 3]),
-            "L",
-            &as_is,
-        )
-        .unwrap();
-        let b = assemble(
-            LOADER_TEMPLATE,
-            &built(&[0, 1]),
-            &built(&[0, 3]),
-            "L",
-            &as_is,
-        )
-        .unwrap();
-        let c = assemble(
-            LOADER_TEMPLATE,
-            &built(&[0, 2]),
-            &built(&[0, 3]),
-            "L",
-            &as_is,
-        )
-        .unwrap();
+        let a = assemble(LOADER_TEMPLATE, &bundles(&[0, 1], &[0, 3]), "L", &as_is).unwrap();
+        let b = assemble(LOADER_TEMPLATE, &bundles(&[0, 1], &[0, 3]), "L", &as_is).unwrap();
+        let c = assemble(LOADER_TEMPLATE, &bundles(&[0, 2], &[0, 3]), "L", &as_is).unwrap();
         assert_eq!(a, b);
         let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
         assert_ne!(names(&a), names(&c));
-        assert_eq!(names(&a).len(), 6, "{:?}", names(&a));
+        assert_eq!(names(&a).len(), 10, "{:?}", names(&a));
         for name in names(&a) {
             assert!(
                 name == LOADER || is_bundle_file(name.trim_start_matches("widget/")),
@@ -722,12 +766,21 @@ mod tests {
             files: vec![
                 file(LOADER, 3000, loader),
                 file("widget/civic-leaflet-1.js", 150_000, 46_000),
-                file("widget/civic-map-1.js", 40_000, 7_000),
-                file("widget/civic-map-1_bg.wasm", 300_000, map_wasm),
-                file("widget/civic-widget-1.js", 40_000, 7_000),
-                file("widget/civic-widget-1_bg.wasm", 200_000, basic_wasm),
+                file("widget/civic-map-en-1.js", 40_000, 7_000),
+                file("widget/civic-map-en-1_bg.wasm", 300_000, map_wasm - 500),
+                file("widget/civic-map-ru-1.js", 40_000, 7_000),
+                file("widget/civic-map-ru-1_bg.wasm", 300_000, map_wasm),
+                file("widget/civic-widget-en-1.js", 40_000, 7_000),
+                file("widget/civic-widget-en-1_bg.wasm", 200_000, basic_wasm),
+                file("widget/civic-widget-ru-1.js", 40_000, 7_000),
+                file(
+                    "widget/civic-widget-ru-1_bg.wasm",
+                    200_000,
+                    basic_wasm - 500,
+                ),
             ],
         };
+        // A mode counts the language whose bundle is larger (the English basic, the Russian map).
         let ok = sizes(90_000, 100_000, 1000);
         assert_eq!(ok.basic_total().gzip, 98_000);
         assert_eq!(ok.extended_total().gzip, 154_000);
@@ -758,7 +811,7 @@ mod tests {
                 LOADER.to_owned(),
                 b"var a = 1; var b = 2; var c = a + b;".to_vec(),
             ),
-            ("widget/civic-widget-1_bg.wasm".to_owned(), wasm.clone()),
+            ("widget/civic-widget-ru-1_bg.wasm".to_owned(), wasm.clone()),
         ]);
         let fresh = Sizes::measure(&files);
         let with_copies = compress::with_copies(files);
@@ -772,11 +825,11 @@ mod tests {
         assert_eq!(size.raw, wasm.len());
         assert_eq!(
             size.gzip,
-            with_copies["widget/civic-widget-1_bg.wasm.gz"].len()
+            with_copies["widget/civic-widget-ru-1_bg.wasm.gz"].len()
         );
         assert_eq!(
             size.brotli,
-            with_copies["widget/civic-widget-1_bg.wasm.br"].len()
+            with_copies["widget/civic-widget-ru-1_bg.wasm.br"].len()
         );
         assert_eq!(sizes.basic_total(), sizes.files[0].1 + sizes.files[1].1);
         let table = sizes.table();

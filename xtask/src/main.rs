@@ -1,8 +1,9 @@
 //! `cargo xtask`: the project's own automation.
 //!
 //! - `cargo xtask dist` builds the widget into `dist/`: `dist/widget.js` (the loader),
-//!   `dist/widget/civic-widget-<hash>.js` + `..._bg.wasm` (the basic bundle: the form),
-//!   `civic-map-<hash>.*` (the extended bundle: the problem map and the form) and
+//!   `dist/widget/civic-widget-<lang>-<hash>.js` + `..._bg.wasm` (the basic bundle: the form;
+//!   one per language, `ru` and `en`), `civic-map-<lang>-<hash>.*` (the extended bundle: the
+//!   problem map and the form) and
 //!   `civic-leaflet-<hash>.js` (Leaflet, wrapped), each with its precompressed copies
 //!   `<name>.br` and `<name>.gz` (`compress.rs`), then prints their sizes (raw, gzip -9,
 //!   Brotli) and fails when a size budget (gzip) is broken.
@@ -28,7 +29,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use bundle::{Budget, Built, Kind, Sizes};
+use bundle::{Budget, Built, Bundle, Sizes};
 
 type Result<T> = std::result::Result<T, String>;
 
@@ -121,11 +122,13 @@ fn sizes() -> Result<()> {
 fn build(root: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
     let wasm_bindgen = check_wasm_bindgen(root)?;
     let wasm_opt = find_wasm_opt(root)?;
-    let basic = build_kind(root, Kind::Basic, &wasm_bindgen, &wasm_opt)?;
-    let map = build_kind(root, Kind::Map, &wasm_bindgen, &wasm_opt)?;
+    let mut bundles = Vec::new();
+    for bundle in Bundle::all() {
+        bundles.push((bundle, build_kind(root, bundle, &wasm_bindgen, &wasm_opt)?));
+    }
     let leaflet = leaflet(root)?;
     let loader = read_string(&root.join("widget/loader/widget.js"))?;
-    bundle::assemble(&loader, &basic, &map, &leaflet, &|js| minify_js(root, js))
+    bundle::assemble(&loader, &bundles, &leaflet, &|js| minify_js(root, js))
 }
 
 /// Minifies a script with the pinned esbuild (whose version `leaflet()` checked), then terser
@@ -174,7 +177,7 @@ fn pipe(cmd: &mut Command, input: &str) -> Result<String> {
 }
 
 /// One build of the widget crate (with `kind`'s features), through wasm-bindgen and wasm-opt.
-fn build_kind(root: &Path, kind: Kind, wasm_bindgen: &Path, wasm_opt: &Path) -> Result<Built> {
+fn build_kind(root: &Path, kind: Bundle, wasm_bindgen: &Path, wasm_opt: &Path) -> Result<Built> {
     let cargo_home = cargo_home()?;
     let target_dir = root.join("target/wasm");
 
@@ -216,9 +219,7 @@ fn build_kind(root: &Path, kind: Kind, wasm_bindgen: &Path, wasm_opt: &Path) -> 
         ])
         .arg("--target-dir")
         .arg(&target_dir);
-    if !kind.features().is_empty() {
-        command.args(["--features", kind.features()]);
-    }
+    command.args(["--features", &kind.features()]);
     run(&mut command)?;
     let wasm = target_dir.join("wasm32-unknown-unknown/wasm-release/widget.wasm");
 

@@ -129,6 +129,7 @@ impl MapMsg {
 
 pub fn m(lang: Lang, msg: MapMsg) -> &'static str {
     use Lang::{En, Ru};
+    let lang = crate::only(lang);
     match (msg, lang) {
         (MapMsg::MapLabel, Ru) => "Карта проблем города",
         (MapMsg::MapLabel, En) => "The city's problem map",
