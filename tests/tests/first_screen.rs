@@ -209,3 +209,32 @@ async fn the_sites_own_loader_brings_the_first_screen_with_it() {
     browser.close().await.unwrap();
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_map_widget_asks_for_its_configuration_beside_its_bundle_once() {
+    let host = Host::start().await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(1024, 900).await;
+    browser.goto(&host.url("/map.html")).await.unwrap();
+    let w = civic_e2e::browser::widget(&browser, "[data-civic-widget]").await;
+    find_in(&w, ".civic-map[data-ready]").await;
+    // The loader started the configuration's request with the bundle's; the bundle took that
+    // request over instead of asking again once it had started.
+    let asked = browser
+        .execute(
+            "const all = performance.getEntriesByType('resource');
+             const config = all.filter(e => new URL(e.name).pathname == '/api/v1/sites/demo');
+             const wasm = all.find(e => e.name.endsWith('_bg.wasm'));
+             return [config.length, config.length && wasm ? config[0].startTime < wasm.responseEnd : false];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        asked,
+        serde_json::json!([1, true]),
+        "asked once, beside the bundle"
+    );
+    browser.close().await.unwrap();
+    host.stop().await;
+}

@@ -218,10 +218,17 @@
       o.id = 'civic' + (cw.__n = (cw.__n || 0) + 1);
       o.submitted = function () { var s = o.sent; o.sent = 0; return !!s; };
       o.now = function () { o.go = 1; if (o.check) o.check(); };
-      var lang = '_' + (code(o.lang) || code(o.pageLang) || 'ru');
+      var lang = code(o.lang) || code(o.pageLang) || 'ru';
       function mount(kind, o, first) {
-        if (kind == 'map') leaflet();
-        return Promise.all([bundle(kind + lang), first]).then(function (r) {
+        if (kind == 'map') {
+          leaflet();
+          // The map bundle's configuration, asked for beside the bundle (the bundle takes this
+          // request over when it asks the same).
+          o.configUrl = api + '/api/v1/sites/' + encodeURIComponent(o.site) + '?lang=' + lang;
+          o.config = fetch(o.configUrl);
+          o.config.catch(function () {});
+        }
+        return Promise.all([bundle(kind + '_' + lang), first]).then(function (r) {
           return new Promise(function (go) {
             function later() { setTimeout(o.check, 0); }
             o.check = function () {

@@ -160,6 +160,10 @@ pub struct HttpBackend {
     /// The base map of the site's configuration, once it is read (map bundle only).
     #[cfg(feature = "extended")]
     pub base_map: std::rc::Rc<std::cell::RefCell<Option<crate::map::leaflet::BaseMap>>>,
+    /// The configuration's request the loader started beside the bundle (its URL and the
+    /// Promise of its `Response`), used once instead of asking again (map bundle only).
+    #[cfg(feature = "extended")]
+    pub prefetched: std::cell::RefCell<Option<(String, js_sys::Promise)>>,
 }
 
 impl HttpBackend {
@@ -177,7 +181,16 @@ impl Backend for HttpBackend {
         let url = format!("{}?lang={}", self.site_url(site), lang.code());
         #[cfg(feature = "extended")]
         let base_map = self.base_map.clone();
+        #[cfg(feature = "extended")]
+        let started = self.prefetched.take().filter(|(u, _)| *u == url);
         Box::pin(async move {
+            #[cfg(feature = "extended")]
+            if let Some((_, response)) = started {
+                if let Ok(answer) = answer(JsFuture::from(response).await).await {
+                    base_map.replace(json::base_map(&answer.1));
+                    return read(answer, 200, json::site_config);
+                }
+            }
             let answer = fetch(&url, None, None).await?;
             #[cfg(feature = "extended")]
             base_map.replace(json::base_map(&answer.1));
@@ -411,10 +424,12 @@ async fn fetch(
         }
     }
     init.set_headers(&headers);
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(|_| Failure::Network)?
-        .unchecked_into();
+    answer(JsFuture::from(window.fetch_with_str_and_init(url, &init)).await).await
+}
+
+/// The status and JSON body of a `fetch`'s outcome.
+async fn answer(response: Result<JsValue, JsValue>) -> Result<(u16, JsValue), Failure> {
+    let response: Response = response.map_err(|_| Failure::Network)?.unchecked_into();
     let status = response.status();
     let body = match response.json() {
         Ok(promise) => JsFuture::from(promise).await.unwrap_or(JsValue::NULL),

@@ -140,6 +140,13 @@ pub fn mount(shadow: ShadowRoot, options: JsValue) -> Result<(), JsValue> {
         leaflet: function("leaflet"),
         #[cfg(feature = "extended")]
         base_map: Rc::default(),
+        #[cfg(feature = "extended")]
+        prefetched: {
+            let get = |name: &str| js_sys::Reflect::get(&options_js, &JsValue::from_str(name));
+            let url = get("configUrl").ok().and_then(|u| u.as_string());
+            let response = get("config").ok().and_then(|p| p.dyn_into().ok());
+            std::cell::RefCell::new(url.zip(response))
+        },
     });
     // The host's first screen is there (the loader read it as `options.first`): the bundle
     // renders the same form, with what the visitor did in it meanwhile, and the loader puts it
