@@ -224,9 +224,15 @@ fn the_command_line_adds_a_site_and_an_official() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // The site's own loader (recommended: it brings the form with it), then the classic tag.
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = printed.trim().lines().collect();
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        r#"<script src="https://civic.example/widget.js" data-site="tula" async></script>"#
+        lines,
+        [
+            r#"<script src="https://civic.example/w/tula.js" async></script>"#,
+            r#"<script src="https://civic.example/widget.js" data-site="tula" async></script>"#
+        ]
     );
     let out = std::process::Command::new(bin)
         .env("CIVIC_DB", &db)

@@ -206,6 +206,23 @@ async fn the_sites_own_loader_brings_the_first_screen_with_it() {
     click_in(&w, "button[type=submit]").await;
     assert!(civic_e2e::browser::report_number(&w).await > 0);
 
+    // `?lang=en` on the loader's URL: the English form, also brought along.
+    browser
+        .goto(&host.url("/site-loader-en.html"))
+        .await
+        .unwrap();
+    let w = civic_e2e::browser::widget(&browser, "h1 + script + div").await;
+    let submit = civic_e2e::browser::text_in(&w, "button[type=submit]").await;
+    assert_eq!(submit.trim(), "Send");
+    let fetched = browser
+        .execute(
+            "return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname.endsWith('/widget')).length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fetched, serde_json::json!(0));
+
     browser.close().await.unwrap();
     host.stop().await;
 }

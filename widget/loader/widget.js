@@ -157,7 +157,11 @@
     ['site', 'lang', 'mode', 'accent'].forEach(function (k) {
       o[k] = attr(el, k) || attr(me, k);
     });
-    if (!o.site && own) o.site = decodeURIComponent(own[1]);
+    // A site's own loader: the site from its path, the language and accent from its query.
+    if (own) {
+      if (!o.site) o.site = decodeURIComponent(own[1]);
+      ['lang', 'accent'].forEach(function (k) { o[k] = o[k] || new URL(me.src).searchParams.get(k) || ''; });
+    }
     o.mode = o.mode.trim().toLowerCase();
     o.leaflet = leaflet;
     var near = el.closest('[lang]') || me.closest('[lang]') || document.documentElement;
