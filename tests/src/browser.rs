@@ -296,3 +296,25 @@ impl Chromedriver {
         answer["value"].clone()
     }
 }
+
+/// Fills in the widget's form as a resident does (category by its label, description, address,
+/// e-mail, the consent ticked) and sends it; the report's number once the widget confirms it.
+pub async fn report_as_resident(
+    root: &ShadowRoot,
+    category: &str,
+    description: &str,
+    address: &str,
+    email: &str,
+) -> i64 {
+    find_in(root, "select[name=category]")
+        .await
+        .select_by_label(category)
+        .await
+        .unwrap();
+    type_into(root, "textarea[name=description]", description).await;
+    type_into(root, "input[name=address]", address).await;
+    type_into(root, "input[name=email]", email).await;
+    click_in(root, "input[name=consent]").await;
+    click_in(root, "button[type=submit]").await;
+    report_number(root).await
+}

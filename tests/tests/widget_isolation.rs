@@ -2,7 +2,7 @@
 //! change nothing of theirs. Two widgets on one page work side by side.
 
 use civic_e2e::browser::{
-    Chromedriver, click_in, find_in, has_cyrillic, report_number, text_in, type_into, widget,
+    Chromedriver, find_in, has_cyrillic, report_as_resident, text_in, widget,
 };
 use civic_e2e::host::Host;
 use fantoccini::Locator;
@@ -158,22 +158,15 @@ async fn a_container_with_hostile_inherited_text_changes_nothing_and_the_report_
     assert!(submit.is_displayed().await.unwrap());
 
     // And it works: the report goes through.
-    find_in(&w, "select[name=category]")
-        .await
-        .select_by_label("Освещение")
-        .await
-        .unwrap();
-    type_into(
+    let number = report_as_resident(
         &w,
-        "textarea[name=description]",
+        "Освещение",
         "Не горит фонарь, страница с нулевым шрифтом",
+        "ул. Садовая, 3",
+        "resident@example.ru",
     )
     .await;
-    type_into(&w, "input[name=address]", "ул. Садовая, 3").await;
-    type_into(&w, "input[name=email]", "resident@example.ru").await;
-    click_in(&w, "input[name=consent]").await;
-    click_in(&w, "button[type=submit]").await;
-    assert!(report_number(&w).await > 0);
+    assert!(number > 0);
 
     browser.close().await.unwrap();
     host.stop().await;
