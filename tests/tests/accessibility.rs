@@ -84,7 +84,14 @@ async fn the_widget_the_tracking_page_and_the_cabinet_pass_axe_wcag_21_aa() {
     // The host's first screen, before the bundle has come (held back by the page).
     browser.goto(&host.url("/held.html")).await.unwrap();
     civic_e2e::browser::first_screen(&browser, "[data-civic-widget]").await;
-    found.extend(axe(&browser, &source, "the host's first screen, before the bundle").await);
+    found.extend(
+        axe(
+            &browser,
+            &source,
+            "the host's first screen, before the bundle",
+        )
+        .await,
+    );
 
     // The demo city's page, the widget ready, in Russian.
     browser.goto(&host.url("/")).await.unwrap();

@@ -250,3 +250,44 @@ async fn the_map_widget_asks_for_its_configuration_beside_its_bundle_once() {
     browser.close().await.unwrap();
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bundle_that_did_not_come_is_fetched_again_when_the_resident_sends() {
+    let host = Host::start().await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(412, 915).await;
+    browser.goto(&host.url("/held.html")).await.unwrap();
+    let w = first_screen(&browser, "[data-civic-widget]").await;
+    find_in(&w, "select[name=category]")
+        .await
+        .select_by_label("Дороги и тротуары")
+        .await
+        .unwrap();
+    type_into(&w, "textarea[name=description]", DESCRIPTION).await;
+    type_into(&w, "input[name=address]", "ул. Мира, 4").await;
+    type_into(&w, "input[name=email]", "retry@example.ru").await;
+    click_in(&w, "input[name=consent]").await;
+
+    // The connection drops: the bundle does not come. The form stays, with what was typed.
+    browser.execute("__fail()", vec![]).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!taken_over(&w).await);
+    assert_eq!(
+        value_of(&browser, "textarea[name=description]").await,
+        DESCRIPTION
+    );
+    let url = browser.current_url().await.unwrap();
+
+    // «Отправить»: the bundle is fetched again, takes over and sends the report, once; the
+    // page never submitted the form itself (nothing of it in the page's address).
+    let before = host.count_problems();
+    click_in(&w, "button[type=submit]").await;
+    let number = civic_e2e::browser::report_number(&w).await;
+    assert!(number > 0);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(host.count_problems(), before + 1);
+    assert_eq!(browser.current_url().await.unwrap(), url);
+
+    browser.close().await.unwrap();
+    host.stop().await;
+}

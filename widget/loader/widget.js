@@ -89,12 +89,17 @@
       shadow.appendChild(root);
       // Before the bundle has taken over: a submit is kept for it; a button pressed is pressed
       // again in its form; either makes it take over at once.
+      // The first screen's form is never submitted by the browser itself (that would put what
+      // was typed into the page's URL).
       shadow.addEventListener('submit', function (ev) {
-        if (!o.live) { ev.preventDefault(); o.sent = 1; o.now(); }
+        if (root.isConnected) ev.preventDefault();
+        if (!o.live) { o.sent = 1; o.now(); }
       }, true);
       shadow.addEventListener('click', function (ev) {
         var b = !o.live && ev.target.closest && ev.target.closest('button[type=button]');
         if (b) { root.civicClicked = b.className; o.now(); }
+        // The bundle could not be loaded: the visitor's next press tries again.
+        if (o.retry && (b || ev.target.type == 'submit')) { var r = o.retry; o.retry = null; r(); }
       }, true);
     }).catch(function (err) { console.warn(err); });
   }
@@ -257,10 +262,15 @@
         mount('map', Object.assign({}, o, { mode: mode, live: 0 })).catch(console.error);
       };
       var kind = o.mode == 'extended' ? 'map' : 'basic';
-      mount(kind, o, kind == 'basic' && firstScreen(shadow, o)).catch(function (e) {
-        el.removeAttribute('data-civic-mounted');
-        console.error(e);
-      });
+      var first = kind == 'basic' && firstScreen(shadow, o);
+      (function go() {
+        mount(kind, o, first).catch(function (e) {
+          console.error(e);
+          // With the first screen shown, what was typed stays, and the next press retries.
+          if (first && shadow.querySelector('[data-civic-first]')) o.retry = go;
+          else el.removeAttribute('data-civic-mounted');
+        });
+      })();
     });
   }
 
