@@ -185,11 +185,11 @@ impl Backend for HttpBackend {
         let started = self.prefetched.take().filter(|(u, _)| *u == url);
         Box::pin(async move {
             #[cfg(feature = "extended")]
-            if let Some((_, response)) = started {
-                if let Ok(answer) = answer(JsFuture::from(response).await).await {
-                    base_map.replace(json::base_map(&answer.1));
-                    return read(answer, 200, json::site_config);
-                }
+            if let Some((_, response)) = started
+                && let Ok(answer) = answer(JsFuture::from(response).await).await
+            {
+                base_map.replace(json::base_map(&answer.1));
+                return read(answer, 200, json::site_config);
             }
             let answer = fetch(&url, None, None).await?;
             #[cfg(feature = "extended")]
