@@ -667,7 +667,10 @@ mod tests {
         let baked = String::from_utf8(files[LOADER].clone()).unwrap();
         assert!(!baked.contains("__CIVIC_"), "{baked}");
         assert!(!baked.contains("eval(") && !baked.contains("Function("));
-        assert!(compress::gzip(baked.as_bytes()).len() <= Budget::WIDGET.loader_gzip);
+        // What ships is the minified loader in `dist/` (`dist --check` proves it is what this
+        // source builds): it fits its budget.
+        let shipped = include_bytes!("../../dist/widget.js");
+        assert!(compress::gzip(shipped).len() <= Budget::WIDGET.loader_gzip);
     }
 
     #[test]
