@@ -1,8 +1,11 @@
-// Civic Widget loader, served as /widget.js. Plain ES2017, no modules, no eval, no inline styles.
-// Embed: <script src="https://HOST/widget.js" data-site="demo" async></script>
+// Civic Widget loader, served as /widget.js and, after a site's first screen, as /w/<site>.js.
+// Plain ES2017, no modules, no eval, no inline styles.
+// Embed: <script src="https://HOST/w/demo.js" async></script>, or
+// <script src="https://HOST/widget.js" data-site="demo" async></script>,
 // and optionally <div data-civic-widget></div> where the widget should appear.
 // `cargo xtask dist` replaces the file names below with the content-hashed ones. A basic widget
-// loads the form bundle; an extended one (data-mode="extended") the map bundle and Leaflet.
+// shows the host's first screen and loads the form bundle, which takes it over; an extended one
+// (data-mode="extended") loads the map bundle, Leaflet and the site's configuration at once.
 (function () {
   'use strict';
   // Each bundle once per language: a visitor downloads the words of theirs only.
