@@ -137,13 +137,22 @@ async fn first_screen(
         .read(move |conn| configuration(conn, &key, Some(lang)))
         .await?
         .ok_or(ApiError::UnknownSite)?;
+    Ok(axum::Json(render_first_screen(raw, answer).await))
+}
+
+/// The first screen for the loader's options `raw`, rendered for the site's configuration
+/// `answer` (read in the language `raw` resolves to), with that configuration.
+async fn render_first_screen(
+    raw: widget::options::RawOptions,
+    answer: SiteConfigAnswer,
+) -> civic_wire::FirstScreenAnswer {
     let screen = widget::ssr::first_screen(raw, answer.config.clone()).await;
-    Ok(axum::Json(civic_wire::FirstScreenAnswer {
+    civic_wire::FirstScreenAnswer {
         config: answer,
         html: screen.html,
         css: screen.css,
         lang: screen.lang.code().to_owned(),
-    }))
+    }
 }
 
 /// `GET /w/{key}.js`: the loader with the site's first screen inside, so that a page with the
@@ -193,13 +202,7 @@ async fn site_loader(
                 id: FIRST_ID.to_owned(),
                 ..Default::default()
             };
-            let screen = widget::ssr::first_screen(raw, answer.config.clone()).await;
-            let first = civic_wire::FirstScreenAnswer {
-                config: answer,
-                html: screen.html,
-                css: screen.css,
-                lang: lang.code().to_owned(),
-            };
+            let first = render_first_screen(raw, answer).await;
             let slot = [key.as_str(), lang.code(), &accent, FIRST_ID].join("|");
             // JSON is JavaScript; `</` is escaped so that the text can never close a script
             // element if someone inlines it.
