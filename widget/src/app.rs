@@ -187,22 +187,25 @@ pub fn app(props: &AppProps) -> Html {
         let first = props.first.clone();
         // Only the basic bundle takes a first screen over (the map bundle starts from nothing).
         use_reducer(move || match first {
-            Some(f) if cfg!(not(feature = "extended")) => {
-                FormState::first(f.config.clone(), &f.typed, draft::load(&site))
-            }
+            Some(f) if cfg!(not(feature = "extended")) => FormState::first(
+                f.config.clone(),
+                &f.typed,
+                f.photos.clone(),
+                draft::load(&site),
+                lang,
+            ),
             _ => FormState::new(draft::load(&site)),
         })
     };
 
-    // Taking over the host's first screen: once rendered, the bundle's form takes its place; the
-    // category and photos chosen there follow, then a «Отправить» (or another button) pressed
-    // there before is carried out, once.
+    // Taking over the host's first screen: once rendered (hidden), the bundle's form takes its
+    // place, then a «Отправить» pressed there before is carried out, once.
     let section = use_node_ref();
     {
         let state = state.clone();
         let props = props.clone();
         let section = section.clone();
-        use_effect_with(state.resumed, move |&resumed| {
+        use_effect_with((), move |()| {
             let Some(first) = props
                 .first
                 .clone()
@@ -210,21 +213,10 @@ pub fn app(props: &AppProps) -> Html {
             else {
                 return;
             };
-            if !resumed {
-                if let Some(root) = section.get().and_then(|s| s.parent_element()) {
-                    (first.shown)(&root);
-                }
-                let category = if first.typed.category.is_empty() {
-                    draft::load(&props.options.site).category
-                } else {
-                    first.typed.category.clone()
-                };
-                state.dispatch(Action::Resume(
-                    category,
-                    first.photos.clone(),
-                    props.options.lang,
-                ));
-            } else if (first.submitted)() {
+            if let Some(root) = section.get().and_then(|s| s.parent_element()) {
+                (first.shown)(&root);
+            }
+            if (first.submitted)() {
                 send(&state, &props);
             }
         });

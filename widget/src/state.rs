@@ -165,8 +165,6 @@ pub struct FormState {
     pub photo_error: String,
     /// Once the report is in: what became of its photos, in words ("" when it had none).
     pub photo_news: String,
-    /// The bundle has taken over the host's first screen ([`Action::Resume`]).
-    pub resumed: bool,
 }
 
 impl FormState {
@@ -190,35 +188,38 @@ impl FormState {
             photos: Vec::new(),
             photo_error: String::new(),
             photo_news: String::new(),
-            resumed: false,
         }
     }
 
-    /// The form as the host rendered it for `config` (its first screen), with what the visitor
-    /// typed into it before the bundle took over, else the draft. Only values that change no
-    /// element may differ from the host's rendering here (hydration adopts the host's elements as
-    /// they are): the category (its hint is an element) and the photos (a list) follow with
-    /// [`Action::Resume`] once the bundle has taken over.
-    pub fn first(config: SiteConfig, typed: &Fields, draft: Draft) -> FormState {
-        let or = |typed: &String, saved: String| {
+    /// The form the host rendered for `config` (its first screen), with what the visitor typed,
+    /// chose, ticked and picked in it before the bundle took over; an empty text field or
+    /// category takes the draft's. The bundle renders this state hidden and then puts it in the
+    /// first screen's place.
+    pub fn first(
+        config: SiteConfig,
+        typed: &Fields,
+        photos: Vec<File>,
+        draft: Draft,
+        lang: Lang,
+    ) -> FormState {
+        let pick = |typed: &str, saved: String| {
             if typed.is_empty() {
                 saved
             } else {
-                typed.clone()
+                typed.to_owned()
             }
         };
-        let fields = Fields {
-            description: or(&typed.description, draft.description),
-            address: or(&typed.address, draft.address),
-            category: String::new(),
+        let mut s = FormState::new(Draft::default());
+        s.fields = Fields {
+            category: pick(&typed.category, draft.category),
+            description: pick(&typed.description, draft.description),
+            address: pick(&typed.address, draft.address),
             ..typed.clone()
         };
-        let mut s = Rc::new(FormState::new(Draft::default())).reduce(Action::Loaded(config));
-        Rc::make_mut(&mut s).fields = Fields {
-            // Only one category: the host chose it already.
-            category: s.fields.category.clone(),
-            ..fields
-        };
+        // `Loaded` forgets a category the site no longer has, and picks the only one.
+        let s = Rc::new(s)
+            .reduce(Action::Loaded(config))
+            .reduce(Action::AddPhotos(photos, lang));
         Rc::unwrap_or_clone(s)
     }
 
@@ -338,9 +339,6 @@ pub enum Action {
     RemovePhoto(usize),
     /// What became of the photos of report `.0`, in words.
     PhotosDone(i64, String),
-    /// The bundle took over the host's first screen: the category chosen there (or the draft's)
-    /// and the photos picked there.
-    Resume(String, Vec<File>, Lang),
 }
 
 impl Reducible for FormState {
@@ -487,17 +485,6 @@ impl Reducible for FormState {
                     s.photos.remove(index);
                 }
                 s.photo_error.clear();
-            }
-            Action::Resume(category, photos, lang) => {
-                let known = s
-                    .config
-                    .as_deref()
-                    .is_some_and(|c| c.categories.iter().any(|k| k.id.to_string() == category));
-                if known {
-                    s.fields.category = category;
-                }
-                s.resumed = true;
-                return Rc::new(s).reduce(Action::AddPhotos(photos, lang));
             }
             Action::PhotosDone(id, news) => {
                 // Only for the report still shown ("Report another" may have been pressed).
