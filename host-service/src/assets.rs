@@ -195,12 +195,68 @@ pub const SITE_CSS: &str = include_str!("../assets/civic.css");
 pub const SITE_CSS_PATH: &str = "/assets/civic.css";
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(SITE_CSS_PATH, get(site_css)).route(
-        "/",
-        get(|req: Request| async move {
-            demo_file("index.html", &req).unwrap_or_else(|| crate::pages::not_found_page(&req))
-        }),
+    Router::new()
+        .route(SITE_CSS_PATH, get(site_css))
+        .route(
+            WIDGET_CSS_PATH,
+            get(widget_css).layer(axum::middleware::from_fn(crate::http::public_cache)),
+        )
+        .route(
+            "/",
+            get(|req: Request| async move {
+                demo_file("index.html", &req).unwrap_or_else(|| crate::pages::not_found_page(&req))
+            }),
+        )
+}
+
+/// The widget's stylesheet (the bundles carry none; a basic widget's first screen brings its
+/// own): `?mode=basic` (the default) or `map`, `&accent=` the widget's `data-accent`.
+pub const WIDGET_CSS_PATH: &str = "/widget/style.css";
+
+#[derive(serde::Deserialize)]
+struct WidgetCssQuery {
+    mode: Option<String>,
+    accent: Option<String>,
+}
+
+/// [`widget::style::sheet`] for the loader, which adopts it into the widget's shadow root:
+/// fetched cross-origin like the bundle, public, with an `ETag` ([`crate::http::public_cache`]).
+/// An accent we cannot read is ignored, as in the first screen; an unknown mode is a 400.
+async fn widget_css(
+    axum::extract::Query(q): axum::extract::Query<WidgetCssQuery>,
+) -> Result<Response, crate::api::ApiError> {
+    let map = match q.mode.as_deref().unwrap_or("basic") {
+        "basic" => false,
+        "map" => true,
+        _ => {
+            return Err(crate::api::ApiError::Validation(vec![
+                civic_wire::FieldError {
+                    field: "mode".into(),
+                    code: civic_wire::FieldErrorCode::Invalid,
+                    message: "mode is basic or map".into(),
+                },
+            ]));
+        }
+    };
+    let css = widget::style::sheet(map, q.accent.as_deref().unwrap_or_default());
+    let mut response = (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/css; charset=utf-8"),
+        )],
+        css,
     )
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        header::HeaderName::from_static("cross-origin-resource-policy"),
+        HeaderValue::from_static("cross-origin"),
+    );
+    Ok(response)
 }
 
 async fn site_css() -> Response {

@@ -150,7 +150,8 @@ async fn api_error_shape(req: Request, next: Next) -> Response {
     shaped
 }
 
-/// How long a client may reuse a public read without asking again.
+/// How long a client may reuse a public read without asking again (the loader keeps a first
+/// screen in `localStorage` as long: `widget/loader/widget.js`).
 pub const PUBLIC_MAX_AGE_SECS: u32 = 60;
 
 /// The largest body [`public_cache`] buffers to hash; public reads are paginated well below it.

@@ -135,3 +135,54 @@ async fn a_sites_own_loader_carries_its_first_screen() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_widgets_stylesheet_is_served_for_each_mode_with_the_accent() {
+    let app = TestApp::new().await;
+    let basic = app
+        .get(
+            "/widget/style.css?accent=%23c00",
+            &[("origin", DEMO_ORIGIN)],
+        )
+        .await;
+    assert_eq!(basic.status, StatusCode::OK);
+    assert_eq!(
+        basic.header("content-type"),
+        Some("text/css; charset=utf-8")
+    );
+    // Fetched across origins like the bundle, and reused.
+    assert_eq!(basic.header("access-control-allow-origin"), Some("*"));
+    assert!(basic.header("etag").is_some());
+    assert!(basic.body.contains(".civic-widget{"));
+    assert!(basic.body.contains("--civic-accent:#cc0000"));
+    assert!(!basic.body.contains(".civic-map{"), "no map rules in basic");
+    // The same as the first screen brings.
+    assert_eq!(basic.body, first(&app, "?accent=%23c00").await.css);
+
+    let map = app
+        .get("/widget/style.css?mode=map&accent=rgb(0,%200,%200)", &[])
+        .await;
+    assert_eq!(map.status, StatusCode::OK);
+    assert!(map.body.contains(".civic-widget{") && map.body.contains(".civic-map{"));
+    assert!(map.body.contains("--civic-accent:#000000"));
+    // An accent we cannot read is left out, never spliced in.
+    let hostile = app
+        .get(
+            "/widget/style.css?mode=map&accent=red%7D*%7Bdisplay:none",
+            &[],
+        )
+        .await;
+    assert_eq!(
+        hostile.body,
+        app.get("/widget/style.css?mode=map", &[]).await.body
+    );
+    // A mode we do not have is refused in words, like any invalid field.
+    let r = app.get("/widget/style.css?mode=huge", &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json()["error"]["fields"][0]["field"],
+        "mode",
+        "{}",
+        r.body
+    );
+}

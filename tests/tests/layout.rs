@@ -129,3 +129,41 @@ async fn the_text_grows_with_the_page_and_the_keyboard_passes_through_the_map() 
     drop(browser);
     host.stop().await;
 }
+
+/// The city's colour (`data-accent`) reaches both modes, though the bundles carry no stylesheet:
+/// a basic widget's comes with its first screen, the map's from `/widget/style.css`, and the
+/// map's own rules with it (the map has its height, the form opened from it its colours).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_citys_colour_reaches_the_form_and_the_map() {
+    let host = Host::start().await;
+    let driver = Chromedriver::start().await;
+    let browser = driver.session(1024, 1400).await;
+    browser.goto(&host.url("/accent.html")).await.unwrap();
+    let plum = "rgba(122, 31, 110, 1)";
+
+    let form = widget(&browser, "#form").await;
+    let submit = find_in(&form, "button[type=submit]").await;
+    assert_eq!(submit.css_value("background-color").await.unwrap(), plum);
+    assert_eq!(
+        submit.css_value("color").await.unwrap(),
+        "rgba(255, 255, 255, 1)",
+        "white text on a dark accent"
+    );
+
+    let map = widget(&browser, "#map").await;
+    let area = find_in(&map, ".civic-map[data-ready]").await;
+    let height: f64 = area
+        .css_value("height")
+        .await
+        .unwrap()
+        .trim_end_matches("px")
+        .parse()
+        .unwrap();
+    assert!(height >= 240.0, "the map has its own height: {height}px");
+    click_in(&map, "button.civic-report-here").await;
+    let submit = find_in(&map, ".civic-form button[type=submit]").await;
+    assert_eq!(submit.css_value("background-color").await.unwrap(), plum);
+
+    drop(browser);
+    host.stop().await;
+}

@@ -64,6 +64,19 @@
     });
   }
 
+  // The widget's stylesheet (the bundles carry none), made by the host with the widget's accent:
+  // a basic widget's comes with its first screen, any other is fetched beside the bundle. Without
+  // it the widget still works, unstyled.
+  function sheet(css) {
+    var s = new CSSStyleSheet();
+    s.replaceSync(css);
+    return s;
+  }
+  function style(kind, o) {
+    return fetch(api + '/widget/style.css?mode=' + kind + '&accent=' + encodeURIComponent(o.accent))
+      .then(function (r) { return r.ok ? r.text() : ''; }).then(sheet, function () { return null; });
+  }
+
   // A basic widget's first screen, rendered by the host (the form, in the visitor's language,
   // with the site's categories and accent), shown as soon as it arrives: the visitor can fill it
   // in while the bundle loads, which then takes it over. A submit pressed before that is kept
@@ -76,19 +89,26 @@
     // A site's own loader brought its first widget's screen along (keyed as the host made it).
     var key = [o.site, code(o.lang) || code(o.pageLang) || 'ru', o.accent, o.id].join('|');
     var brought = (cw.__first || {})[key];
+    // Else the copy this browser kept, while the host lets it be reused (a minute, its
+    // Cache-Control), read at once rather than through the network: going from page to page of
+    // the city's site, the form shows as soon as a static one.
+    var kept = 'civic-first ' + url, now = Date.now(), c;
+    try { c = JSON.parse(localStorage.getItem(kept)); } catch (x) { /* no storage */ }
+    if (!brought && c && now >= c.t && now - c.t < 6e4) brought = c.a;
     return (brought ? Promise.resolve(brought) : fetch(url).then(function (r) {
       if (!r.ok) throw new Error('Civic Widget: first screen ' + r.status);
       return r.json();
+    }).then(function (a) {
+      try { localStorage.setItem(kept, JSON.stringify({ t: now, a: a })); } catch (x) { /* full */ }
+      return a;
     })).then(function (a) {
       if (shadow.firstChild) return;
-      var sheet = new CSSStyleSheet();
-      sheet.replaceSync(a.css);
       var root = document.createElement('div');
       root.setAttribute('data-civic-first', '');
       // The host's own rendering of the widget's components (Yew escapes every text).
       root.innerHTML = a.html;
       root.civicConfig = a.config;
-      shadow.adoptedStyleSheets = [sheet];
+      shadow.adoptedStyleSheets = [sheet(a.css)];
       shadow.appendChild(root);
       // Before the bundle has taken over: a submit is kept for it; a button pressed is pressed
       // again in its form; either makes it take over at once.
@@ -240,19 +260,25 @@
           o.config = fetch(o.configUrl);
           o.config.catch(function () {});
         }
-        return Promise.all([bundle(kind + '_' + lang), first]).then(function (r) {
+        // A first screen shown brought the stylesheet.
+        var css = Promise.resolve(first).then(function () {
+          return kind == 'map' || !shadow.firstChild ? style(kind, o) : null;
+        });
+        return Promise.all([bundle(kind + '_' + lang), css]).then(function (r) {
           return new Promise(function (go) {
             function later() { setTimeout(o.check, 0); }
             o.check = function () {
               if (!o.go && first && typing(shadow)) return;
               shadow.removeEventListener('focusout', later);
-              go(r[0]);
+              go(r);
             };
             shadow.addEventListener('focusout', later);
             o.check();
           });
-        }).then(function (b) {
+        }).then(function (r) {
+          var b = r[0];
           if (o.live) return;
+          if (r[1]) shadow.adoptedStyleSheets = [r[1]];
           if (!first) shadow.replaceChildren();
           else takeOver(shadow, o);
           o.live = 1;

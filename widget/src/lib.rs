@@ -114,7 +114,8 @@ pub fn widget_options(raw: &RawOptions) -> WidgetOptions {
 }
 
 /// Renders a widget into `shadow` (an open shadow root the loader attached to the mount
-/// element). `options` is a plain object: `{site, lang, pageLang, mode, accent, api}`, strings.
+/// element, and into which it adopted the host's stylesheet). `options` is a plain object:
+/// `{site, lang, pageLang, mode, accent, api}`, strings.
 #[wasm_bindgen]
 pub fn mount(shadow: ShadowRoot, options: JsValue) -> Result<(), JsValue> {
     let raw = RawOptions::from_js(&options);
@@ -153,13 +154,12 @@ pub fn mount(shadow: ShadowRoot, options: JsValue) -> Result<(), JsValue> {
     // in the first screen's place.
     #[cfg(not(feature = "extended"))]
     if let Some(first) = first(&options_js, function("submitted"), function("shown")) {
-        style::adopt(&shadow, Some(raw.accent.as_str()))?;
         let root = mount_root(&shadow)?;
         root.set_attribute("hidden", "")?;
         render(root, options, backend, Some(first));
         return Ok(());
     }
-    mount_with(&shadow, options, backend, Some(raw.accent.as_str()))?;
+    mount_with(&shadow, options, backend)?;
     Ok(())
 }
 
@@ -206,13 +206,12 @@ fn first(
 }
 
 /// Mounts with any backend; the tests use a fake one. Returns the element Yew renders into.
+/// The stylesheet is the loader's to adopt ([`style::sheet`]).
 pub fn mount_with(
     shadow: &ShadowRoot,
     options: WidgetOptions,
     backend: Rc<dyn Backend>,
-    accent: Option<&str>,
 ) -> Result<Element, JsValue> {
-    style::adopt(shadow, accent)?;
     let root = mount_root(shadow)?;
     render(root.clone(), options, backend, None);
     Ok(root)

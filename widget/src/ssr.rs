@@ -47,11 +47,7 @@ impl Backend for NoBackend {
 /// the page's language, accent, id prefix) and the site's `config` (in the language resolved
 /// from `raw`).
 pub async fn first_screen(raw: RawOptions, config: SiteConfig) -> FirstScreen {
-    let accent = crate::style::parse_colour(&raw.accent);
-    let css = match accent {
-        Some(rgb) => [crate::style::CSS, &crate::style::accent_rules(rgb)].concat(),
-        None => crate::style::CSS.to_owned(),
-    };
+    let css = crate::style::sheet(false, &raw.accent);
     let lang = raw.resolve_lang();
     let html = yew::ServerRenderer::<App>::with_props(move || {
         let mut options = crate::widget_options(&raw);

@@ -197,7 +197,8 @@ async fn mount(site: &str, lang: &str, backend: Rc<FakeBackend>) -> ShadowRoot {
         lang: lang.into(),
         ..RawOptions::default()
     };
-    widget::mount_with(&shadow, widget::widget_options(&raw), backend, None).unwrap();
+    widget::style::adopt(&shadow, false, "").unwrap();
+    widget::mount_with(&shadow, widget::widget_options(&raw), backend).unwrap();
     tick().await;
     shadow
 }

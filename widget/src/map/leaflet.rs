@@ -157,44 +157,6 @@ fn number(value: &JsValue, key: &str) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// The map's own rules, after Leaflet's. Status colours pass 3:1 against the tiles' light
-/// background and carry white text or a white ring; the status is also in every marker's name.
-const MAP_CSS: &str = r#"
-.civic-map{height:24em;min-height:240px;width:100%;border:1px solid var(--civic-line);border-radius:.375em;
-background:var(--civic-soft);font:inherit;z-index:0}
-.civic-map:focus-visible{outline:3px solid var(--civic-ink);outline-offset:2px}
-.civic-pin-map{position:relative}.civic-pin-map .civic-map{height:15em}
-.civic-pin-map::after{content:"";position:absolute;left:50%;top:50%;width:28px;height:28px;margin:-28px 0 0 -14px;
-pointer-events:none;z-index:500;border-radius:50% 50% 50% 0;transform:rotate(-45deg);background:var(--civic-accent);
-border:3px solid #fff;box-shadow:0 0 0 1px #1b1b1f,0 2px 6px rgba(0,0,0,.45)}
-.civic-nearby{padding:.75em;border-radius:.375em;background:var(--civic-soft);display:flex;flex-direction:column;gap:.5em}
-.civic-nearby ul{list-style:none;display:flex;flex-direction:column;gap:.5em}
-.civic-nearby li{padding:.5em;background:#fff;border-radius:.375em;border:1px solid var(--civic-line)}
-.civic-s-published{--s:#c62828}.civic-s-in_progress{--s:#a35200}.civic-s-resolved{--s:#1e6b30}
-.civic-s-closed{--s:#3d5361}.civic-s-refused,.civic-s-duplicate{--s:#5f5f66}
-.civic-marker::after{content:"";position:absolute;inset:9px;border-radius:50%;border:3px solid #fff;
-box-shadow:0 0 0 1px #1b1b1f,0 1px 4px rgba(0,0,0,.4);background:var(--s)}
-.civic-cluster{display:flex;align-items:center;justify-content:center;border-radius:50%;background:var(--civic-accent);
-color:var(--civic-on-accent);font-weight:700;font-size:.875em;border:3px solid #fff;box-shadow:0 0 0 1px #1b1b1f,0 1px 4px rgba(0,0,0,.4)}
-.leaflet-marker-icon:focus-visible{outline:3px solid #1b1b1f;outline-offset:2px}
-button.civic-zoom{font-size:1.25em;padding:0}
-.civic-filters{flex-direction:row;flex-wrap:wrap;align-items:flex-end;gap:.75em}
-.civic-filters .civic-field{flex:1 1 9em}
-.civic-map-view{display:flex;flex-direction:column;gap:.75em}
-.civic-map-list{list-style:none;max-height:16em;overflow:auto;border-top:1px solid var(--civic-line)}
-.civic-map-list li{border-bottom:1px solid var(--civic-soft)}
-button.civic-link{border:0;background:none;color:var(--civic-ink);text-decoration:underline;font-weight:400;
-justify-content:flex-start;text-align:start;width:100%;padding:.5em .25em}
-.civic-card{padding:.75em;border:1px solid var(--civic-line);border-radius:.375em;display:flex;flex-direction:column;gap:.5em}
-.civic-card h3{font-size:1.125em;font-weight:700}.civic-card h4{font-weight:700;margin-top:.5em}
-.civic-badge{display:inline-block;padding:.15em .6em;border-radius:1em;color:#fff;font-size:.875em;font-weight:600;background:var(--s)}
-.civic-card-facts{display:grid;grid-template-columns:auto 1fr;gap:.25em 1em}.civic-card-facts dt{color:var(--civic-muted)}
-.civic-card-answer{padding:.5em .75em;border-inline-start:.3em solid var(--civic-accent);background:var(--civic-soft)}
-.civic-card-answer footer{font-size:.875em;color:var(--civic-muted);margin-top:.25em}
-.civic-card-history{padding-inline-start:1.25em;font-size:.9375em}
-@media (max-width:24em){.civic-map{height:18em}}
-"#;
-
 /// Reads the loader's `{L, css}`; `None` when it is not Leaflet.
 pub fn library(value: &JsValue) -> Option<(Leaflet, String)> {
     let lib = Reflect::get(value, &JsValue::from_str("L")).ok()?;
@@ -219,7 +181,7 @@ pub fn adopt_css(element: &HtmlElement, css: &str) -> Result<(), JsValue> {
         return Ok(());
     }
     let sheet = CssStyleSheet::new()?;
-    sheet.replace_sync(&(css.to_owned() + MAP_CSS))?;
+    sheet.replace_sync(css)?;
     Reflect::set(&sheet, &marker, &JsValue::TRUE)?;
     // Leaflet's rules first, so the widget's own (adopted earlier) are put after them again.
     sheets.unshift(&sheet);
