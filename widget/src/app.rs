@@ -396,7 +396,11 @@ pub fn app(props: &AppProps) -> Html {
             let mine = {
                 let backend = props.backend.clone();
                 let onclick = Callback::from(move |_: MouseEvent| backend.upgrade("mine"));
-                html! { <button type="button" class="civic-link civic-my-reports" {onclick}>{ t(lang, Msg::MyReports) }</button> }
+                crate::view::button(
+                    "civic-link civic-my-reports",
+                    t(lang, Msg::MyReports),
+                    onclick,
+                )
             };
             #[cfg(feature = "extended")]
             let mine = Html::default();
@@ -413,7 +417,7 @@ pub fn app(props: &AppProps) -> Html {
         (Phase::LoadFailed(failure), _) => html! {
             <div class="civic-error" role="alert">
                 <p>{ t(lang, if matches!(failure, Failure::NotFound) { Msg::SiteNotFound } else { Msg::LoadFailed }) }</p>
-                <button type="button" class="civic-retry" onclick={on_reload}>{ t(lang, Msg::Retry) }</button>
+                { crate::view::button("civic-retry", t(lang, Msg::Retry), on_reload) }
             </div>
         },
         (Phase::Done(created), _) => success(SuccessProps {

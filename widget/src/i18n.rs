@@ -417,9 +417,14 @@ pub fn tn(lang: Lang, msg: Msg, n: impl std::fmt::Display) -> String {
     fill(t(lang, msg), "{n}", &n.to_string())
 }
 
-/// `text` with the first `key` replaced by `value` (simpler and smaller than `str::replace`).
+/// `text` with the first `key` replaced by `value`. A byte search and `get` rather than
+/// `split_once`: no substring searcher and no slicing panic in the bundle (1 KiB gzip less).
 pub fn fill(text: &str, key: &str, value: &str) -> String {
-    match text.split_once(key) {
+    let at = text
+        .as_bytes()
+        .windows(key.len().max(1))
+        .position(|w| w == key.as_bytes());
+    match at.and_then(|i| Some((text.get(..i)?, text.get(i + key.len()..)?))) {
         Some((before, after)) => String::from(before) + value + after,
         None => text.to_owned(),
     }

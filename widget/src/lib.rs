@@ -46,6 +46,7 @@ pub mod ssr;
 pub mod state;
 pub mod style;
 pub mod success;
+pub mod view;
 
 use std::cell::Cell;
 use std::rc::Rc;

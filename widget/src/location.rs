@@ -11,6 +11,7 @@ use crate::field_error::{described_by, field_error_text, flag};
 use crate::i18n::{Msg, t};
 use crate::options::WidgetOptions;
 use crate::state::Geo;
+use crate::view::{button, label, para, required};
 
 /// What the location part shows and where its events go.
 pub struct LocationFieldProps {
@@ -55,20 +56,20 @@ pub fn location_field(props: LocationFieldProps) -> Html {
     let invalid = props.location_error.is_some() || props.address_error.is_some();
     html! {
         <fieldset class="civic-field" aria-describedby={described_by(&[Some(o.id("location-hint")), location_error_id.clone()])}>
-            <legend>{ t(lang, Msg::Location) }<span class="civic-req">{ "*" }<span class="civic-sr">{ t(lang, Msg::RequiredMark) }</span></span></legend>
-            <p class="civic-hint" id={o.id("location-hint")}>{ t(lang, Msg::LocationHint) }</p>
+            <legend>{ t(lang, Msg::Location) }{ required(lang) }</legend>
+            { para("civic-hint", o.id("location-hint"), t(lang, Msg::LocationHint).into()) }
             <div class="civic-locate-row">
                 <button type="button" class="civic-locate" onclick={on_locate}
                     disabled={matches!(props.geo, Geo::Locating)}>{ pin() }{ t(lang, Msg::LocateMe) }</button>
                 if let Some(on_pin) = &props.on_pin {
-                    <button type="button" class="civic-pin-on-map" onclick={on_pin.reform(|_: MouseEvent| ())}>{ t(lang, Msg::PinOnMap) }</button>
+                    { button("civic-pin-on-map", t(lang, Msg::PinOnMap), on_pin.reform(|_: MouseEvent| ())) }
                 }
                 if matches!(props.geo, Geo::Found(_)) {
-                    <button type="button" class="civic-clear-location" onclick={on_clear}>{ t(lang, Msg::ClearLocation) }</button>
+                    { button("civic-clear-location", t(lang, Msg::ClearLocation), on_clear) }
                 }
             </div>
             <p class="civic-geo-status" id={o.id("geo-status")} aria-live="polite">{ for status }</p>
-            <label for={o.id("address")}>{ t(lang, Msg::Address) }</label>
+            { label(o.id("address"), t(lang, Msg::Address), Html::default()) }
             <input type="text" id={o.id("address")} name="address" autocomplete="street-address"
                 value={props.address.clone()} oninput={on_address}
                 placeholder={t(lang, Msg::AddressHint)}

@@ -16,6 +16,7 @@ use crate::i18n::{self, Msg, t};
 use crate::location::{LocationFieldProps, location_field};
 use crate::options::WidgetOptions;
 use crate::state::{Action, Field, Fields, Geo, PHOTO_TYPES};
+use crate::view::{button, label, new_tab, para, required};
 
 /// What the form shows and where its events go.
 pub struct ReportFormProps {
@@ -109,7 +110,7 @@ fn photo_field(props: &ReportFormProps, form_ref: &NodeRef) -> Html {
             <label class="civic-field" for={o.id("photos")}>
                 { t(lang, Msg::Photos) }<span class="civic-file-button">{ t(lang, Msg::ChoosePhotos) }</span>
             </label>
-            <p class="civic-hint" id={o.id("photos-hint")}>{ t(lang, Msg::PhotosHint) }</p>
+            { para("civic-hint", o.id("photos-hint"), t(lang, Msg::PhotosHint).into()) }
             <ul class="civic-photo-list" aria-live="polite">
                 { for props.photos.iter().enumerate().map(|(i, file)| {
                     let name = crate::api::file_name(file);
@@ -190,13 +191,11 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
         .and_then(|c| c.hint.clone());
     let typed = f.description.trim().chars().count();
     let over = typed > limits::DESCRIPTION_MAX_CHARS;
-    let required = html! {
-        <span class="civic-req">{ "*" }<span class="civic-sr">{ t(lang, Msg::RequiredMark) }</span></span>
-    };
+    let required = required(lang);
     let policy = &props.config.privacy_policy_url;
     let photos = photo_field(props, &form_ref);
 
-    let contact = |field: Field, label: Msg, kind: &'static str, autocomplete: &'static str| {
+    let contact = |field: Field, text: Msg, kind: &'static str, autocomplete: &'static str| {
         let needed = field == Field::Email && props.email_required;
         let err = error(field.wire());
         let err_id = err
@@ -204,7 +203,7 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
             .map(|_| o.id(&(field.name().to_owned() + "-error")));
         html! {
             <div class="civic-field">
-                <label for={o.id(field.name())}>{ t(lang, label) }if needed { { required.clone() } }</label>
+                { label(o.id(field.name()), t(lang, text), if needed { required.clone() } else { Html::default() }) }
                 <input type={kind} id={o.id(field.name())} name={field.name()}
                     autocomplete={autocomplete} value={f.get(field).to_owned()}
                     oninput={edit(field)} aria-required={flag(needed)}
@@ -219,7 +218,7 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
         <form class="civic-form" novalidate=true onsubmit={on_submit} ref={form_ref}
             aria-busy={flag(props.submitting)}>
             <div class="civic-field">
-                <label for={o.id("category")}>{ t(lang, Msg::Category) }{ required.clone() }</label>
+                { label(o.id("category"), t(lang, Msg::Category), required.clone()) }
                 <select id={o.id("category")} name="category" onchange={on_category}
                     aria-required="true" aria-invalid={flag(category_error.is_some())}
                     aria-describedby={described_by(&[
@@ -237,14 +236,14 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
                     }) }
                 </select>
                 if let Some(hint) = hint {
-                    <p class="civic-hint" id={o.id("category-hint")}>{ hint }</p>
+                    { para("civic-hint", o.id("category-hint"), hint.into()) }
                 }
                 { field_error_text(o.id("category-error"), "category_id", lang, category_error) }
             </div>
 
             <div class="civic-field">
-                <label for={o.id("description")}>{ t(lang, Msg::Description) }{ required.clone() }</label>
-                <p class="civic-hint" id={o.id("description-hint")}>{ t(lang, Msg::DescriptionHint) }</p>
+                { label(o.id("description"), t(lang, Msg::Description), required.clone()) }
+                { para("civic-hint", o.id("description-hint"), t(lang, Msg::DescriptionHint).into()) }
                 <textarea id={o.id("description")} name="description" rows="5"
                     value={f.description.clone()} oninput={on_description}
                     aria-required="true" aria-invalid={flag(error("description").is_some())}
@@ -253,9 +252,11 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
                         Some(o.id("description-count")),
                         error_id("description", "description-error"),
                     ])} />
-                <p id={o.id("description-count")} class={if over { "civic-count civic-count-over" } else { "civic-count" }}>
-                    { i18n::char_count(lang, typed, limits::DESCRIPTION_MAX_CHARS) }
-                </p>
+                { para(
+                    if over { "civic-count civic-count-over" } else { "civic-count" },
+                    o.id("description-count"),
+                    i18n::char_count(lang, typed, limits::DESCRIPTION_MAX_CHARS).into(),
+                ) }
                 { field_error_text(o.id("description-error"), "description", lang, error("description")) }
             </div>
 
@@ -275,7 +276,7 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
 
             <fieldset class="civic-field civic-contacts" aria-describedby={o.id("contacts-private")}>
                 <legend>{ t(lang, Msg::Contacts) }</legend>
-                <p class="civic-private" id={o.id("contacts-private")}>{ t(lang, Msg::ContactsPrivate) }</p>
+                { para("civic-private", o.id("contacts-private"), t(lang, Msg::ContactsPrivate).into()) }
                 { contact(Field::Name, Msg::Name, "text", "name") }
                 { contact(Field::Email, Msg::Email, "email", "email") }
                 { contact(Field::Phone, Msg::Phone, "tel", "tel") }
@@ -304,7 +305,7 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
                         if is_web_link(policy) {
                             <a href={policy.clone()} target="_blank" rel="noopener noreferrer">
                                 { t(lang, Msg::ConsentLink) }
-                                <span class="civic-sr">{ " " }{ t(lang, Msg::OpensInNewTab) }</span>
+                                { new_tab(lang) }
                             </a>
                         } else {
                             { t(lang, Msg::ConsentLink) }
@@ -318,7 +319,7 @@ pub fn report_form(props: ReportFormProps, form_ref: NodeRef) -> Html {
             if let Some(failure) = &props.failure {
                 <div class="civic-error" role="alert">
                     <p>{ t(lang, failure_text(failure)) }</p>
-                    <button type="button" class="civic-retry" onclick={on_retry}>{ t(lang, Msg::Retry) }</button>
+                    { button("civic-retry", t(lang, Msg::Retry), on_retry) }
                 </div>
             }
             if !props.errors.is_empty() {

@@ -40,10 +40,10 @@ pub fn success(props: SuccessProps) -> Html {
                 if is_web_link(&c.tracking_url) {
                     <a class="civic-tracking-link" href={c.tracking_url.clone()} target="_blank" rel="noopener noreferrer">
                         { t(lang, Msg::TrackingLink) }
-                        <span class="civic-sr">{ " " }{ t(lang, Msg::OpensInNewTab) }</span>
+                        { crate::view::new_tab(lang) }
                     </a>
                 }
-                <button type="button" class="civic-report-another" onclick={on_another}>{ t(lang, Msg::ReportAnother) }</button>
+                { crate::view::button("civic-report-another", t(lang, Msg::ReportAnother), on_another) }
             </div>
         </div>
     }

@@ -425,9 +425,10 @@ pub fn looks_like_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
+    // Bytes, not `str::contains`: the widget's bundle then carries no substring searcher.
     !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
+        && !domain.bytes().any(|b| b == b'@')
+        && domain.bytes().any(|b| b == b'.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !s.chars().any(char::is_whitespace)
@@ -436,7 +437,9 @@ pub fn looks_like_email(s: &str) -> bool {
 /// Digits with the usual separators (`+7 (900) 123-45-67`), 5 to 15 digits.
 pub fn looks_like_phone(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
-    (5..=15).contains(&digits) && s.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+    (5..=15).contains(&digits)
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
 }
 
 /// `GET /api/v1/sites/{key}` as served: [`SiteConfig`] and the site's base map, when one is set.
