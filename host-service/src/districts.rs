@@ -11,6 +11,9 @@
 //! municipality's located problems in its box again, so a problem's district is always the one
 //! a new report at its place would get (routing is not redone).
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use civic_wire::Lang;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
@@ -764,7 +767,7 @@ fn candidates(
     conn: &Connection,
     municipality_id: i64,
     (w, s, e, n): Bbox,
-) -> rusqlite::Result<Vec<(i64, Geometry)>> {
+) -> rusqlite::Result<Vec<(i64, Arc<Geometry>)>> {
     let rows = conn
         .prepare_cached(
             "SELECT id, polygon FROM districts
@@ -779,8 +782,38 @@ fn candidates(
     // Stored geometries were validated when saved; one that no longer parses is skipped.
     Ok(rows
         .into_iter()
-        .filter_map(|(id, text)| Geometry::parse(&text).ok().map(|g| (id, g)))
+        .filter_map(|(id, text)| parsed(id, text).map(|g| (id, g)))
         .collect())
+}
+
+/// Outlines parsed so far, by district id, with the text each was parsed from: every report
+/// with a place looks its district up, and parsing the GeoJSON anew each time was a good part of
+/// a report's cost. A text that differs (a boundary replaced; another database in the same
+/// process) is parsed again; comparing texts is far cheaper than parsing them.
+static PARSED: std::sync::LazyLock<std::sync::Mutex<HashMap<i64, (String, Arc<Geometry>)>>> =
+    std::sync::LazyLock::new(Default::default);
+/// Entries [`PARSED`] holds at most (districts of all municipalities; it starts over beyond).
+const PARSED_MAX: usize = 4096;
+
+/// The outline stored as `text` for district `id`; `None` if it no longer parses.
+fn parsed(id: i64, text: String) -> Option<Arc<Geometry>> {
+    let cached = PARSED.lock().ok().and_then(|cache| {
+        cache
+            .get(&id)
+            .filter(|(seen, _)| *seen == text)
+            .map(|(_, g)| g.clone())
+    });
+    if cached.is_some() {
+        return cached;
+    }
+    let geometry = Arc::new(Geometry::parse(&text).ok()?);
+    if let Ok(mut cache) = PARSED.lock() {
+        if cache.len() >= PARSED_MAX {
+            cache.clear();
+        }
+        cache.insert(id, (text, geometry.clone()));
+    }
+    Some(geometry)
 }
 
 /// The first district (by name) of the municipality that contains the place, if any.

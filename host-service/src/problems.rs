@@ -36,6 +36,17 @@ pub struct ReportSource {
     pub api_client_id: Option<i64>,
     /// The resident signed in through the site's SSO (`Authorization: Bearer`), if any.
     pub resident_id: Option<i64>,
+    /// The district of the report's place, when the caller read it together with the site.
+    pub district: DistrictLookup,
+}
+
+/// Whether the district of a report's place was already read (in the widget's one read per
+/// report, with the site) or is for [`create`] to look up.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum DistrictLookup {
+    #[default]
+    Unread,
+    Read(Option<i64>),
 }
 
 /// A stored report: its public number, the reporter's tracking code, and where it stands.
@@ -130,10 +141,24 @@ async fn create_problem(
         .and_then(|v| v.to_str().ok())
         .and_then(normalize_origin);
 
+    // One read per report: the site, and the district of the place given (if it lies in the
+    // site's area; `create` checks the rest).
     let lookup_key = key.clone();
-    let site = state
+    let place = report.location;
+    let (site, district) = state
         .db
-        .read(move |conn| find_site(conn, &lookup_key).map_err(ApiError::from))
+        .read(move |conn| {
+            let Some(site) = find_site(conn, &lookup_key)? else {
+                return Ok(None);
+            };
+            let district = match place {
+                Some(p) if site.bounds.contains(p) => DistrictLookup::Read(
+                    crate::districts::district_of(conn, site.municipality_id, p.lat, p.lon)?,
+                ),
+                _ => DistrictLookup::Unread,
+            };
+            Ok::<_, ApiError>(Some((site, district)))
+        })
         .await?
         .ok_or(ApiError::UnknownSite)?;
     state.limits.check_site(&site.key)?;
@@ -142,6 +167,7 @@ async fn create_problem(
         origin,
         api_client_id: None,
         resident_id: resident.map(|r| r.id),
+        district,
     };
     let CreatedProblem {
         id,
@@ -227,8 +253,9 @@ pub async fn create(
     };
     // The district is found on a reader (parsing boundaries is no work for the writer); the
     // INSERT keeps it only if it still exists.
-    let district = match (clean.lat, clean.lon) {
-        (Some(lat), Some(lon)) if errors.is_empty() => {
+    let district = match (clean.lat, clean.lon, source.district) {
+        (_, _, DistrictLookup::Read(district)) => district,
+        (Some(lat), Some(lon), DistrictLookup::Unread) if errors.is_empty() => {
             state
                 .db
                 .read(move |conn| {
@@ -244,12 +271,13 @@ pub async fn create(
     let created = state
         .db
         .write(move |conn| {
+            // Every statement of the report's path is a cached one: the writer is the one
+            // thread all reports pass through, and parsing SQL was most of its work.
             let category_ok = conn
-                .query_row(
+                .prepare_cached(
                     "SELECT 1 FROM categories WHERE id = ?1 AND municipality_id = ?2 AND active = 1",
-                    params![clean.category_id, municipality_id],
-                    |_| Ok(()),
-                )
+                )?
+                .query_row(params![clean.category_id, municipality_id], |_| Ok(()))
                 .optional()?
                 .is_some();
             if !category_ok {
@@ -264,12 +292,14 @@ pub async fn create(
             }
             let at = now();
             let code = secrets::tracking_code();
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT INTO problems (site_id, category_id, status, description, address, lat, lon,
                                        tracking_code, lang, origin, api_client_id, created_at, updated_at,
                                        resident_id, awaiting_confirmation, district_id)
                  VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13,
                          (SELECT id FROM districts WHERE id = ?14))",
+            )?
+            .execute(
                 params![
                     site_id,
                     clean.category_id,
@@ -288,16 +318,16 @@ pub async fn create(
                 ],
             )?;
             let id = conn.last_insert_rowid();
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT INTO reporters (problem_id, name, email, phone, consent_at, share_with_agency)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, clean.name, clean.email, clean.phone, at, clean.share_with_agency],
-            )?;
-            conn.execute(
+            )?
+            .execute(params![id, clean.name, clean.email, clean.phone, at, clean.share_with_agency])?;
+            conn.prepare_cached(
                 "INSERT INTO problem_events (problem_id, at, official_id, from_status, to_status)
                  VALUES (?1, ?2, NULL, NULL, 'new')",
-                params![id, at],
-            )?;
+            )?
+            .execute(params![id, at])?;
             let mut status = Status::New;
             let mut mailed = false;
             if publish_now {

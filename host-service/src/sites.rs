@@ -276,12 +276,14 @@ fn configuration(
 }
 
 pub fn find_site(conn: &Connection, key: &str) -> rusqlite::Result<Option<Site>> {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT s.id, s.key, s.municipality_id, m.name, s.name, s.centre_lat, s.centre_lon,
                 s.bounds_west, s.bounds_south, s.bounds_east, s.bounds_north,
                 s.default_lang, s.default_mode, s.privacy_policy_url, s.anonymous_reports, s.premoderation
          FROM sites s JOIN municipalities m ON m.id = s.municipality_id
          WHERE s.key = ?1",
+    )?
+    .query_row(
         [key],
         |r| {
             Ok(Site {

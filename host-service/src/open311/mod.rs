@@ -747,6 +747,7 @@ async fn create_request(
             origin: None,
             api_client_id: Some(client),
             resident_id: None,
+            district: Default::default(),
         };
         let created = problems::create(&state, &site, report, source).await?;
         tracing::info!(site.key = %site.key, problem.id = created.id, api_client.id = client, "Open311 request created");
