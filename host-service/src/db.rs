@@ -279,14 +279,6 @@ fn roll_back_job(conn: &Connection) {
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-    // The query planner's stability guarantee: a cached statement keeps its plan whatever is
-    // bound to it. Without it SQLite re-prepares a statement at every new binding when its plan
-    // could depend on the value (a join such as `find_site`'s, the districts' bounding box), and
-    // the statement cache saved nothing: measured, a report's reads were mostly re-preparing.
-    conn.set_db_config(
-        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
-        true,
-    )?;
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
 }
 

@@ -768,20 +768,26 @@ fn candidates(
     municipality_id: i64,
     (w, s, e, n): Bbox,
 ) -> rusqlite::Result<Vec<(i64, Arc<Geometry>)>> {
-    let rows = conn
+    // Sorted here rather than by `ORDER BY`, which makes SQLite re-prepare the statement at
+    // every new binding (each report looks its district up).
+    let mut rows = conn
         .prepare_cached(
-            "SELECT id, polygon FROM districts
+            "SELECT id, name, polygon FROM districts
              WHERE municipality_id = ?1 AND bbox_west <= ?4 AND bbox_east >= ?2
-               AND bbox_south <= ?5 AND bbox_north >= ?3
-             ORDER BY name, id",
+               AND bbox_south <= ?5 AND bbox_north >= ?3",
         )?
         .query_map(params![municipality_id, w, s, e, n], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
+    let rows = rows.into_iter().map(|(id, _, polygon)| (id, polygon));
     // Stored geometries were validated when saved; one that no longer parses is skipped.
     Ok(rows
-        .into_iter()
         .filter_map(|(id, text)| parsed(id, text).map(|g| (id, g)))
         .collect())
 }

@@ -277,10 +277,14 @@ fn configuration(
 
 pub fn find_site(conn: &Connection, key: &str) -> rusqlite::Result<Option<Site>> {
     conn.prepare_cached(
-        "SELECT s.id, s.key, s.municipality_id, m.name, s.name, s.centre_lat, s.centre_lon,
+        // The municipality's name by a subquery, not a join: SQLite re-prepares this join at
+        // every new binding (its plan could depend on the key), and every report reads this.
+        "SELECT s.id, s.key, s.municipality_id,
+                (SELECT m.name FROM municipalities m WHERE m.id = s.municipality_id), s.name,
+                s.centre_lat, s.centre_lon,
                 s.bounds_west, s.bounds_south, s.bounds_east, s.bounds_north,
                 s.default_lang, s.default_mode, s.privacy_policy_url, s.anonymous_reports, s.premoderation
-         FROM sites s JOIN municipalities m ON m.id = s.municipality_id
+         FROM sites s
          WHERE s.key = ?1",
     )?
     .query_row(
