@@ -18,6 +18,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   fi
 fi
 
+# 1b. clippy and rustfmt, for the test command's lint gates.
+for component in clippy rustfmt; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    log "adding the $component component"
+    timeout 300 rustup component add "$component"
+  fi
+done
+
 # 2. wasm-bindgen CLI, exactly the version of the wasm-bindgen crate in Cargo.lock.
 wbg_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 [ -n "$wbg_version" ] || { log "cannot read the wasm-bindgen version from Cargo.lock"; exit 1; }

@@ -9,6 +9,12 @@ bash scripts/install-tools.sh
 # A one-off build has no use for incremental caches (gigabytes on disk).
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
+echo "== formatting and lints (warnings are errors; the widget also for wasm32, where its clippy.toml bans hold)"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+CARGO_TARGET_DIR=target/wasm-test cargo clippy --target wasm32-unknown-unknown -p widget --all-targets -- -D warnings
+CARGO_TARGET_DIR=target/wasm-test cargo clippy --target wasm32-unknown-unknown -p widget --all-targets --features extended -- -D warnings
+
 echo "== dist/ is what the sources build"
 cargo xtask dist --check
 

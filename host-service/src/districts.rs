@@ -796,8 +796,10 @@ fn candidates(
 /// with a place looks its district up, and parsing the GeoJSON anew each time was a good part of
 /// a report's cost. A text that differs (a boundary replaced; another database in the same
 /// process) is parsed again; comparing texts is far cheaper than parsing them.
-static PARSED: std::sync::LazyLock<std::sync::Mutex<HashMap<i64, (String, Arc<Geometry>)>>> =
+static PARSED: std::sync::LazyLock<std::sync::Mutex<ParsedOutlines>> =
     std::sync::LazyLock::new(Default::default);
+/// District id → (the stored text, the outline parsed from it).
+type ParsedOutlines = HashMap<i64, (String, Arc<Geometry>)>;
 /// Entries [`PARSED`] holds at most (districts of all municipalities; it starts over beyond).
 const PARSED_MAX: usize = 4096;
 
