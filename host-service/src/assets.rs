@@ -221,7 +221,8 @@ struct WidgetCssQuery {
 
 /// [`widget::style::sheet`] for the loader, which adopts it into the widget's shadow root:
 /// fetched cross-origin like the bundle, public, with an `ETag` ([`crate::http::public_cache`]).
-/// An accent we cannot read is ignored, as in the first screen; an unknown mode is a 400.
+/// An accent we cannot read is ignored, as in the first screen; an unknown mode is a 422 that
+/// names the field, as any invalid field of the API.
 async fn widget_css(
     axum::extract::Query(q): axum::extract::Query<WidgetCssQuery>,
 ) -> Result<Response, crate::api::ApiError> {

@@ -271,8 +271,8 @@ pub async fn create(
     let created = state
         .db
         .write(move |conn| {
-            // Every statement of the report's path is a cached one: the writer is the one
-            // thread all reports pass through, and parsing SQL was most of its work.
+            // Cached statements: the writer is the one thread every report passes through, so
+            // it parses none of its SQL again (BENCHMARKS.md: the report's path).
             let category_ok = conn
                 .prepare_cached(
                     "SELECT 1 FROM categories WHERE id = ?1 AND municipality_id = ?2 AND active = 1",
